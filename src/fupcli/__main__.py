@@ -1,0 +1,6 @@
+"""`python -m fupcli` runs the same CLI as the `fup` script."""
+
+from fupcli.cli import main
+
+if __name__ == "__main__":
+    main()

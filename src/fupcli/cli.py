@@ -1,0 +1,403 @@
+"""The `fup` command line: parse, make one call into the core, render.
+
+The root callback builds the `AppContext`; each command is a few lines. The
+`FupGroup` boundary turns every `FupError` (and usage error) into one line on
+stderr and its exit code, so no traceback reaches a user (set FUP_DEBUG=1 to
+see one). Commands that only read (today, show, list, completion) go through
+`queries` on the stdlib sqlite3 connection and never import SQLModel.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any, List, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .context import AppContext
+from .dates import WHEN_HELP, parse_date
+from .errors import Aborted, ExitCode, FupError, check_choice
+from .vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
+
+try:  # typer >= 0.22 vendors click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer on Python 3.10
+    from click import exceptions as click_exceptions
+
+
+def _say_error(prog: str, message: str) -> None:
+    sys.stderr.write(f"{prog}: error: {message}\n")
+    sys.stderr.flush()
+
+
+class FupGroup(TyperGroup):
+    """The error boundary: domain and usage errors become one line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FupError as exc:
+            _say_error("fup", exc.message)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except click_exceptions.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "fup"
+            _say_error(where, f"{exc.format_message()} (see `{where} --help`)")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+        except (typer.Exit, click_exceptions.Exit, click_exceptions.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
+            if os.environ.get("FUP_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            _say_error("fup", f"{type(exc).__name__}: {first}"[:300])
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+app = typer.Typer(
+    cls=FupGroup,
+    name="fup",
+    help="fup: who do I owe a follow-up today, and why.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    add_completion=True,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Format = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+When = Annotated[Optional[str], typer.Option(metavar="WHEN", help=WHEN_HELP)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"fup {__version__}\n")
+        raise typer.Exit()
+
+
+def complete_who(incomplete: str) -> List[str]:
+    """Shell completion of contact names, from the read-only fast path."""
+    try:
+        from .queries import complete_names
+
+        app_ctx = AppContext.from_environment()
+        conn = app_ctx.store.reader()
+        names = complete_names(conn, incomplete) if conn is not None else []
+        app_ctx.close()
+        return names
+    except Exception:  # noqa: BLE001 - completion must never print a traceback
+        return []
+
+
+Who = Annotated[str, typer.Argument(metavar="WHO", help="Contact id, email, or name (a unique prefix will do).",
+                                    autocompletion=complete_who)]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", metavar="PATH_OR_URL", help="Database file or SQLAlchemy URL (default: $FUP_DB, else $FUP_HOME/fup.db, else the user data dir).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """fup: who do I owe a follow-up today, and why.
+
+    Add people right after you meet them, log each touch in one line, and run
+    `fup today` every morning. FUP_HOME moves every file; FUP_NOW fixes "now".
+    """
+    app_ctx = AppContext.from_environment(db=db)
+    ctx.obj = app_ctx
+    ctx.call_on_close(app_ctx.close)
+    if ctx.invoked_subcommand is None:
+        sys.stdout.write(ctx.get_help() + "\n")
+
+
+def _fmt(value: str) -> str:
+    return check_choice(value, OUTPUT_FORMATS, "format")
+
+
+def _ctx(ctx: typer.Context) -> AppContext:
+    return ctx.obj
+
+
+# --- reading ------------------------------------------------------------------
+
+
+@app.command()
+def today(
+    ctx: typer.Context,
+    on: When = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, help="Rows to show (0 = all); the table defaults to daily_limit, json/csv to all.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """Who is due today, and why: ranked, one row per contact, with the channel to use."""
+    from . import render
+    from .queries import count_contacts, count_without_next_step, due_rows
+
+    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
+    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
+    conn = app_ctx.store.reader()
+    if conn is None or (fmt == "table" and count_contacts(conn) == 0):
+        if fmt == "table":
+            render.welcome()
+        else:
+            render.today([], fmt, day, 0, 0)
+        return
+    rows = due_rows(conn, day)
+    if limit is None:
+        limit = app_ctx.settings.daily_limit if fmt == "table" else 0
+    shown = len(rows) if limit == 0 else min(limit, len(rows))
+    render.today(rows, fmt, day, shown, count_without_next_step(conn) if fmt == "table" else 0)
+
+
+@app.command()
+def show(ctx: typer.Context, who: Who, fmt: Format = "table") -> None:
+    """A contact's card: details, open commitments, timeline, and what is next and why."""
+    from . import render
+    from .errors import NotFound
+    from .queries import contact_card
+
+    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
+    conn = app_ctx.store.reader()
+    if conn is None:
+        raise NotFound("no contacts yet: add one with `fup add NAME`")
+    render.contact_card(contact_card(conn, who, app_ctx.today), fmt, app_ctx.today)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    tag: Annotated[Optional[str], typer.Option(help="Only contacts with this tag.")] = None,
+    state: Annotated[Optional[str], typer.Option(help="active, nurture, client or closed.")] = None,
+    cadence: Annotated[Optional[str], typer.Option(help="Only contacts on this cadence profile.")] = None,
+    due_before: Annotated[Optional[str], typer.Option(metavar="WHEN", help="Only contacts due before this date.")] = None,
+    no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts with no open hard commitment.")] = False,
+    fmt: Format = "table",
+) -> None:
+    """List contacts, with filters."""
+    from . import render
+    from .queries import ListFilter, list_contacts
+
+    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
+    filters = ListFilter(
+        tag=tag.strip().lower() if tag else None,
+        state=check_choice(state, STATES, "state") if state else None,
+        cadence=check_choice(cadence, sorted(app_ctx.settings.rules.profiles), "cadence profile") if cadence else None,
+        due_before=parse_date(due_before, app_ctx.now) if due_before else None,
+        no_next_step=no_next_step,
+    )
+    conn = app_ctx.store.reader()
+    render.contact_list(list_contacts(conn, filters, app_ctx.today) if conn else [], fmt, app_ctx.today)
+
+
+@app.command()
+def cadence(
+    ctx: typer.Context,
+    profile: Annotated[Optional[str], typer.Argument(help="One profile; all when omitted.")] = None,
+    fmt: Format = "table",
+) -> None:
+    """The cadence profiles, as days after the meeting, so you can see their shape."""
+    from . import render
+
+    profiles = _ctx(ctx).settings.rules.profiles
+    names = [check_choice(profile, sorted(profiles), "cadence profile")] if profile else list(profiles)
+    render.cadence_profiles([profiles[name] for name in names], _fmt(fmt))
+
+
+@app.command("config")
+def config_(docs: Annotated[bool, typer.Option("--docs", help="Print the settings reference (docs/configuration.md).")] = False) -> None:
+    """Where config.toml is read from (or, with --docs, every setting it may hold)."""
+    from .config import config_path, settings_markdown
+
+    sys.stdout.write(settings_markdown() + "\n" if docs else f"{config_path()}\n")
+
+
+# --- writing --------------------------------------------------------------------
+
+Next = Annotated[Optional[str], typer.Option("--next", metavar="ACTION", help="The next step agreed, e.g. 'send the deck'.")]
+Due = Annotated[Optional[str], typer.Option("--due", metavar="WHEN", help="When the next step is due.")]
+Soft = Annotated[bool, typer.Option("--soft", help="A soft next step (does not pause the cadence).")]
+Theirs = Annotated[bool, typer.Option("--theirs", help="They promised it, not you.")]
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    company: Annotated[Optional[str], typer.Option()] = None,
+    title: Annotated[Optional[str], typer.Option()] = None,
+    email: Annotated[Optional[str], typer.Option()] = None,
+    phone: Annotated[Optional[str], typer.Option()] = None,
+    url: Annotated[Optional[str], typer.Option(help="Profile or web page.")] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", help="A tag; repeat for more.")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Where or how you met.")] = None,
+    channel: Annotated[Optional[str], typer.Option(help="Preferred channel: " + ", ".join(CHANNELS) + ".")] = None,
+    cadence: Annotated[Optional[str], typer.Option(help="Cadence profile (see `fup cadence`).")] = None,
+    birthday: Annotated[Optional[str], typer.Option(help="MM-DD or YYYY-MM-DD.")] = None,
+    note: Annotated[Optional[str], typer.Option(help="Notes about the person.")] = None,
+    met: When = None,
+    no_meeting: Annotated[bool, typer.Option("--no-meeting", help="You have not met yet: due for an opening touch now.")] = False,
+    next_: Next = None,
+    due: Due = None,
+    soft: Soft = False,
+    theirs: Theirs = False,
+) -> None:
+    """Add a contact right after meeting them; the meeting counts as the first touch."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
+    step = core.next_step(app_ctx, next_, due, soft, theirs)
+    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
+    render.written(f"Added {view['name']} (#{view['id']}).", view, app_ctx.today)
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    who: Who,
+    channel: Annotated[Optional[str], typer.Argument(help="email, call, text, linkedin, meeting or other (default: their preferred one).")] = None,
+    inbound: Annotated[bool, typer.Option("--in", help="They reached out to you.")] = False,
+    outcome: Annotated[Optional[str], typer.Option("--outcome", "-o", help=", ".join(OUTCOMES) + " (default: sent; replied with --in).")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", "-n")] = None,
+    at: Annotated[Optional[str], typer.Option(metavar="WHEN", help="When it happened (default: now).")] = None,
+    next_: Next = None,
+    due: Due = None,
+    soft: Soft = False,
+    theirs: Theirs = False,
+    ask_again: Annotated[Optional[str], typer.Option("--ask-again", metavar="WHEN", help="They asked to be contacted then: that exact date replaces the cadence.")] = None,
+) -> None:
+    """Log a call, email or meeting in one line; prints the new next due date and why."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    step = core.next_step(app_ctx, next_, due, soft, theirs)
+    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again)
+    logged = view["logged"]
+    arrow = "from" if logged["direction"] == "in" else "with"
+    moved = f" {view['name']} is now {view['state']}." if view["state"] != logged["state_before"] else ""
+    render.written(f"Logged {logged['channel']} {arrow} {view['name']} ({logged['outcome']}).{moved}", view, app_ctx.today)
+
+
+@app.command("next")
+def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument(help="What will happen, e.g. 'send the proposal'.")],
+             due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False) -> None:
+    """Record a commitment: a next step of yours, or of theirs with --theirs."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    step = core.next_step(app_ctx, action, due, soft, theirs)
+    view = core.add_commitment(app_ctx, who, step)
+    c = view["commitment"]
+    whose = "You promised" if c["whose"] == "mine" else "They promised"
+    render.written(f"{whose} {view['name']}: {c['action']} by {c['due']} ({c['firmness']}, #{c['id']}).", view, app_ctx.today)
+
+
+def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: str) -> None:
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    view = core.close_commitment(app_ctx, who, status, commitment_id)
+    c = view["commitment"]
+    render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, #{c['id']}).", view, app_ctx.today)
+
+
+CommitmentId = Annotated[Optional[int], typer.Option("--id", help="The commitment (see `fup show`); default: the earliest due.")]
+
+
+@app.command()
+def done(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
+    """Mark an open commitment done (the earliest due, or --id)."""
+    _close(ctx, who, commitment_id, "done")
+
+
+@app.command()
+def drop(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
+    """Drop an open commitment that will not happen (the earliest due, or --id)."""
+    _close(ctx, who, commitment_id, "dropped")
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    who: Who,
+    name: Annotated[Optional[str], typer.Option()] = None,
+    company: Annotated[Optional[str], typer.Option()] = None,
+    title: Annotated[Optional[str], typer.Option()] = None,
+    email: Annotated[Optional[str], typer.Option()] = None,
+    phone: Annotated[Optional[str], typer.Option()] = None,
+    url: Annotated[Optional[str], typer.Option()] = None,
+    source: Annotated[Optional[str], typer.Option()] = None,
+    channel: Annotated[Optional[str], typer.Option()] = None,
+    cadence: Annotated[Optional[str], typer.Option()] = None,
+    birthday: Annotated[Optional[str], typer.Option()] = None,
+    note: Annotated[Optional[str], typer.Option(help="Replace the notes.")] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", help="Add a tag; repeat for more.")] = None,
+    untag: Annotated[Optional[List[str]], typer.Option("--untag", help="Remove a tag.")] = None,
+) -> None:
+    """Change a contact's fields; an empty value ("") clears an optional field."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
+                   channel=channel, cadence=cadence, birthday=birthday, notes=note)
+    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [])
+    render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
+
+
+@app.command()
+def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide until this date (today clears).")]) -> None:
+    """Hide a contact's items until a date."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    view = core.snooze(app_ctx, who, until)
+    message = f"Snoozed {view['name']} until {view['snoozed_until']}." if view["snoozed_until"] else f"{view['name']} is no longer snoozed."
+    render.written(message, view, app_ctx.today)
+
+
+@app.command()
+def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument(metavar="STATE", help="active, nurture, client or closed.")]) -> None:
+    """Move a contact between states (closed: never due again; active reopens)."""
+    from . import core, render
+
+    app_ctx = _ctx(ctx)
+    view = core.set_state(app_ctx, who, new_state)
+    render.written(f"{view['name']} is now {view['state']}.", view, app_ctx.today)
+
+
+@app.command()
+def rm(ctx: typer.Context, who: Who, yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
+    """Delete a contact with its touches and commitments (asks first)."""
+    from . import core
+
+    app_ctx = _ctx(ctx)
+    contact = core.find(app_ctx, who)
+    if not yes:
+        try:
+            confirmed = typer.confirm(f"Delete {contact['name']} (#{contact['id']}) and all their history?", default=False)
+        except click_exceptions.Abort:
+            confirmed = False
+        if not confirmed:
+            raise Aborted("nothing deleted (add --yes to skip the question)")
+    summary = core.remove_contact(app_ctx, contact["id"])
+    sys.stdout.write(f"Deleted {summary['name']} (#{summary['id']}) and {summary['touches']} touches.\n")
+
+
+@app.command()
+def reschedule(ctx: typer.Context) -> None:
+    """Recompute every contact's next due date (after editing config.toml)."""
+    from . import core
+
+    count = core.reschedule(_ctx(ctx))
+    sys.stdout.write(f"Rescheduled {count} contact{'s' if count != 1 else ''}.\n")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="fup")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,191 @@
+"""Where fup keeps its files, and the settings read from config.toml.
+
+Settings are declared once, as data (`SETTINGS`); `load_settings` reads
+`config.toml` from FUP_HOME (else the platform config dir), checks every value
+against its declaration and turns profiles and the calendar into the
+scheduler's `Rules`. docs/configuration.md is written from the same table
+(`fup config --docs`), and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .dates import WEEKDAYS
+from .errors import BadInput
+from .scheduler import DEFAULT_PROFILES, NO_CADENCE, NURTURE, PROFILE_ENDS, Profile, Rules
+from .vocabulary import CHANNELS
+
+APP_NAME = "fup"
+DB_FILENAME = "fup.db"
+CONFIG_FILENAME = "config.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    example: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("daily_limit", 20, "How many rows `fup today` shows when `--limit` is not given (0 = all).", "daily_limit = 25"),
+    Setting("default_cadence", "warm", "Cadence profile of a new contact when `fup add` gets no `--cadence`.", 'default_cadence = "hot"'),
+    Setting("default_channel", "email", "Channel of a new contact when `fup add` gets no `--channel`.", 'default_channel = "call"'),
+    Setting("workdays", ["mon", "tue", "wed", "thu", "fri"], "Days on which a computed follow-up may fall; others move to the next workday.", 'workdays = ["mon", "tue", "wed", "thu"]'),
+    Setting("holidays", [], "ISO dates that are never workdays.", 'holidays = ["2026-12-25", "2027-01-01"]'),
+    Setting(
+        "profiles",
+        {name: {"gaps": list(p.gaps), "end": p.end, "weight": p.weight} for name, p in DEFAULT_PROFILES.items() if name != NO_CADENCE},
+        "Cadence profiles: `gaps` in days, `end` = park|repeat, `weight` for ranking. "
+        "A table here replaces the built-in profile of that name or adds a new one; `none` is fixed.",
+        "[profiles.hot]\ngaps = [1, 1, 2, 3, 5, 8]\nend = \"park\"\nweight = 3",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    daily_limit: int = 20
+    default_cadence: str = "warm"
+    default_channel: str = "email"
+    rules: Rules = field(default_factory=Rules)
+    source: Path | None = None
+
+
+def fup_home() -> Path | None:
+    home = os.environ.get("FUP_HOME")
+    return Path(home).expanduser() if home else None
+
+
+def config_path() -> Path:
+    home = fup_home()
+    if home is not None:
+        return home / CONFIG_FILENAME
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / CONFIG_FILENAME
+
+
+def default_db_path() -> Path:
+    home = fup_home()
+    if home is not None:
+        return home / DB_FILENAME
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / DB_FILENAME
+
+
+def _read_toml(path: Path) -> dict:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _profile(where: str, name: str, raw: Any) -> Profile:
+    if not isinstance(raw, dict):
+        raise BadInput(f"{where}: profiles.{name} must be a table with gaps, end and weight")
+    unknown = set(raw) - {"gaps", "end", "weight"}
+    if unknown:
+        raise BadInput(f"{where}: profiles.{name} has unknown key {sorted(unknown)[0]!r}")
+    gaps = raw.get("gaps")
+    if not isinstance(gaps, list) or not gaps or not all(isinstance(g, int) and not isinstance(g, bool) and 0 < g <= 3650 for g in gaps):
+        raise BadInput(f"{where}: profiles.{name}.gaps must be a non-empty list of whole days between 1 and 3650")
+    end = raw.get("end", "park")
+    if end not in PROFILE_ENDS:
+        raise BadInput(f"{where}: profiles.{name}.end must be one of: {', '.join(PROFILE_ENDS)}")
+    weight = raw.get("weight", 2)
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 <= weight <= 5:
+        raise BadInput(f"{where}: profiles.{name}.weight must be a number from 0 to 5")
+    return Profile(name, tuple(gaps), end, float(weight))
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read config.toml if it exists; every value is checked, one clear line on error."""
+    path = path or config_path()
+    if not path.exists():
+        return Settings()
+    raw = _read_toml(path)
+    where = str(path)
+    known = {s.name for s in SETTINGS}
+    for key in raw:
+        if key not in known:
+            raise BadInput(f"{where}: unknown setting {key!r}; known: {', '.join(sorted(known))}")
+
+    profiles = dict(DEFAULT_PROFILES)
+    raw_profiles = raw.get("profiles", {})
+    if not isinstance(raw_profiles, dict):
+        raise BadInput(f"{where}: profiles must be a table of [profiles.NAME] tables")
+    for name, spec in raw_profiles.items():
+        if name == NO_CADENCE:
+            raise BadInput(f"{where}: the 'none' profile cannot be changed")
+        profiles[name] = _profile(where, name, spec)
+    if profiles[NURTURE].end != "repeat":
+        raise BadInput(f"{where}: profiles.nurture.end must be 'repeat' (parked contacts are never dropped)")
+
+    workdays_raw = raw.get("workdays", ["mon", "tue", "wed", "thu", "fri"])
+    if not isinstance(workdays_raw, list) or not workdays_raw:
+        raise BadInput(f"{where}: workdays must be a non-empty list of day names")
+    workdays = set()
+    for day in workdays_raw:
+        names = [w[:3] for w in WEEKDAYS]
+        if not isinstance(day, str) or day.strip().lower()[:3] not in names:
+            raise BadInput(f"{where}: workdays: {day!r} is not a day name (mon..sun)")
+        workdays.add(names.index(day.strip().lower()[:3]))
+
+    holidays = set()
+    for day in raw.get("holidays", []) if isinstance(raw.get("holidays", []), list) else [None]:
+        try:
+            holidays.add(day if isinstance(day, date) else date.fromisoformat(str(day)))
+        except ValueError:
+            raise BadInput(f"{where}: holidays: {day!r} is not an ISO date") from None
+
+    limit = raw.get("daily_limit", 20)
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+        raise BadInput(f"{where}: daily_limit must be a whole number >= 0")
+    cadence = raw.get("default_cadence", "warm")
+    if cadence not in profiles:
+        raise BadInput(f"{where}: default_cadence {cadence!r} is not a profile")
+    channel = raw.get("default_channel", "email")
+    if channel not in CHANNELS:
+        raise BadInput(f"{where}: default_channel must be one of: {', '.join(CHANNELS)}")
+
+    rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays))
+    return Settings(limit, cadence, channel, rules, path)
+
+
+def settings_markdown() -> str:
+    """docs/configuration.md, written from SETTINGS."""
+    lines = [
+        "# Configuration",
+        "",
+        "fup reads `config.toml` from `$FUP_HOME` when it is set, else from the platform's",
+        "user config directory (`~/.config/fup/config.toml` on Linux). Every key is optional;",
+        "a wrong key or value is reported in one line and nothing runs.",
+        "After changing profiles or the calendar, run `fup reschedule` to recompute every due date.",
+        "",
+        "This page is generated from `fupcli/config.py` (`fup config --docs`).",
+        "",
+    ]
+    for setting in SETTINGS:
+        lines += [f"## `{setting.name}`", "", setting.help, "", f"Default: `{setting.default!r}`" if setting.name != "profiles" else "Defaults:", ""]
+        if setting.name == "profiles":
+            for name, spec in setting.default.items():
+                lines.append(f"- `{name}`: gaps {spec['gaps']}, end `{spec['end']}`, weight {spec['weight']:g}")
+            lines.append("")
+        lines += ["Example:", "", "```toml", setting.example, "```", ""]
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""The one context object every command receives: now, settings, the database.
+
+Built once by the root callback from options and the environment (`FUP_HOME`,
+`FUP_DB`, `FUP_NOW`); settings and the store open lazily, so `fup --version`
+and `fup cadence` touch neither. This is the only place that reads the clock.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .config import Settings, default_db_path, load_settings
+from .dates import parse_now
+from .store import Store
+
+
+def current_time() -> datetime:
+    """Now, or FUP_NOW when set (for scripts and tests)."""
+    fixed = os.environ.get("FUP_NOW", "").strip()
+    return parse_now(fixed) if fixed else datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class AppContext:
+    now: datetime
+    db_location: str
+    config_file: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_environment(cls, db: str | None = None, config_file: Path | None = None) -> "AppContext":
+        location = db or os.environ.get("FUP_DB") or str(default_db_path())
+        return cls(now=current_time(), db_location=location, config_file=config_file)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_file)
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.db_location)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()

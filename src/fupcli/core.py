@@ -1,0 +1,409 @@
+"""The operations behind the commands that write: one transaction each.
+
+A command parses its arguments and calls one function here with the
+`AppContext`. Each function validates everything first (raising a `FupError`
+before any write), then opens one `BEGIN IMMEDIATE` transaction, changes the
+rows through the SQLModel classes, and re-plans every contact it touched with
+the scheduler, storing the plan in the contact's computed columns before the
+commit. It returns a plain summary for `render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from sqlmodel import Session, select
+
+from .context import AppContext
+from .dates import parse_birthday, parse_date, parse_moment
+from .errors import BadInput, Conflict, NotFound, check_choice
+from .model import Commitment, Contact, Touch
+from .queries import SessionRows, contact_view, resolve
+from .scheduler import CommitmentFacts, ContactFacts, TouchFacts, next_state, plan_contact
+from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DEFAULT_OUTCOME, OUTCOMES, STATES, is_two_way
+
+MAX_TEXT = 10_000
+
+
+# --- validation ---------------------------------------------------------------
+
+
+def clean_text(value: str | None, what: str, required: bool = False) -> str | None:
+    """Strip a free-text field; '' clears it; control characters other than newlines are refused."""
+    if value is None:
+        if required:
+            raise BadInput(f"{what} is required")
+        return None
+    text = value.strip()
+    if required and not text:
+        raise BadInput(f"{what} cannot be empty")
+    if len(text) > MAX_TEXT:
+        raise BadInput(f"{what} is longer than {MAX_TEXT} characters")
+    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or "\x7f" in text:
+        raise BadInput(f"{what} contains control characters")
+    return text or None
+
+
+def clean_email(value: str | None) -> str | None:
+    email = clean_text(value, "email")
+    if email is None:
+        return None
+    local, _, domain = email.partition("@")
+    if not local or not domain or " " in email or "\n" in email:
+        raise BadInput(f"invalid email {value!r}")
+    return email.lower()
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for raw in tags:
+        for tag in raw.split(","):
+            tag = tag.strip().lower()
+            if not tag:
+                continue
+            if ";" in tag or any(ch.isspace() for ch in tag) or any(ord(ch) < 32 for ch in tag):
+                raise BadInput(f"invalid tag {tag!r}: no spaces or ';'")
+            if tag not in out:
+                out.append(tag)
+    return out
+
+
+def check_cadence(ctx: AppContext, cadence: str) -> str:
+    return check_choice(cadence, sorted(ctx.settings.rules.profiles), "cadence profile")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A commitment as typed: what, when, whose, how firm."""
+
+    action: str
+    due: date
+    whose: str = "mine"
+    firmness: str = "hard"
+
+
+def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, theirs: bool) -> NextStep | None:
+    """Validate --next/--due/--soft/--theirs as one group."""
+    if action is None:
+        if due is not None or soft or theirs:
+            raise BadInput("--due, --soft and --theirs describe a next step: give --next ACTION too")
+        return None
+    text = clean_text(action, "next step", required=True)
+    if due is None:
+        raise BadInput("a next step needs a date: add --due WHEN")
+    return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard")
+
+
+# --- refreshing a contact's plan ---------------------------------------------
+
+
+def refresh(session: Session, ctx: AppContext, contact: Contact) -> None:
+    """Re-plan one contact from its history and store the plan (same transaction)."""
+    touches = session.exec(select(Touch).where(Touch.contact_id == contact.id)).all()
+    commitments = session.exec(
+        select(Commitment).where(Commitment.contact_id == contact.id, Commitment.status == "open")
+    ).all()
+    facts = ContactFacts(
+        name=contact.name,
+        cadence=contact.cadence,
+        state=contact.state,
+        created_at=contact.created_at,
+        snoozed_until=contact.snoozed_until,
+        birthday=contact.birthday,
+    )
+    plan = plan_contact(
+        facts,
+        [TouchFacts(t.at, t.direction, t.outcome, t.channel, t.ask_again, t.id or 0) for t in touches],
+        [CommitmentFacts(c.id or 0, c.whose, c.action, c.due, c.firmness, c.status) for c in commitments],
+        ctx.settings.rules,
+    )
+    contact.state = plan.state
+    contact.agenda = plan.agenda_json()
+    first = plan.next_due
+    if first is not None and contact.snoozed_until is not None:
+        first = max(first, contact.snoozed_until)
+    contact.next_due = None if plan.state == "closed" else first
+    contact.birthday_md = contact.birthday[-5:] if contact.birthday else None
+    contact.last_touch_at = max((t.at for t in touches), default=None)
+    contact.next_step_due = plan.next_step_due
+    contact.unanswered_streak = plan.unanswered_streak
+    session.add(contact)
+
+
+def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
+    session.flush()
+    row = resolve(SessionRows(session), str(contact.id))
+    return contact_view(row, ctx.today)
+
+
+def _contact(session: Session, who: str) -> Contact:
+    row = resolve(SessionRows(session), who)
+    return session.get(Contact, row["id"])
+
+
+# --- add ----------------------------------------------------------------------
+
+
+@dataclass
+class NewContact:
+    name: str
+    company: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    channel: str | None = None
+    cadence: str | None = None
+    birthday: str | None = None
+    notes: str | None = None
+
+
+def add_contact(
+    ctx: AppContext,
+    new: NewContact,
+    met: str | None = None,
+    no_meeting: bool = False,
+    step: NextStep | None = None,
+) -> dict:
+    """Add a contact, log the meeting (unless --no-meeting), record the next step."""
+    if met is not None and no_meeting:
+        raise BadInput("--met and --no-meeting contradict each other")
+    settings = ctx.settings
+    fields = dict(
+        name=clean_text(new.name, "name", required=True),
+        company=clean_text(new.company, "company"),
+        title=clean_text(new.title, "title"),
+        email=clean_email(new.email),
+        phone=clean_text(new.phone, "phone"),
+        url=clean_text(new.url, "url"),
+        tags=";".join(clean_tags(new.tags)),
+        source=clean_text(new.source, "source"),
+        channel=check_choice(new.channel or settings.default_channel, CHANNELS, "channel"),
+        cadence=check_cadence(ctx, new.cadence or settings.default_cadence),
+        birthday=parse_birthday(new.birthday) if new.birthday else None,
+        notes=clean_text(new.notes, "note"),
+    )
+    met_at = parse_moment(met, ctx.now) if met is not None else ctx.now
+    if met_at > ctx.now:
+        raise BadInput("--met is in the future; log meetings after they happen")
+    with ctx.store.write() as session:
+        if fields["email"] and session.exec(select(Contact).where(Contact.email == fields["email"])).first():
+            raise Conflict(f"a contact with email {fields['email']} already exists")
+        contact = Contact(**fields, name_key=fields["name"].casefold(), created_at=ctx.now, updated_at=ctx.now)
+        session.add(contact)
+        session.flush()
+        if not no_meeting:
+            session.add(Touch(contact_id=contact.id, at=met_at, channel="meeting", direction="out",
+                              outcome="meeting", note=None, created_at=ctx.now))
+        if step is not None:
+            session.add(Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
+                                   firmness=step.firmness, created_at=ctx.now))
+        session.flush()
+        refresh(session, ctx, contact)
+        return _view(session, ctx, contact)
+
+
+# --- log ----------------------------------------------------------------------
+
+
+def log_touch(
+    ctx: AppContext,
+    who: str,
+    channel: str | None = None,
+    inbound: bool = False,
+    outcome: str | None = None,
+    note: str | None = None,
+    at: str | None = None,
+    step: NextStep | None = None,
+    ask_again: str | None = None,
+) -> dict:
+    """Record a touch; the outcome may move the state; the schedule adapts."""
+    chosen_outcome = check_choice(outcome, OUTCOMES, "outcome") if outcome else ("replied" if inbound else DEFAULT_OUTCOME)
+    chosen_channel = check_choice(channel, CHANNELS, "channel") if channel else None
+    text = clean_text(note, "note")
+    when = parse_moment(at, ctx.now) if at is not None else ctx.now
+    if when > ctx.now:
+        raise BadInput("--at is in the future; log touches after they happen (use `fup next` to plan one)")
+    asked = parse_date(ask_again, ctx.now) if ask_again is not None else None
+    if asked is not None and asked <= when.date():
+        raise BadInput("--ask-again must be a date after the touch")
+    if asked is not None and chosen_outcome == "not-interested":
+        raise BadInput("--ask-again and --outcome not-interested contradict each other")
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        touch = Touch(
+            contact_id=contact.id,
+            at=when,
+            channel=chosen_channel or contact.channel,
+            direction="in" if inbound else "out",
+            outcome=chosen_outcome,
+            note=text,
+            ask_again=asked,
+            created_at=ctx.now,
+        )
+        session.add(touch)
+        before = contact.state
+        contact.state = next_state(contact.state, TouchFacts(when, touch.direction, chosen_outcome, touch.channel))
+        if step is not None:
+            session.add(Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
+                                   firmness=step.firmness, created_at=ctx.now))
+        contact.updated_at = ctx.now
+        session.flush()
+        refresh(session, ctx, contact)
+        view = _view(session, ctx, contact)
+        view["logged"] = {
+            "channel": touch.channel,
+            "direction": touch.direction,
+            "outcome": touch.outcome,
+            "two_way": is_two_way(touch.direction, touch.outcome),
+            "state_before": before,
+        }
+        return view
+
+
+# --- commitments --------------------------------------------------------------
+
+
+def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        commitment = Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
+                                firmness=step.firmness, created_at=ctx.now)
+        session.add(commitment)
+        contact.updated_at = ctx.now
+        session.flush()
+        refresh(session, ctx, contact)
+        view = _view(session, ctx, contact)
+        view["commitment"] = {"id": commitment.id, "whose": step.whose, "action": step.action,
+                              "due": step.due.isoformat(), "firmness": step.firmness}
+        return view
+
+
+def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int | None = None) -> dict:
+    """Mark an open commitment done or dropped: the one named, else the earliest due."""
+    status = check_choice(status, COMMITMENT_STATUSES[1:], "status")
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        query = select(Commitment).where(Commitment.contact_id == contact.id, Commitment.status == "open")
+        if commitment_id is not None:
+            commitment = session.exec(query.where(Commitment.id == commitment_id)).first()
+            if commitment is None:
+                raise NotFound(f"{contact.name} has no open commitment #{commitment_id}")
+        else:
+            commitment = session.exec(query.order_by(Commitment.due, Commitment.id)).first()
+            if commitment is None:
+                raise NotFound(f"{contact.name} has no open commitment")
+        commitment.status = status
+        commitment.closed_at = ctx.now
+        contact.updated_at = ctx.now
+        session.add(commitment)
+        session.flush()
+        refresh(session, ctx, contact)
+        view = _view(session, ctx, contact)
+        view["commitment"] = {"id": commitment.id, "whose": commitment.whose, "action": commitment.action,
+                              "due": commitment.due.isoformat(), "status": status}
+        return view
+
+
+# --- edit, snooze, state, rm --------------------------------------------------
+
+EDITABLE = ("name", "company", "title", "email", "phone", "url", "source", "channel", "cadence", "birthday", "notes")
+
+
+def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str]) -> dict:
+    """Change fields; an empty string clears an optional one."""
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if value is None:
+            continue
+        if name not in EDITABLE:
+            raise BadInput(f"unknown field {name!r}")
+        if name == "name":
+            cleaned[name] = clean_text(value, "name", required=True)
+        elif name == "email":
+            cleaned[name] = clean_email(value) if value.strip() else None
+        elif name == "channel":
+            cleaned[name] = check_choice(value, CHANNELS, "channel")
+        elif name == "cadence":
+            cleaned[name] = check_cadence(ctx, value)
+        elif name == "birthday":
+            cleaned[name] = parse_birthday(value) if value.strip() else None
+        else:
+            cleaned[name] = clean_text(value, name.rstrip("s") if name == "notes" else name)
+    added, removed = clean_tags(add_tags), clean_tags(remove_tags)
+    if not cleaned and not added and not removed:
+        raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        if cleaned.get("email") and cleaned["email"] != contact.email:
+            clash = session.exec(select(Contact).where(Contact.email == cleaned["email"])).first()
+            if clash is not None:
+                raise Conflict(f"{clash.name} (#{clash.id}) already has email {cleaned['email']}")
+        for name, value in cleaned.items():
+            setattr(contact, name, value)
+        if "name" in cleaned:
+            contact.name_key = contact.name.casefold()
+        tags = [t for t in contact.tag_list if t not in removed] + [t for t in added if t not in contact.tag_list]
+        contact.tags = ";".join(tags)
+        contact.updated_at = ctx.now
+        session.flush()
+        refresh(session, ctx, contact)
+        return _view(session, ctx, contact)
+
+
+def snooze(ctx: AppContext, who: str, until: str) -> dict:
+    day = parse_date(until, ctx.now)
+    if day < ctx.today:
+        raise BadInput("snooze date is in the past")
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        contact.snoozed_until = day if day > ctx.today else None
+        contact.updated_at = ctx.now
+        refresh(session, ctx, contact)
+        return _view(session, ctx, contact)
+
+
+def set_state(ctx: AppContext, who: str, state: str) -> dict:
+    state = check_choice(state, STATES, "state")
+    with ctx.store.write() as session:
+        contact = _contact(session, who)
+        contact.state = state
+        contact.updated_at = ctx.now
+        refresh(session, ctx, contact)
+        return _view(session, ctx, contact)
+
+
+def find(ctx: AppContext, who: str) -> dict:
+    """Resolve WHO for a confirmation prompt, without writing."""
+    conn = ctx.store.reader()
+    if conn is None:
+        raise NotFound("no contacts yet: add one with `fup add NAME`")
+    return resolve(conn, who)
+
+
+def remove_contact(ctx: AppContext, contact_id: int) -> dict:
+    with ctx.store.write() as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
+        summary = {"id": contact.id, "name": contact.name, "touches": touches}
+        session.delete(contact)
+        return summary
+
+
+def reschedule(ctx: AppContext) -> int:
+    """Re-plan every contact (after a change to config.toml); returns how many."""
+    with ctx.store.write() as session:
+        contacts = session.exec(select(Contact)).all()
+        for contact in contacts:
+            refresh(session, ctx, contact)
+        return len(contacts)
+
+
+def now_iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

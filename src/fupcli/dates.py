@@ -1,0 +1,154 @@
+"""Every date fup reads from a person, and the workday calendar.
+
+`parse_date` and `parse_moment` turn WHEN strings ("tomorrow", "3w",
+"in 2 months", "2027-03-01") into dates relative to a *now* that the caller
+passes in; nothing here reads the clock. `shift_to_workday` moves a computed
+date off weekends and holidays. Month arithmetic clips to the month's end
+(Jan 31 + 1 month = Feb 28), as python-dateutil's relativedelta does.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Iterable
+
+from .errors import BadInput
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_ALIASES = {name[:3]: i for i, name in enumerate(WEEKDAYS)}
+_WEEKDAY_ALIASES.update({name: i for i, name in enumerate(WEEKDAYS)})
+_WEEKDAY_ALIASES.update({"tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3})
+
+_UNITS = {
+    "d": "days", "day": "days", "days": "days",
+    "w": "weeks", "week": "weeks", "weeks": "weeks",
+    "m": "months", "month": "months", "months": "months",
+    "y": "years", "year": "years", "years": "years",
+}
+_SHORT = re.compile(r"^(\d{1,5})\s*([dwmy])$")
+_IN_N = re.compile(r"^in\s+(\d{1,5})\s+(days?|weeks?|months?|years?)$")
+_AGO = re.compile(r"^(\d{1,5})\s*(d|w|m|y|days?|weeks?|months?|years?)\s+ago$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+
+WHEN_HELP = (
+    "ISO date or datetime, today, tomorrow, yesterday, a weekday, Nd/Nw/Nm/Ny, "
+    "'in N days|weeks|months|years', 'N days ago', 'next week' or eom"
+)
+
+
+def _offset(start: date, amount: int, unit: str) -> date:
+    if unit == "days":
+        return start + timedelta(days=amount)
+    if unit == "weeks":
+        return start + timedelta(weeks=amount)
+    from dateutil.relativedelta import relativedelta  # only month/year sums need it
+
+    return start + relativedelta(**{unit: amount})
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadInput(f"invalid date {text!r}: {exc}") from None
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """Read a WHEN string as a calendar date, relative to `now`."""
+    raw = text
+    text = " ".join(text.strip().lower().split())
+    today = now.date()
+    if not text:
+        raise BadInput("empty date; expected " + WHEN_HELP)
+    if _ISO_DATE.match(text):
+        return _iso_date(text)
+    moment = _ISO_MOMENT.match(text)
+    if moment:
+        return parse_moment(raw, now).date()
+    if text == "today":
+        return today
+    if text == "tomorrow":
+        return today + timedelta(days=1)
+    if text == "yesterday":
+        return today - timedelta(days=1)
+    if text == "eom":
+        return _offset(today.replace(day=1), 1, "months") - timedelta(days=1)
+    if text == "next week":
+        return today + timedelta(days=7 - today.weekday())
+    if text in _WEEKDAY_ALIASES:
+        ahead = (_WEEKDAY_ALIASES[text] - today.weekday() - 1) % 7 + 1
+        return today + timedelta(days=ahead)
+    for pattern, sign in ((_SHORT, 1), (_IN_N, 1), (_AGO, -1)):
+        found = pattern.match(text)
+        if found:
+            amount, unit = int(found.group(1)), _UNITS[found.group(2)]
+            try:
+                return _offset(today, sign * amount, unit)
+            except (OverflowError, ValueError):
+                raise BadInput(f"date {raw!r} is out of range") from None
+    raise BadInput(f"cannot read {raw!r} as a date; expected {WHEN_HELP}")
+
+
+def parse_moment(text: str, now: datetime) -> datetime:
+    """Read a WHEN string as a moment; a bare date keeps now's time of day."""
+    found = _ISO_MOMENT.match(text.strip())
+    if found:
+        day = _iso_date(found.group(1))
+        hour, minute = int(found.group(2)), int(found.group(3))
+        second = int(found.group(4) or 0)
+        micro = int((found.group(5) or "0").ljust(6, "0"))
+        try:
+            return datetime.combine(day, time(hour, minute, second, micro))
+        except ValueError as exc:
+            raise BadInput(f"invalid time in {text.strip()!r}: {exc}") from None
+    return datetime.combine(parse_date(text, now), now.time())
+
+
+def parse_now(text: str) -> datetime:
+    """Read FUP_NOW: an ISO datetime, or an ISO date (taken as noon of that day)."""
+    text = text.strip()
+    if _ISO_DATE.match(text):
+        return datetime.combine(_iso_date(text), time(12, 0))
+    found = _ISO_MOMENT.match(text)
+    if not found:
+        raise BadInput(f"FUP_NOW={text!r} is not an ISO date or datetime (e.g. 2026-03-02T09:30)")
+    return parse_moment(text, datetime(2000, 1, 1))
+
+
+def parse_birthday(text: str) -> str:
+    """Normalise a birthday to 'MM-DD' or 'YYYY-MM-DD' (Feb 29 allowed without a year)."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return _iso_date(text).isoformat()
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", text):
+        month, day = (int(part) for part in text.split("-"))
+        try:
+            date(2000, month, day)  # a leap year, so 02-29 is accepted
+        except ValueError as exc:
+            raise BadInput(f"invalid birthday {text!r}: {exc}") from None
+        return f"{month:02d}-{day:02d}"
+    raise BadInput(f"invalid birthday {text!r}; expected MM-DD or YYYY-MM-DD")
+
+
+def birthday_on(birthday: str, year: int) -> date:
+    """The day a birthday ('MM-DD' or 'YYYY-MM-DD') falls on in `year`; Feb 29 is Feb 28 in common years."""
+    month, day = (int(part) for part in birthday[-5:].split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return date(year, 2, 28)
+
+
+def shift_to_workday(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
+    """The first date on or after `day` whose weekday (Mon=0) is a workday and that is no holiday."""
+    workdays = frozenset(workdays)
+    holidays = frozenset(holidays)
+    if not workdays:
+        return day
+    for _ in range(3660):
+        if day.weekday() in workdays and day not in holidays:
+            return day
+        day += timedelta(days=1)
+    return day

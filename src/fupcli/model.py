@@ -1,0 +1,92 @@
+"""The data model: contacts, their touches and their commitments (SQLModel tables).
+
+Times are naive local wall-clock datetimes (what the user typed or lived);
+dates are calendar dates.
+
+These classes are the schema's source of truth: Alembic migrations in
+`fupcli/migrations` must agree with them (a test runs Alembic's compare), and
+the write path in `fupcli.core` goes through them. The columns under
+"computed by the scheduler" are a cache of `scheduler.plan_contact`, refreshed in
+the same transaction as every write to the contact, so `fup today` is one
+indexed query that never reads history.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_due", "state", "next_due"),
+        Index("ix_contact_birthday_md", "birthday_md"),
+        Index("ix_contact_name_key", "name_key"),
+        Index("ix_contact_next_step", "state", "next_step_due"),
+        Index("ux_contact_email", "email", unique=True),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    name_key: str  # casefolded name, for case-insensitive lookup by prefix
+    company: Optional[str] = None
+    title: Optional[str] = None
+    email: Optional[str] = None  # stored lower-case; unique
+    phone: Optional[str] = None
+    url: Optional[str] = None
+    tags: str = ""  # ';'-separated
+    source: Optional[str] = None
+    channel: str = "email"
+    cadence: str = "warm"
+    state: str = "active"
+    birthday: Optional[str] = None  # 'MM-DD' or 'YYYY-MM-DD'
+    notes: Optional[str] = None
+    snoozed_until: Optional[date] = None
+    created_at: datetime = Field(sa_type=DateTime)
+    updated_at: datetime = Field(sa_type=DateTime)
+
+    # computed by the scheduler, refreshed with every write to this contact
+    next_due: Optional[date] = None  # first day an agenda item is due, snooze applied
+    agenda: str = "[]"  # JSON list of scheduler.Item rows
+    birthday_md: Optional[str] = None  # 'MM-DD' for the indexed birthday lookup
+    last_touch_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    next_step_due: Optional[date] = None  # earliest open hard commitment
+    unanswered_streak: int = 0
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(";") if tag]
+
+
+class Touch(SQLModel, table=True):
+    __tablename__ = "touch"
+    __table_args__ = (Index("ix_touch_contact_at", "contact_id", "at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    at: datetime = Field(sa_type=DateTime)
+    channel: str
+    direction: str = "out"
+    outcome: str = "sent"
+    note: Optional[str] = None
+    ask_again: Optional[date] = None
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class Commitment(SQLModel, table=True):
+    __tablename__ = "commitment"
+    __table_args__ = (Index("ix_commitment_contact_status", "contact_id", "status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    whose: str = "mine"
+    action: str
+    due: date
+    firmness: str = "hard"
+    status: str = "open"
+    created_at: datetime = Field(sa_type=DateTime)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)

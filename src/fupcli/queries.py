@@ -1,0 +1,300 @@
+"""Read queries over the schema in plain SQL, shared by the fast path and the write path.
+
+Every function takes a DB-API-like connection (`execute(sql, params)` returning
+rows): the stdlib sqlite3 connection from `Store.reader()` on the hot path, or
+`SessionRows` around the write transaction, so looking up WHO or listing due
+rows is written once. Results are plain dicts and `DueRow`s, ready for `render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from .errors import Ambiguous, BadInput, NotFound
+from .scheduler import Item, birthday_days, first_visible, load_agenda, row_on
+
+CONTACT_FIELDS = (
+    "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
+    "cadence", "state", "birthday", "notes", "snoozed_until", "created_at", "updated_at",
+    "last_touch_at", "next_due", "agenda", "unanswered_streak", "next_step_due",
+)
+_CONTACT_COLUMNS = ", ".join(CONTACT_FIELDS)
+MAX_CANDIDATES = 8
+
+
+class SessionRows:
+    """Lets the queries run inside a SQLModel write transaction."""
+
+    def __init__(self, session: Any):
+        self._session = session
+
+    def execute(self, sql: str, params: Any = None):  # noqa: ANN201 - mirrors sqlite3
+        from sqlalchemy import text
+
+        return self._session.execute(text(sql), params or {})
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+# --- WHO ---------------------------------------------------------------------
+
+
+def resolve(conn: Any, who: str) -> dict:
+    """The one contact WHO names: an id, an email, or a case-insensitive name or unique prefix."""
+    text = who.strip()
+    if not text:
+        raise BadInput("empty contact name; give an id, an email or a name")
+    if text.isdigit():
+        rows = _contacts(conn, "id = :id", {"id": int(text)})
+        if not rows:
+            raise NotFound(f"no contact with id {text}")
+        return rows[0]
+    if "@" in text:
+        rows = _contacts(conn, "email = :email", {"email": text.lower()})
+        if rows:
+            return rows[0]
+    key = text.casefold()
+    rows = _contacts(conn, "name_key = :key", {"key": key})
+    if not rows:
+        rows = _contacts(conn, "name_key >= :lo AND name_key < :hi", {"lo": key, "hi": key + "\U0010ffff"})
+    if not rows:
+        raise NotFound(f"no contact matches {text!r} (try `fup list`)")
+    if len(rows) > 1:
+        shown = ", ".join(f"{r['name']} (#{r['id']})" for r in rows[:MAX_CANDIDATES])
+        more = f" and {len(rows) - MAX_CANDIDATES} more" if len(rows) > MAX_CANDIDATES else ""
+        raise Ambiguous(f"{text!r} matches several contacts: {shown}{more}; use the id")
+    return rows[0]
+
+
+def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, id") -> list[dict]:
+    sql = f"SELECT {_CONTACT_COLUMNS} FROM contact WHERE {where} ORDER BY {order}"
+    return [dict(zip(CONTACT_FIELDS, row)) for row in conn.execute(sql, params)]
+
+
+def complete_names(conn: Any, prefix: str, limit: int = 50) -> list[str]:
+    key = prefix.casefold()
+    rows = conn.execute(
+        "SELECT name FROM contact WHERE name_key >= :lo AND name_key < :hi ORDER BY name_key LIMIT :n",
+        {"lo": key, "hi": key + "\U0010ffff", "n": limit},
+    )
+    return [row[0] for row in rows]
+
+
+# --- today --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One row of `fup today`; its fields are the stable JSON/CSV columns, in order."""
+
+    contact_id: int
+    name: str
+    company: str | None
+    kind: str
+    reason: str
+    due: str
+    days_overdue: int
+    channel: str
+    urgency: float
+    last_touch: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+DUE_COLUMNS = tuple(DueRow.__dataclass_fields__)
+
+
+def _due_row(contact: dict, item: Item, on: date) -> DueRow:
+    last = _date(contact["last_touch_at"])
+    return DueRow(
+        contact_id=contact["id"],
+        name=contact["name"],
+        company=contact["company"],
+        kind=item.kind,
+        reason=item.reason,
+        due=item.due.isoformat(),
+        days_overdue=(on - item.due).days,
+        channel=contact["channel"],
+        urgency=round(item.urgency(on), 2),
+        last_touch=last.isoformat() if last else None,
+    )
+
+
+def rank_key(row: DueRow) -> tuple:
+    """Most urgent first; ties by earlier due, then name (case-insensitive), then id."""
+    return (-row.urgency, row.due, row.name.casefold(), row.contact_id)
+
+
+def due_rows(conn: Any, on: date) -> list[DueRow]:
+    """Every contact with something to do on `on`, one row each, ranked (one indexed query)."""
+    days = birthday_days(on)
+    marks = ", ".join(f":b{i}" for i in range(len(days)))
+    params: dict[str, Any] = {"on": on.isoformat(), **{f"b{i}": day for i, day in enumerate(days)}}
+    contacts = _contacts(
+        conn,
+        f"state != 'closed' AND (next_due <= :on OR birthday_md IN ({marks}))",
+        params,
+        order="id",
+    )
+    rows = []
+    for contact in contacts:
+        item = row_on(
+            contact["state"],
+            load_agenda(contact["agenda"]),
+            on,
+            _date(contact["snoozed_until"]),
+            contact["birthday"],
+            _date(contact["last_touch_at"]),
+        )
+        if item is not None:
+            rows.append(_due_row(contact, item, on))
+    rows.sort(key=rank_key)
+    return rows
+
+
+def count_without_next_step(conn: Any) -> int:
+    """Active contacts with no open hard commitment (no agreed next step)."""
+    row = conn.execute("SELECT COUNT(*) FROM contact WHERE state = 'active' AND next_step_due IS NULL").fetchone()
+    return int(row[0])
+
+
+def count_contacts(conn: Any) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0])
+
+
+# --- show and list ------------------------------------------------------------
+
+
+def contact_view(contact: dict, today: date) -> dict:
+    """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
+    items = load_agenda(contact["agenda"])
+    snoozed = _date(contact["snoozed_until"])
+    last = _date(contact["last_touch_at"])
+    first = first_visible(contact["state"], items, today, snoozed, contact["birthday"], last)
+    nxt = None
+    if first is not None:
+        item = row_on(contact["state"], items, max(first, today), snoozed, contact["birthday"], last)
+        if item is not None:
+            nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason}
+    created, updated, touched = (_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at"))
+    return {
+        "id": contact["id"],
+        "name": contact["name"],
+        "company": contact["company"],
+        "title": contact["title"],
+        "email": contact["email"],
+        "phone": contact["phone"],
+        "url": contact["url"],
+        "tags": [tag for tag in (contact["tags"] or "").split(";") if tag],
+        "source": contact["source"],
+        "channel": contact["channel"],
+        "cadence": contact["cadence"],
+        "state": contact["state"],
+        "birthday": contact["birthday"],
+        "notes": contact["notes"],
+        "snoozed_until": snoozed.isoformat() if snoozed else None,
+        "created_at": created.isoformat(timespec="seconds") if created else None,
+        "updated_at": updated.isoformat(timespec="seconds") if updated else None,
+        "last_touch": touched.date().isoformat() if touched else None,
+        "unanswered_streak": contact["unanswered_streak"],
+        "next_step_due": _date(contact["next_step_due"]).isoformat() if contact["next_step_due"] else None,
+        "next_due": first.isoformat() if first else None,
+        "next": nxt,
+    }
+
+
+def touches_of(conn: Any, contact_id: int) -> list[dict]:
+    rows = conn.execute(
+        "SELECT id, at, channel, direction, outcome, note, ask_again FROM touch "
+        "WHERE contact_id = :id ORDER BY at, id",
+        {"id": contact_id},
+    )
+    return [
+        {
+            "id": r[0],
+            "at": _moment(r[1]).isoformat(timespec="seconds"),
+            "channel": r[2],
+            "direction": r[3],
+            "outcome": r[4],
+            "note": r[5],
+            "ask_again": _date(r[6]).isoformat() if r[6] else None,
+        }
+        for r in rows
+    ]
+
+
+def commitments_of(conn: Any, contact_id: int, open_only: bool = False) -> list[dict]:
+    where = " AND status = 'open'" if open_only else ""
+    rows = conn.execute(
+        "SELECT id, whose, action, due, firmness, status, created_at, closed_at FROM commitment "
+        f"WHERE contact_id = :id{where} ORDER BY due, id",
+        {"id": contact_id},
+    )
+    return [
+        {
+            "id": r[0],
+            "whose": r[1],
+            "action": r[2],
+            "due": _date(r[3]).isoformat(),
+            "firmness": r[4],
+            "status": r[5],
+            "created_at": _moment(r[6]).isoformat(timespec="seconds"),
+            "closed_at": _moment(r[7]).isoformat(timespec="seconds") if r[7] else None,
+        }
+        for r in rows
+    ]
+
+
+def contact_card(conn: Any, who: str, today: date) -> dict:
+    contact = resolve(conn, who)
+    view = contact_view(contact, today)
+    view["touches"] = touches_of(conn, contact["id"])
+    view["commitments"] = commitments_of(conn, contact["id"])
+    return view
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    tag: str | None = None
+    state: str | None = None
+    cadence: str | None = None
+    due_before: date | None = None
+    no_next_step: bool = False
+
+
+def list_contacts(conn: Any, filters: ListFilter, today: date) -> list[dict]:
+    where, params = ["1 = 1"], {}
+    if filters.state:
+        where.append("state = :state")
+        params["state"] = filters.state
+    if filters.cadence:
+        where.append("cadence = :cadence")
+        params["cadence"] = filters.cadence
+    if filters.no_next_step:
+        where.append("state = 'active' AND next_step_due IS NULL")
+    views: Iterable[dict] = (contact_view(c, today) for c in _contacts(conn, " AND ".join(where), params))
+    if filters.tag:
+        views = (v for v in views if filters.tag in v["tags"])
+    if filters.due_before is not None:
+        cutoff = filters.due_before.isoformat()
+        views = (v for v in views if v["next_due"] is not None and v["next_due"] < cutoff)
+    return list(views)

@@ -1,0 +1,223 @@
+"""Everything fup prints: pretty tables for people, JSON and CSV for programs.
+
+Renderers take plain data (dicts, `DueRow`s) from `queries` and `core` and a
+text stream; they never touch the database. The machine formats are stable:
+`fup today --format json|csv` has exactly the columns of `queries.DUE_COLUMNS`.
+Rich is imported only when a table is drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from typing import Any, Iterable, Sequence, TextIO
+
+from .queries import DUE_COLUMNS, DueRow
+
+
+def _out(stream: TextIO | None) -> TextIO:
+    return stream if stream is not None else sys.stdout
+
+
+def write_json(data: Any, stream: TextIO | None = None) -> None:
+    out = _out(stream)
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[dict], stream: TextIO | None = None) -> None:
+    writer = csv.DictWriter(_out(stream), fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def _console(stream: TextIO | None = None):  # noqa: ANN202 - rich.console.Console
+    from rich.console import Console
+
+    return Console(file=_out(stream), highlight=False, soft_wrap=False)
+
+
+def when_text(due: str, today: date) -> str:
+    days = (today - date.fromisoformat(due)).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "1 day overdue"
+    if days > 1:
+        return f"{days} days overdue"
+    if days == -1:
+        return "tomorrow"
+    return f"in {-days} days"
+
+
+def _who(name: str, company: str | None) -> str:
+    return f"{name} ({company})" if company else name
+
+
+# --- today --------------------------------------------------------------------
+
+
+def today(
+    rows: Sequence[DueRow],
+    fmt: str,
+    on: date,
+    shown: int,
+    no_next_step: int,
+    stream: TextIO | None = None,
+) -> None:
+    if fmt == "json":
+        write_json([row.as_dict() for row in rows[:shown]], stream)
+        return
+    if fmt == "csv":
+        write_csv(DUE_COLUMNS, (row.as_dict() for row in rows[:shown]), stream)
+        return
+    from rich.table import Table
+
+    console = _console(stream)
+    if not rows:
+        console.print(f"Nothing due {'today' if on else ''}({on.isoformat()}). Well done.")
+    else:
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for column in ("#", "who", "why", "due", "channel"):
+            table.add_column(column, overflow="fold")
+        for rank, row in enumerate(rows[:shown], 1):
+            style = "bold red" if row.kind == "promise" and row.days_overdue > 0 else None
+            table.add_row(str(rank), _who(row.name, row.company), row.reason, when_text(row.due, on), row.channel, style=style)
+        console.print(table)
+        if len(rows) > shown:
+            console.print(f"... and {len(rows) - shown} more due (fup today --limit 0 shows all)")
+    if no_next_step:
+        people = "contact has" if no_next_step == 1 else "contacts have"
+        console.print(f"{no_next_step} active {people} no agreed next step (fup list --no-next-step)")
+
+
+def welcome(stream: TextIO | None = None) -> None:
+    _out(stream).write(
+        "No contacts yet. Add the person you just met, with the next step you agreed:\n"
+        "  fup add \"Ana Ruiz\" --company Acme --email ana@acme.example --next \"send the deck\" --due fri\n"
+        "Then run `fup today` each morning. `fup --help` lists every command.\n"
+    )
+
+
+# --- contacts -----------------------------------------------------------------
+
+
+def next_line(view: dict, today_: date) -> str:
+    nxt = view.get("next")
+    if view["state"] == "closed":
+        return "closed: nothing more is scheduled (fup state NAME active reopens)"
+    if not nxt:
+        return "nothing scheduled" + ("" if view["cadence"] != "none" else " (cadence none)")
+    snooze = f", snoozed until {view['snoozed_until']}" if view.get("snoozed_until") else ""
+    return f"{view['next_due']} ({when_text(view['next_due'], today_)}): {nxt['reason']}, by {view['channel']}{snooze}"
+
+
+def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = None) -> None:
+    if fmt == "json":
+        write_json(view, stream)
+        return
+    if fmt == "csv":
+        write_csv(CONTACT_CSV_COLUMNS, [_flat(view)], stream)
+        return
+    from rich.table import Table
+
+    console = _console(stream)
+    console.print(f"[bold]{_who(view['name'], view['company'])}[/bold]  #{view['id']}  {view['state']}, {view['cadence']} cadence")
+    for label, key in (("title", "title"), ("email", "email"), ("phone", "phone"), ("url", "url"),
+                       ("met at", "source"), ("channel", "channel"), ("birthday", "birthday"), ("notes", "notes")):
+        if view.get(key):
+            console.print(f"  {label}: {view[key]}", markup=False)
+    if view["tags"]:
+        console.print(f"  tags: {', '.join(view['tags'])}", markup=False)
+    console.print(f"  next: {next_line(view, today_)}", markup=False)
+    open_ones = [c for c in view["commitments"] if c["status"] == "open"]
+    if open_ones:
+        console.print("\n[bold]Open commitments[/bold]")
+        table = Table(box=None, pad_edge=False, show_header=False)
+        for c in open_ones:
+            who = "I" if c["whose"] == "mine" else "they"
+            table.add_row(f"#{c['id']}", c["due"], f"{who}: {c['action']}", c["firmness"])
+        console.print(table)
+    if view["touches"]:
+        console.print("\n[bold]Timeline[/bold]")
+        table = Table(box=None, pad_edge=False, show_header=False)
+        for t in reversed(view["touches"]):
+            arrow = "<-" if t["direction"] == "in" else "->"
+            extra = f"; asked for {t['ask_again']}" if t["ask_again"] else ""
+            table.add_row(t["at"].replace("T", " ")[:16], f"{arrow} {t['channel']}", t["outcome"], (t["note"] or "") + extra)
+        console.print(table)
+
+
+CONTACT_CSV_COLUMNS = (
+    "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
+    "cadence", "state", "birthday", "notes", "created_at", "next_due",
+)
+
+
+def _flat(view: dict) -> dict:
+    row = dict(view)
+    row["tags"] = ";".join(view["tags"])
+    return row
+
+
+def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO | None = None) -> None:
+    if fmt == "json":
+        write_json(list(views), stream)
+        return
+    if fmt == "csv":
+        write_csv(CONTACT_CSV_COLUMNS, (_flat(v) for v in views), stream)
+        return
+    console = _console(stream)
+    if not views:
+        console.print("No contacts match.")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("id", "who", "state", "cadence", "next due", "tags"):
+        table.add_column(column, overflow="fold")
+    for v in views:
+        due = f"{v['next_due']} ({when_text(v['next_due'], today_)})" if v["next_due"] else "-"
+        table.add_row(str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"], due, ", ".join(v["tags"]))
+    console.print(table)
+    console.print(f"{len(views)} contact{'s' if len(views) != 1 else ''}")
+
+
+# --- results of writes ----------------------------------------------------------
+
+
+def written(message: str, view: dict | None, today_: date, stream: TextIO | None = None) -> None:
+    out = _out(stream)
+    out.write(message + "\n")
+    if view is not None:
+        out.write(f"Next: {next_line(view, today_)}\n")
+
+
+def cadence_profiles(profiles: Sequence[Any], fmt: str, stream: TextIO | None = None) -> None:
+    data = [
+        {"profile": p.name, "gaps": list(p.gaps), "offsets": p.offsets(), "end": p.end if p.gaps else None, "weight": p.weight}
+        for p in profiles
+    ]
+    if fmt == "json":
+        write_json(data, stream)
+        return
+    if fmt == "csv":
+        write_csv(("profile", "gaps", "offsets", "end", "weight"),
+                  ({**d, "gaps": " ".join(map(str, d["gaps"])), "offsets": " ".join(map(str, d["offsets"]))} for d in data),
+                  stream)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("profile", "follow-ups on day (from the meeting)", "then"):
+        table.add_column(column, overflow="fold")
+    for d in data:
+        if not d["gaps"]:
+            table.add_row(d["profile"], "never scheduled (commitments still show)", "")
+            continue
+        then = {"park": "park in nurture", "repeat": f"every {d['gaps'][-1]} days"}[d["end"]]
+        table.add_row(d["profile"], ", ".join(map(str, d["offsets"])), then)
+    _console(stream).print(table)

@@ -1,0 +1,214 @@
+"""Opening the database: where it is, whether it is ours, its schema version.
+
+Two ways in, over one schema:
+- `Store.reader()` gives a read-only DB-API connection (stdlib sqlite3 for a
+  SQLite file) for the commands that only read, so `fup today` never pays for
+  importing SQLAlchemy, and never creates, migrates or writes anything.
+- `Store.write()` gives a SQLModel session in one transaction begun with
+  `BEGIN IMMEDIATE`, creating the file (0600, in a 0700 directory) and running
+  Alembic migrations first when needed.
+
+Every connection runs with WAL, `foreign_keys=ON` and a busy timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .errors import DatabaseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+# The Alembic revision this code expects; a test checks it is the migrations' head.
+SCHEMA_VERSION = "0001"
+KNOWN_VERSIONS = ("0001",)
+BUSY_TIMEOUT_MS = 10_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class SAReader:
+    """A DB-API-like face on a SQLAlchemy connection, for databases given by URL."""
+
+    def __init__(self, connection: Any):
+        self._connection = connection
+
+    def execute(self, sql: str, params: Any = ()):  # noqa: ANN201 - mirrors sqlite3
+        from sqlalchemy import text
+
+        return self._connection.execute(text(sql), params or {})
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+class Store:
+    """The database at `location`: a file path, or a SQLAlchemy URL (anything with '://')."""
+
+    def __init__(self, location: str | Path):
+        self.location = str(location)
+        self.url: str | None = None
+        self.path: Path | None = None
+        if "://" in self.location:
+            if self.location.startswith("sqlite:///"):
+                self.path = Path(self.location[len("sqlite:///"):]).expanduser()
+            else:
+                self.url = self.location
+        else:
+            self.path = Path(self.location).expanduser()
+        self._engine: Engine | None = None
+        self._readers: list[Any] = []
+
+    # --- checks ---------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
+
+    def _check_sqlite_file(self) -> None:
+        """Refuse a file that is not a SQLite database, without opening it for writing."""
+        assert self.path is not None
+        if self.path.is_dir():
+            raise DatabaseError(f"{self.path} is a directory, not a fup database")
+        try:
+            with self.path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise DatabaseError(f"cannot read {self.path}: {exc.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseError(f"{self.path} is not a fup database (not an SQLite file); it was left untouched")
+
+    def _schema_version(self, conn: Any) -> str | None:
+        """The stored schema version; None for an empty database; error if not ours."""
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"{self.location} is not a fup database ({exc}); it was left untouched") from None
+        if not tables:
+            return None
+        if "alembic_version" not in tables or not {"contact", "touch", "commitment"} <= tables:
+            raise DatabaseError(f"{self.location} is not a fup database (it has other tables); it was left untouched")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        version = row[0] if row else None
+        if version not in KNOWN_VERSIONS:
+            raise DatabaseError(
+                f"{self.location} has schema version {version!r}, which this fup does not know; upgrade fup"
+            )
+        return version
+
+    # --- reading --------------------------------------------------------------
+
+    def reader(self) -> Any | None:
+        """A read-only connection, or None when there is no database yet."""
+        if self.url is not None:
+            conn = SAReader(self.engine().connect())
+            self._readers.append(conn)
+            return conn
+        assert self.path is not None
+        if not self.exists():
+            return None
+        self._check_sqlite_file()
+        from urllib.parse import quote
+
+        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        self._readers.append(conn)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA query_only=1")
+        version = self._schema_version(conn)
+        if version is None:
+            return None
+        if version != SCHEMA_VERSION:
+            raise DatabaseError(f"{self.path} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)")
+        return conn
+
+    # --- writing --------------------------------------------------------------
+
+    def _prepare_file(self) -> None:
+        assert self.path is not None
+        parent = self.path.parent
+        if not parent.exists():
+            try:
+                parent.mkdir(mode=0o700, parents=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {parent}: {exc.strerror}") from None
+        if not self.path.exists():
+            try:
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {self.path}: {exc.strerror}") from None
+        self._check_sqlite_file()
+
+    def engine(self) -> "Engine":
+        if self._engine is None:
+            from sqlalchemy import create_engine, event
+
+            if self.url is not None:
+                self._engine = create_engine(self.url, hide_parameters=True)
+                return self._engine
+            engine = create_engine(f"sqlite:///{self.path}", hide_parameters=True)
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+                dbapi_connection.isolation_level = None  # transactions are begun explicitly below
+                cursor = dbapi_connection.cursor()
+                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: Any) -> None:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+            self._engine = engine
+        return self._engine
+
+    def _migrate(self) -> None:
+        """Create or upgrade the schema when it is not at SCHEMA_VERSION."""
+        assert self.path is not None
+        probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            version = self._schema_version(probe)
+            if version is None:
+                # A brand-new file: WAL is a property of the file, set once.
+                probe.execute("PRAGMA journal_mode=WAL")
+        finally:
+            probe.close()
+        if version == SCHEMA_VERSION:
+            return
+        from .migrate import upgrade
+
+        with self.engine().begin() as connection:
+            upgrade(connection)
+
+    def prepare_for_write(self) -> None:
+        if self.path is not None:
+            self._prepare_file()
+            self._migrate()
+
+    @contextmanager
+    def write(self) -> Iterator["Session"]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error."""
+        from sqlmodel import Session
+
+        self.prepare_for_write()
+        session = Session(self.engine(), expire_on_commit=False)
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,43 @@
+"""The words fup understands: channels, outcomes, states, commitment fields, row kinds.
+
+Plain tuples and frozensets, so the scheduler, the fast read path and the CLI
+can all check input against them without importing the ORM.
+"""
+
+from __future__ import annotations
+
+CHANNELS = ("email", "call", "text", "linkedin", "meeting", "other")
+DEFAULT_CHANNEL = "email"
+
+DIRECTIONS = ("out", "in")
+
+OUTCOMES = (
+    "sent",
+    "no-answer",
+    "left-message",
+    "talked",
+    "replied",
+    "meeting",
+    "not-interested",
+    "won",
+)
+# Outcomes that mean the other side engaged: they reset the unanswered streak.
+TWO_WAY_OUTCOMES = frozenset({"talked", "replied", "meeting", "won"})
+# Outcome assumed when `fup log` is given none: an outbound message that went out.
+DEFAULT_OUTCOME = "sent"
+
+STATES = ("active", "nurture", "client", "closed")
+
+WHOSE = ("mine", "theirs")
+FIRMNESS = ("hard", "soft")
+COMMITMENT_STATUSES = ("open", "done", "dropped")
+
+# Kinds of rows in `fup today`, from a promise of mine to a birthday.
+KINDS = ("promise", "their-promise", "asked", "cadence", "birthday")
+
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+
+def is_two_way(direction: str, outcome: str) -> bool:
+    """True when a touch shows the other side engaged (they reached out, or answered)."""
+    return direction == "in" or outcome in TWO_WAY_OUTCOMES
