@@ -37,7 +37,10 @@ def write_csv(columns: Sequence[str], rows: Iterable[dict], stream: TextIO | Non
 def _console(stream: TextIO | None = None):  # noqa: ANN202 - rich.console.Console
     from rich.console import Console
 
-    return Console(file=_out(stream), highlight=False, soft_wrap=False)
+    out = _out(stream)
+    is_tty = hasattr(out, "isatty") and out.isatty()
+    # A pipe or a file gets wide rows instead of rich's 80-column default.
+    return Console(file=out, highlight=False, soft_wrap=False, width=None if is_tty else 160)
 
 
 def when_text(due: str, today: date) -> str:
@@ -78,7 +81,7 @@ def today(
 
     console = _console(stream)
     if not rows:
-        console.print(f"Nothing due {'today' if on else ''}({on.isoformat()}). Well done.")
+        console.print(f"Nothing due on {on.isoformat()}.")
     else:
         table = Table(box=None, pad_edge=False, header_style="bold")
         for column in ("#", "who", "why", "due", "channel"):

@@ -270,7 +270,7 @@ def plan_contact(
             if c.whose == "mine":
                 items.append(Item("promise", c.due, f"you promised: {c.action}", KIND_WEIGHTS["promise"], c.id))
             else:
-                reason = f"check in: they promised {c.action}"
+                reason = f"check in on their promise: {c.action}"
                 items.append(Item("their-promise", c.due, reason, KIND_WEIGHTS["their-promise"], c.id))
     hard_dues = [c.due for c in open_commitments if c.firmness == "hard"]
     if cadence is not None:

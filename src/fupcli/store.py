@@ -201,6 +201,7 @@ class Store:
         session = Session(self.engine(), expire_on_commit=False)
         try:
             with session.begin():
+                session.connection()  # take the write lock now (BEGIN IMMEDIATE), before any read
                 yield session
         finally:
             session.close()

@@ -1,0 +1,29 @@
+# Two entry points on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_HOME := .demo
+DEMO_NOW := 2026-11-23T08:30
+
+.PHONY: install demo test clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Build a small demo database from examples/demo.sh, then show the morning list.
+demo: $(STAMP)
+	rm -rf $(DEMO_HOME)
+	PATH="$(CURDIR)/$(BIN):$$PATH" FUP_HOME="$(CURDIR)/$(DEMO_HOME)" bash examples/demo.sh > /dev/null
+	FUP_HOME="$(CURDIR)/$(DEMO_HOME)" FUP_NOW=$(DEMO_NOW) $(BIN)/fup today
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .hypothesis
