@@ -46,7 +46,7 @@ class FupGroup(TyperGroup):
             where = exc.ctx.command_path if exc.ctx is not None else "fup"
             _say_error(where, f"{exc.format_message()} (see `{where} --help`)")
             raise typer.Exit(int(ExitCode.USAGE)) from None
-        except (typer.Exit, click_exceptions.Exit, click_exceptions.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
             if os.environ.get("FUP_DEBUG"):
@@ -377,7 +377,7 @@ def rm(ctx: typer.Context, who: Who, yes: Annotated[bool, typer.Option("--yes", 
     if not yes:
         try:
             confirmed = typer.confirm(f"Delete {contact['name']} (#{contact['id']}) and all their history?", default=False)
-        except click_exceptions.Abort:
+        except typer.Abort:
             confirmed = False
         if not confirmed:
             raise Aborted("nothing deleted (add --yes to skip the question)")
