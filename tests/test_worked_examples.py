@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fupcli.queries import DueRow, rank_key
-from fupcli.scheduler import CommitmentFacts, ContactFacts, Rules, TouchFacts, plan_contact
+from fupcli.scheduler import (
+    CommitmentFacts,
+    ContactFacts,
+    Rules,
+    TouchFacts,
+    plan_contact,
+)
 
 RULES = Rules()
 MON = datetime(2026, 11, 2, 10, 0)

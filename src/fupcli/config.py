@@ -18,7 +18,14 @@ from typing import Any
 
 from .dates import WEEKDAYS
 from .errors import BadInput
-from .scheduler import DEFAULT_PROFILES, NO_CADENCE, NURTURE, PROFILE_ENDS, Profile, Rules
+from .scheduler import (
+    DEFAULT_PROFILES,
+    NO_CADENCE,
+    NURTURE,
+    PROFILE_ENDS,
+    Profile,
+    Rules,
+)
 from .vocabulary import CHANNELS
 
 APP_NAME = "fup"

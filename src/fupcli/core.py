@@ -11,7 +11,7 @@ commit. It returns a plain summary for `render`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Iterable
 
 from sqlmodel import Session, select
@@ -21,8 +21,21 @@ from .dates import parse_birthday, parse_date, parse_moment
 from .errors import BadInput, Conflict, NotFound, check_choice
 from .model import Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
-from .scheduler import CommitmentFacts, ContactFacts, TouchFacts, next_state, plan_contact
-from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DEFAULT_OUTCOME, OUTCOMES, STATES, is_two_way
+from .scheduler import (
+    CommitmentFacts,
+    ContactFacts,
+    TouchFacts,
+    next_state,
+    plan_contact,
+)
+from .vocabulary import (
+    CHANNELS,
+    COMMITMENT_STATUSES,
+    DEFAULT_OUTCOME,
+    OUTCOMES,
+    STATES,
+    is_two_way,
+)
 
 MAX_TEXT = 10_000
 
@@ -403,7 +416,3 @@ def reschedule(ctx: AppContext) -> int:
         for contact in contacts:
             refresh(session, ctx, contact)
         return len(contacts)
-
-
-def now_iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

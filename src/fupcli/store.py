@@ -119,6 +119,7 @@ class Store:
         self._readers.append(conn)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only=1")
+        conn.execute("PRAGMA foreign_keys=ON")
         version = self._schema_version(conn)
         if version is None:
             return None
@@ -191,6 +192,11 @@ class Store:
         if self.path is not None:
             self._prepare_file()
             self._migrate()
+        else:  # a server database: Alembic checks the version itself (a no-op at head)
+            from .migrate import upgrade
+
+            with self.engine().begin() as connection:
+                upgrade(connection)
 
     @contextmanager
     def write(self) -> Iterator["Session"]:
