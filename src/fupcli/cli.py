@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .cli_transfer import export_command, import_command
 from .context import AppContext
 from .dates import WHEN_HELP, parse_date
 from .errors import Aborted, ExitCode, FupError, check_choice
@@ -31,6 +32,11 @@ except ImportError:  # pragma: no cover - older typer on Python 3.10
 def _say_error(prog: str, message: str) -> None:
     sys.stderr.write(f"{prog}: error: {message}\n")
     sys.stderr.flush()
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 class FupGroup(TyperGroup):
@@ -48,6 +54,13 @@ class FupGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `fup export contacts | head`: the reader left; stop quietly
+            _silence_stdout()
+            raise typer.Exit(141) from None
+        except OSError as exc:  # a full disk, a permission: the OS's words, one line
+            where = f": {exc.filename}" if exc.filename else ""
+            _say_error("fup", f"{exc.strerror or exc}{where}")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
         except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
             if os.environ.get("FUP_DEBUG"):
                 raise
@@ -394,9 +407,19 @@ def reschedule(ctx: typer.Context) -> None:
     sys.stdout.write(f"Rescheduled {count} contact{'s' if count != 1 else ''}.\n")
 
 
+app.command("export")(export_command)
+app.command("import")(import_command)
+
+
 def main() -> None:
     """Console-script entry point."""
-    app(prog_name="fup")
+    try:
+        app(prog_name="fup")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlmodel import Session, select
 
@@ -23,6 +23,7 @@ from .model import Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
 from .scheduler import (
     CommitmentFacts,
+    Rules,
     ContactFacts,
     TouchFacts,
     next_state,
@@ -114,10 +115,26 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
 
 def refresh(session: Session, ctx: AppContext, contact: Contact) -> None:
     """Re-plan one contact from its history and store the plan (same transaction)."""
-    touches = session.exec(select(Touch).where(Touch.contact_id == contact.id)).all()
-    commitments = session.exec(
-        select(Commitment).where(Commitment.contact_id == contact.id, Commitment.status == "open")
-    ).all()
+    refresh_many(session, ctx, [contact])
+
+
+def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact], chunk: int = 500) -> None:
+    """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time."""
+    for start in range(0, len(contacts), chunk):
+        batch = {c.id: c for c in contacts[start:start + chunk]}
+        touches: dict[int, list[TouchFacts]] = {cid: [] for cid in batch}
+        for t in session.exec(select(Touch).where(Touch.contact_id.in_(batch))):
+            touches[t.contact_id].append(TouchFacts(t.at, t.direction, t.outcome, t.channel, t.ask_again, t.id or 0))
+        commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
+        for c in session.exec(select(Commitment).where(Commitment.contact_id.in_(batch), Commitment.status == "open")):
+            commitments[c.contact_id].append(CommitmentFacts(c.id or 0, c.whose, c.action, c.due, c.firmness, c.status))
+        for cid, contact in batch.items():
+            store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)
+            session.add(contact)
+
+
+def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> None:
+    """Run the scheduler on one contact's facts and write the plan into its computed columns."""
     facts = ContactFacts(
         name=contact.name,
         cadence=contact.cadence,
@@ -126,12 +143,7 @@ def refresh(session: Session, ctx: AppContext, contact: Contact) -> None:
         snoozed_until=contact.snoozed_until,
         birthday=contact.birthday,
     )
-    plan = plan_contact(
-        facts,
-        [TouchFacts(t.at, t.direction, t.outcome, t.channel, t.ask_again, t.id or 0) for t in touches],
-        [CommitmentFacts(c.id or 0, c.whose, c.action, c.due, c.firmness, c.status) for c in commitments],
-        ctx.settings.rules,
-    )
+    plan = plan_contact(facts, touches, commitments, rules)
     contact.state = plan.state
     contact.agenda = plan.agenda_json()
     first = plan.next_due
@@ -142,7 +154,6 @@ def refresh(session: Session, ctx: AppContext, contact: Contact) -> None:
     contact.last_touch_at = max((t.at for t in touches), default=None)
     contact.next_step_due = plan.next_step_due
     contact.unanswered_streak = plan.unanswered_streak
-    session.add(contact)
 
 
 def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
@@ -413,6 +424,5 @@ def reschedule(ctx: AppContext) -> int:
     """Re-plan every contact (after a change to config.toml); returns how many."""
     with ctx.store.write() as session:
         contacts = session.exec(select(Contact)).all()
-        for contact in contacts:
-            refresh(session, ctx, contact)
+        refresh_many(session, ctx, contacts)
         return len(contacts)

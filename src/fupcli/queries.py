@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .errors import Ambiguous, BadInput, NotFound
 from .scheduler import Item, birthday_days, first_visible, load_agenda, row_on
@@ -84,9 +84,15 @@ def resolve(conn: Any, who: str) -> dict:
     return rows[0]
 
 
-def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, id") -> list[dict]:
+def iter_contacts(conn: Any, where: str = "1 = 1", params: dict | None = None, order: str = "name_key, id") -> Iterator[dict]:
+    """Contacts as dicts of CONTACT_FIELDS, streamed from the cursor."""
     sql = f"SELECT {_CONTACT_COLUMNS} FROM contact WHERE {where} ORDER BY {order}"
-    return [dict(zip(CONTACT_FIELDS, row)) for row in conn.execute(sql, params)]
+    for row in conn.execute(sql, params or {}):
+        yield dict(zip(CONTACT_FIELDS, row))
+
+
+def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, id") -> list[dict]:
+    return list(iter_contacts(conn, where, params, order))
 
 
 def complete_names(conn: Any, prefix: str, limit: int = 50) -> list[str]:
@@ -212,8 +218,8 @@ def contact_view(contact: dict, today: date) -> dict:
         "birthday": contact["birthday"],
         "notes": contact["notes"],
         "snoozed_until": snoozed.isoformat() if snoozed else None,
-        "created_at": created.isoformat(timespec="seconds") if created else None,
-        "updated_at": updated.isoformat(timespec="seconds") if updated else None,
+        "created_at": created.isoformat() if created else None,
+        "updated_at": updated.isoformat() if updated else None,
         "last_touch": touched.date().isoformat() if touched else None,
         "unanswered_streak": contact["unanswered_streak"],
         "next_step_due": _date(contact["next_step_due"]).isoformat() if contact["next_step_due"] else None,
@@ -222,53 +228,62 @@ def contact_view(contact: dict, today: date) -> dict:
     }
 
 
-def touches_of(conn: Any, contact_id: int) -> list[dict]:
+def iter_touches(conn: Any, contact_id: int | None = None) -> Iterator[dict]:
+    """Touches with their contact's id and name, oldest first (all, or one contact's)."""
+    where, params = ("WHERE t.contact_id = :id ", {"id": contact_id}) if contact_id is not None else ("", {})
     rows = conn.execute(
-        "SELECT id, at, channel, direction, outcome, note, ask_again FROM touch "
-        "WHERE contact_id = :id ORDER BY at, id",
-        {"id": contact_id},
+        "SELECT t.id, t.contact_id, c.name, t.at, t.channel, t.direction, t.outcome, t.note, t.ask_again "
+        f"FROM touch t JOIN contact c ON c.id = t.contact_id {where}ORDER BY "
+        + ("t.at, t.id" if contact_id is not None else "t.id"),
+        params,
     )
-    return [
-        {
+    for r in rows:
+        yield {
             "id": r[0],
-            "at": _moment(r[1]).isoformat(timespec="seconds"),
-            "channel": r[2],
-            "direction": r[3],
-            "outcome": r[4],
-            "note": r[5],
-            "ask_again": _date(r[6]).isoformat() if r[6] else None,
+            "contact_id": r[1],
+            "contact_name": r[2],
+            "at": _moment(r[3]).isoformat(),
+            "channel": r[4],
+            "direction": r[5],
+            "outcome": r[6],
+            "note": r[7],
+            "ask_again": _date(r[8]).isoformat() if r[8] else None,
         }
-        for r in rows
-    ]
 
 
-def commitments_of(conn: Any, contact_id: int, open_only: bool = False) -> list[dict]:
-    where = " AND status = 'open'" if open_only else ""
+def iter_commitments(conn: Any, contact_id: int | None = None) -> Iterator[dict]:
+    """Commitments with their contact's id and name (all by id, or one contact's by due date)."""
+    where, params = ("WHERE m.contact_id = :id ", {"id": contact_id}) if contact_id is not None else ("", {})
     rows = conn.execute(
-        "SELECT id, whose, action, due, firmness, status, created_at, closed_at FROM commitment "
-        f"WHERE contact_id = :id{where} ORDER BY due, id",
-        {"id": contact_id},
+        "SELECT m.id, m.contact_id, c.name, m.whose, m.action, m.due, m.firmness, m.status, m.created_at, m.closed_at "
+        f"FROM commitment m JOIN contact c ON c.id = m.contact_id {where}ORDER BY "
+        + ("m.due, m.id" if contact_id is not None else "m.id"),
+        params,
     )
-    return [
-        {
+    for r in rows:
+        yield {
             "id": r[0],
-            "whose": r[1],
-            "action": r[2],
-            "due": _date(r[3]).isoformat(),
-            "firmness": r[4],
-            "status": r[5],
-            "created_at": _moment(r[6]).isoformat(timespec="seconds"),
-            "closed_at": _moment(r[7]).isoformat(timespec="seconds") if r[7] else None,
+            "contact_id": r[1],
+            "contact_name": r[2],
+            "whose": r[3],
+            "action": r[4],
+            "due": _date(r[5]).isoformat(),
+            "firmness": r[6],
+            "status": r[7],
+            "created_at": _moment(r[8]).isoformat(),
+            "closed_at": _moment(r[9]).isoformat() if r[9] else None,
         }
-        for r in rows
-    ]
+
+
+def _own(rows: Iterable[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k not in ("contact_id", "contact_name")} for row in rows]
 
 
 def contact_card(conn: Any, who: str, today: date) -> dict:
     contact = resolve(conn, who)
     view = contact_view(contact, today)
-    view["touches"] = touches_of(conn, contact["id"])
-    view["commitments"] = commitments_of(conn, contact["id"])
+    view["touches"] = _own(iter_touches(conn, contact["id"]))
+    view["commitments"] = _own(iter_commitments(conn, contact["id"]))
     return view
 
 

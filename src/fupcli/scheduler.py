@@ -210,8 +210,10 @@ def _cadence_item(
     if not touches:
         if state == "closed" or not profile.gaps:
             return None, state, 0
+        # Due at once, or when a snooze ends (a bulk import spreads opening touches this way).
+        opening = max(contact.created_at.date(), contact.snoozed_until or date.min)
         reason = f"opening touch: not contacted yet ({profile.name} cadence)"
-        return Item("cadence", contact.created_at.date(), reason, KIND_WEIGHTS["cadence"] + profile.weight), state, 0
+        return Item("cadence", opening, reason, KIND_WEIGHTS["cadence"] + profile.weight), state, 0
 
     anchor_at = max((i for i, t in enumerate(touches) if t.two_way), default=0)
     anchor = touches[anchor_at]

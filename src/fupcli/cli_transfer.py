@@ -1,0 +1,104 @@
+"""`fup export` and `fup import`: the commands that move data in and out of fup.
+
+Thin, like the rest of the CLI: check the options that only make sense
+together, call `exporter` or `importer` once, print. Registered on the app by
+`fupcli.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from .dates import WHEN_HELP, parse_date
+from .errors import BadInput, check_choice
+
+EXPORT_FORMATS = ("csv", "json", "ics")
+
+
+def export_command(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(metavar="WHAT", help="contacts, touches, commitments or due.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (default), json, or ics (due only).")] = "csv",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write FILE atomically (mode 0600) instead of stdout.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Start the CSV with a UTF-8 BOM, for Excel.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="Do not neutralise cells a spreadsheet would run as formulas.")] = False,
+    on: Annotated[Optional[str], typer.Option(metavar="WHEN", help="due: the day to list, as `fup today --on`. " + WHEN_HELP)] = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, help="due: at most N rows (0 = all).")] = None,
+    days: Annotated[Optional[int], typer.Option(min=1, max=3660, help="ics: how many days ahead (default 30).")] = None,
+) -> None:
+    """Export contacts, touches, commitments or the due list as CSV or JSON; the due list also as an iCalendar feed."""
+    from . import exporter
+
+    app_ctx = ctx.obj
+    what = check_choice(what, exporter.EXPORTS, "export")
+    fmt = check_choice(fmt, EXPORT_FORMATS, "format")
+    if what != "due" and (on is not None or limit is not None or days is not None):
+        raise BadInput("--on, --limit and --days apply to `fup export due` only")
+    if fmt == "ics" and what != "due":
+        raise BadInput("--format ics is for `fup export due` only")
+    if fmt != "ics" and days is not None:
+        raise BadInput("--days applies to --format ics only")
+    if fmt != "csv" and (bom or raw):
+        raise BadInput("--bom and --raw apply to CSV only")
+    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
+    conn = app_ctx.store.reader()
+    if fmt == "ics":
+        feed = exporter.ics_feed(exporter.calendar_items(conn, day, days or 30), app_ctx.now)
+        if output is None:
+            sys.stdout.buffer.write(feed)
+        else:
+            with exporter.atomic_output(output, binary=True) as handle:
+                handle.write(feed)
+        return
+    rows = exporter.rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0)
+
+    def write(stream) -> None:  # noqa: ANN001 - a text stream
+        if fmt == "json":
+            exporter.write_json(stream, what, rows)
+        else:
+            exporter.write_csv(stream, what, rows, raw=raw, bom=bom)
+
+    if output is None:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(newline="")  # CSV rows end in \r\n as written, on every OS
+        write(sys.stdout)
+    else:
+        with exporter.atomic_output(output) as handle:
+            write(handle)
+
+
+def import_command(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(metavar="WHAT", help="contacts, touches or commitments.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or - for standard input.")],
+    source: Annotated[str, typer.Option("--from", help="contacts: auto (detect by header), fup, linkedin or google.")] = "auto",
+    cadence: Annotated[Optional[str], typer.Option(help="contacts: cadence for the new contacts (default none); their opening touches are spread over the coming workdays.")] = None,
+    tag: Annotated[Optional[List[str]], typer.Option("--tag", help="contacts: add this tag to every imported contact.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
+) -> None:
+    """Import contacts (fup, LinkedIn or Google CSV), or touches and commitments (fup CSV); all or nothing."""
+    from . import importer
+
+    app_ctx = ctx.obj
+    what = check_choice(what, ("contacts", "touches", "commitments"), "import")
+    if what != "contacts" and (source != "auto" or cadence is not None or tag):
+        raise BadInput("--from, --cadence and --tag apply to `fup import contacts` only")
+    try:
+        if what == "contacts":
+            report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run)
+        else:
+            report = importer.import_history(app_ctx, what, file, dry_run)
+    except importer.ImportProblems as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem + "\n")
+        raise
+    verb = "Would import" if dry_run else "Imported"
+    layout = f" ({report.layout} format)" if what == "contacts" else ""
+    line = f"{verb} {report.what}{layout}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged."
+    if report.spread_until:
+        line += f" Opening touches spread until {report.spread_until.isoformat()}."
+    sys.stdout.write(line + ("  Nothing was written." if dry_run else "") + "\n")

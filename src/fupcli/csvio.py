@@ -1,0 +1,156 @@
+"""CSV in and out: RFC 4180 files that spreadsheets open and fup reads back exactly.
+
+Writing: `CsvWriter` streams rows (UTF-8, optional BOM, `\\r\\n` line ends as
+the csv module writes them) and neutralises cells a spreadsheet would run as
+a formula, as OWASP's CSV-injection guidance says: a cell starting with
+`=`, `+`, `-`, `@`, TAB, CR or LF gets a leading `'`. So that the escape can
+be undone exactly, a cell that already starts with `'` gets one more.
+Reading: `read_csv` decodes (BOM or not), finds the header line (LinkedIn puts
+notes above it), and yields each record with the physical line it starts on,
+so errors can say `FILE:LINE` even when a quoted cell spans several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import IO, Callable, Iterable, Iterator, Sequence
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+ESCAPE = "'"
+BOM = "\ufeff"
+
+
+def neutralise(cell: str) -> str:
+    """Make a cell inert in a spreadsheet; `restore` undoes it exactly."""
+    if cell and (cell[0] in FORMULA_START or cell[0] == ESCAPE):
+        return ESCAPE + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    if len(cell) > 1 and cell[0] == ESCAPE and (cell[1] in FORMULA_START or cell[1] == ESCAPE):
+        return cell[1:]
+    return cell
+
+
+class CsvWriter:
+    """Writes a header and rows of strings to a text stream, one row at a time."""
+
+    def __init__(self, stream: IO[str], columns: Sequence[str], raw: bool = False, bom: bool = False):
+        if bom:
+            stream.write(BOM)
+        self._writer = csv.writer(stream)
+        self._columns = tuple(columns)
+        self._cell: Callable[[str], str] = (lambda c: c) if raw else neutralise
+        self._writer.writerow(self._columns)
+
+    def row(self, values: dict) -> None:
+        self._writer.writerow([self._cell(_text(values.get(column))) for column in self._columns])
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record: its first physical line number and its cells by header name."""
+
+    line: int
+    cells: dict[str, str]
+
+
+class CsvProblem(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+class _LineCounter:
+    """Feeds lines to csv.reader while remembering the physical line number."""
+
+    def __init__(self, lines: Iterable[str], first_line: int):
+        self._lines = iter(lines)
+        self.line = first_line - 1
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._lines)
+        self.line += 1
+        return text
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with or without a BOM; anything else is refused with a clear message."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvProblem(_line_of(data, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
+    return text
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines, ends kept, split only at \\n, \\r\\n or \\r (not at other Unicode breaks)."""
+    return list(io.StringIO(text, newline=""))
+
+
+def find_header(lines: Sequence[str], is_header: Callable[[list[str]], bool], limit: int = 50) -> int:
+    """Index of the first line (within `limit`) whose cells satisfy `is_header`, or -1."""
+    for index, line in enumerate(lines[:limit]):
+        try:
+            cells = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            continue
+        if is_header([c.strip() for c in cells]):
+            return index
+    return -1
+
+
+def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]]:
+    """The header (at line index `header_at`) and an iterator of the records after it."""
+    lines = split_lines(text)
+    header = [c.strip() for c in next(csv.reader([lines[header_at]]))] if len(lines) > header_at else []
+    counter = _LineCounter(lines[header_at + 1:], header_at + 2)
+    reader = csv.reader(counter, strict=True)
+
+    def records() -> Iterator[Record]:
+        while True:
+            start = counter.line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise CsvProblem(start, f"malformed CSV: {exc}") from None
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                extra = cells[len(header):]
+                if any(cell.strip() for cell in extra):
+                    raise CsvProblem(start, f"{len(cells)} cells but the header has {len(header)}")
+            padded = cells + [""] * (len(header) - len(cells))
+            yield Record(start, dict(zip(header, padded)))
+
+    return header, records()
+
+
+def to_text(columns: Sequence[str], rows: Iterable[dict], raw: bool = False, bom: bool = False) -> str:
+    """A whole CSV document as a string (for tests and small outputs)."""
+    buffer = io.StringIO(newline="")
+    writer = CsvWriter(buffer, columns, raw=raw, bom=bom)
+    for row in rows:
+        writer.row(row)
+    return buffer.getvalue()

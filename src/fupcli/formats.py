@@ -1,0 +1,163 @@
+"""The file layouts fup exchanges: its own CSV columns, LinkedIn's and Google's contact exports.
+
+Data flow for an import: `csvio.read_csv` yields records with their line
+numbers; `detect` names the layout from the header; `contact_record` maps one
+record of that layout to a `ContactRecord` (plain strings, not yet validated:
+`importer` validates and writes). Export column lists live here too, so the
+two directions cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Sequence
+
+from .queries import DUE_COLUMNS
+
+CONTACT_COLUMNS = (
+    "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
+    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until",
+)
+TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
+COMMITMENT_COLUMNS = (
+    "id", "contact_id", "contact_name", "whose", "action", "due", "firmness", "status", "created_at", "closed_at",
+)
+EXPORT_COLUMNS = {
+    "contacts": CONTACT_COLUMNS,
+    "touches": TOUCH_COLUMNS,
+    "commitments": COMMITMENT_COLUMNS,
+    "due": DUE_COLUMNS,
+}
+
+FUP, LINKEDIN, GOOGLE, GOOGLE_LEGACY = "fup", "linkedin", "google", "google-legacy"
+SOURCES = ("auto", FUP, LINKEDIN, GOOGLE)
+LINKEDIN_HEADER = ("First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On")
+_GOOGLE_VALUE = re.compile(r"^(E-mail|Phone|Website) (\d+) - Value$")
+_GOOGLE_LEGACY_ORG = re.compile(r"^Organization (\d+) - (Name|Title)$")
+SOURCE_NAMES = {LINKEDIN: "LinkedIn", GOOGLE: "Google Contacts", GOOGLE_LEGACY: "Google Contacts"}
+
+
+@dataclass
+class ContactRecord:
+    """One contact as read from a file, before validation; `line` is where it starts."""
+
+    line: int
+    name: str = ""
+    company: str = ""
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    url: str = ""
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+    notes: str = ""
+    birthday: str = ""
+    # fup's own export only
+    id: str = ""
+    channel: str = ""
+    cadence: str = ""
+    state: str = ""
+    created_at: str = ""
+    snoozed_until: str = ""
+
+
+def is_linkedin_header(cells: Sequence[str]) -> bool:
+    return all(name in cells for name in LINKEDIN_HEADER)
+
+
+def detect(header: Sequence[str]) -> str | None:
+    """The layout a header belongs to, or None."""
+    cells = set(header)
+    if {"id", "name", "email", "cadence", "state"} <= cells:
+        return FUP
+    if is_linkedin_header(header):
+        return LINKEDIN
+    if {"Name", "Given Name", "Family Name", "Group Membership"} <= cells:
+        return GOOGLE_LEGACY
+    if {"First Name", "Last Name"} <= cells and ({"Organization Name", "Labels"} & cells or any(_GOOGLE_VALUE.match(c) for c in cells)):
+        return GOOGLE
+    return None
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _first_value(cells: dict[str, str], kind: str) -> str:
+    """The first non-empty 'KIND N - Value' cell (Google's numbered groups), first of ' ::: ' lists."""
+    numbered = sorted(
+        (int(m.group(2)), key) for key in cells if (m := _GOOGLE_VALUE.match(key)) and m.group(1) == kind
+    )
+    for _, key in numbered:
+        value = cells[key].split(" ::: ")[0].strip()
+        if value:
+            return value
+    return ""
+
+
+def _google_tags(labels: str) -> list[str]:
+    tags = []
+    for label in labels.split(" ::: "):
+        label = label.strip()
+        if not label or label.startswith("* "):  # system groups: "* myContacts", "* starred"
+            continue
+        tags.append(re.sub(r"[\s;,]+", "-", label.lower()))
+    return tags
+
+
+def _google_birthday(value: str) -> str:
+    value = value.strip()
+    if value.startswith("--"):  # no year: --MM-DD
+        return value[2:]
+    return value
+
+
+def _linkedin_date(value: str) -> str:
+    value = value.strip()
+    for pattern in ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date().isoformat()
+        except ValueError:
+            continue
+    return value
+
+
+def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactRecord:
+    get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
+    if layout == FUP:
+        return ContactRecord(
+            line=line, id=get("id"), name=cells.get("name", ""), company=cells.get("company", ""),
+            title=cells.get("title", ""), email=get("email"), phone=cells.get("phone", ""), url=cells.get("url", ""),
+            tags=[t for t in get("tags").split(";") if t], source=cells.get("source", ""),
+            channel=get("channel"), cadence=get("cadence"), state=get("state"), birthday=get("birthday"),
+            notes=cells.get("notes", ""), created_at=get("created_at"), snoozed_until=get("snoozed_until"),
+        )
+    if layout == LINKEDIN:
+        connected = _linkedin_date(get("Connected On"))
+        return ContactRecord(
+            line=line, name=_join(get("First Name"), get("Last Name")), company=get("Company"),
+            title=get("Position"), email=get("Email Address"), url=get("URL"),
+            source=f"LinkedIn, connected {connected}" if connected else "LinkedIn",
+        )
+    if layout == GOOGLE:
+        name = _join(get("First Name"), get("Middle Name"), get("Last Name")) or get("File As") or get("Nickname")
+        return ContactRecord(
+            line=line, name=name, company=get("Organization Name"), title=get("Organization Title"),
+            email=_first_value(cells, "E-mail"), phone=_first_value(cells, "Phone"),
+            url=_first_value(cells, "Website"), tags=_google_tags(get("Labels")), source="Google Contacts",
+            notes=cells.get("Notes", ""), birthday=_google_birthday(get("Birthday")),
+        )
+    if layout == GOOGLE_LEGACY:
+        orgs = sorted((int(m.group(1)), m.group(2), key) for key in cells if (m := _GOOGLE_LEGACY_ORG.match(key)))
+        company = next((get(key) for _, what, key in orgs if what == "Name" and get(key)), "")
+        title = next((get(key) for _, what, key in orgs if what == "Title" and get(key)), "")
+        name = get("Name") or _join(get("Given Name"), get("Additional Name"), get("Family Name"))
+        return ContactRecord(
+            line=line, name=name, company=company, title=title, email=_first_value(cells, "E-mail"),
+            phone=_first_value(cells, "Phone"), url=_first_value(cells, "Website"),
+            tags=_google_tags(get("Group Membership")), source="Google Contacts", notes=cells.get("Notes", ""),
+            birthday=_google_birthday(get("Birthday")),
+        )
+    raise ValueError(f"unknown layout {layout!r}")

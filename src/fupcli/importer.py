@@ -1,0 +1,505 @@
+"""`fup import`: contacts from fup, LinkedIn or Google CSV; touches and commitments from fup's own.
+
+All or nothing, in three steps:
+1. read: `csvio` decodes the file and yields records with their physical line;
+   `formats` maps each record of the detected layout to plain fields;
+2. validate: every record is checked and matched against the database (email,
+   then profile URL, then exact name + company) into new / updated / unchanged;
+   any problem is collected as `FILE:LINE: message`, and then nothing is written;
+3. write: one `BEGIN IMMEDIATE` transaction inserts and fills, and re-plans
+   every contact it touched.
+A match only fills fields that are empty, so a second run of the same file
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable
+
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from . import csvio, formats
+from .context import AppContext
+from .core import check_cadence, clean_email, clean_tags, clean_text, refresh_many, store_plan
+from .dates import parse_birthday
+from .errors import BadInput, FupError, check_choice
+from .model import Commitment, Contact, Touch
+from .queries import due_rows
+from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
+
+_LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
+FILLABLE = ("company", "title", "email", "phone", "url", "source", "notes", "birthday")
+PROGRESS_THRESHOLD = 2000
+
+
+class ImportProblems(FupError):
+    """Every problem of a file, one `FILE:LINE: message` each; nothing was written."""
+
+    def __init__(self, problems: list[str]):
+        count = len(problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} found; nothing was imported")
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    what: str
+    layout: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    spread_until: date | None = None
+    details: list[str] = field(default_factory=list)
+
+
+def read_input(path: str) -> tuple[str, bytes]:
+    """(name for messages, bytes) of FILE, or of stdin for '-'."""
+    if path == "-":
+        return "<stdin>", sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as handle:
+            return path, handle.read()
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _records(name: str, data: bytes, layout_wanted: str = "auto") -> tuple[str, list[csvio.Record]]:
+    try:
+        text = csvio.decode(data)
+    except csvio.CsvProblem as exc:
+        raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
+    lines = csvio.split_lines(text)
+    if not lines:
+        raise BadInput(f"{name} is empty")
+    if layout_wanted == formats.LINKEDIN or layout_wanted == "auto":
+        at = csvio.find_header(lines, formats.is_linkedin_header)
+    else:
+        at = -1
+    header_at = at if at >= 0 else 0
+    header, records = csvio.read_csv(text, header_at)
+    layout = formats.detect(header)
+    if layout_wanted not in ("auto", None):
+        acceptable = {formats.GOOGLE: (formats.GOOGLE, formats.GOOGLE_LEGACY)}.get(layout_wanted, (layout_wanted,))
+        if layout not in acceptable:
+            raise BadInput(f"{name}:{header_at + 1}: this is not a {layout_wanted} contacts file (header: {', '.join(header[:6])}...)")
+    if layout is None:
+        raise BadInput(
+            f"{name}:{header_at + 1}: unknown file layout; expected fup's own export, LinkedIn Connections.csv "
+            "or a Google Contacts CSV"
+        )
+    try:
+        return layout, list(records)
+    except csvio.CsvProblem as exc:
+        raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
+
+
+def _progress(total: int) -> Callable[[], None]:
+    """A progress bar on stderr for large imports when stderr is a terminal; otherwise nothing."""
+    if total < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        return lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("importing", total=total)
+    progress.start()
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        progress.advance(task)
+        if done[0] >= total:
+            progress.stop()
+
+    return step
+
+
+# --- contacts ---------------------------------------------------------------------
+
+
+def _norm_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip().lower().rstrip("/")
+    for prefix in ("https://", "http://"):
+        if url.startswith(prefix):
+            url = url[len(prefix):]
+    return url.removeprefix("www.") or None
+
+
+def _name_key(name: str | None, company: str | None) -> tuple[str, str]:
+    return ((name or "").casefold(), (company or "").casefold())
+
+
+class _Matcher:
+    """Finds the contact a record stands for: by email, then profile URL, then name + company."""
+
+    def __init__(self) -> None:
+        self.by_email: dict[str, Any] = {}
+        self.by_url: dict[str, Any] = {}
+        self.by_name: dict[tuple[str, str], Any] = {}
+
+    def add(self, key: Any, email: str | None, url: str | None, name: str, company: str | None) -> None:
+        if email:
+            self.by_email.setdefault(email, key)
+        if _norm_url(url):
+            self.by_url.setdefault(_norm_url(url), key)
+        self.by_name.setdefault(_name_key(name, company), key)
+
+    def find(self, fields: dict) -> Any:
+        if fields.get("email") and fields["email"] in self.by_email:
+            return self.by_email[fields["email"]]
+        url = _norm_url(fields.get("url"))
+        if url and url in self.by_url:
+            return self.by_url[url]
+        return self.by_name.get(_name_key(fields["name"], fields.get("company")))
+
+
+def _iso_moment(value: str, what: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{what} {value!r} is not an ISO date-time") from None
+
+
+def _iso_day(value: str, what: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{what} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, cadence: str | None, tags: list[str]) -> dict:
+    """Validate one record into Contact column values (raises BadInput with the reason)."""
+    own = layout == formats.FUP
+    fields: dict[str, Any] = {
+        "name": clean_text(rec.name, "name", required=True),
+        "company": clean_text(rec.company, "company"),
+        "title": clean_text(rec.title, "title"),
+        "email": clean_email(rec.email) if rec.email else None,
+        "phone": clean_text(rec.phone, "phone"),
+        "url": clean_text(rec.url, "url"),
+        "source": clean_text(rec.source, "source"),
+        "notes": clean_text(rec.notes, "notes"),
+        "birthday": parse_birthday(rec.birthday) if rec.birthday else None,
+        "tags": clean_tags(rec.tags + tags),
+    }
+    if own:
+        fields["id"] = int(rec.id) if rec.id.strip() else None
+        if fields["id"] is not None and fields["id"] <= 0:
+            raise BadInput(f"id {rec.id!r} must be a positive whole number")
+        fields["channel"] = check_choice(rec.channel or ctx.settings.default_channel, CHANNELS, "channel")
+        fields["cadence"] = check_cadence(ctx, cadence or rec.cadence or "none")
+        fields["state"] = check_choice(rec.state or "active", STATES, "state")
+        fields["created_at"] = _iso_moment(rec.created_at, "created_at") if rec.created_at else ctx.now
+        fields["snoozed_until"] = _iso_day(rec.snoozed_until, "snoozed_until") if rec.snoozed_until else None
+    else:
+        fields.update(id=None, channel=ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
+                      state="active", created_at=ctx.now, snoozed_until=None)
+    return fields
+
+
+def import_contacts(
+    ctx: AppContext,
+    path: str,
+    source: str = "auto",
+    cadence: str | None = None,
+    tags: Iterable[str] = (),
+    dry_run: bool = False,
+) -> ImportReport:
+    source = check_choice(source, formats.SOURCES, "--from")
+    if cadence is not None:
+        cadence = check_cadence(ctx, cadence)
+    extra_tags = clean_tags(tags)
+    name, data = read_input(path)
+    layout, records = _records(name, data, source)
+
+    problems: list[str] = []
+    valid: list[tuple[int, dict]] = []
+    for record in records:
+        cells = {k: csvio.restore(v) for k, v in record.cells.items()} if layout == formats.FUP else record.cells
+        try:
+            rec = formats.contact_record(layout, record.line, cells)
+            valid.append((record.line, _contact_fields(ctx, layout, rec, cadence, extra_tags)))
+        except (BadInput, ValueError) as exc:
+            problems.append(f"{name}:{record.line}: {getattr(exc, 'message', None) or exc}")
+    if problems:
+        raise ImportProblems(problems)
+
+    report = ImportReport("contacts", layout, dry_run=dry_run)
+    conn = ctx.store.reader() if dry_run else None
+    if dry_run:
+        existing = _existing_contacts_rows(conn) if conn is not None else []
+        _plan_contacts(ctx, name, valid, existing, report, problems)
+        if problems:
+            raise ImportProblems(problems)
+        return report
+    with ctx.store.write() as session:
+        existing = [(c.id, c) for c in session.exec(select(Contact))]
+        actions = _plan_contacts(ctx, name, valid, [(cid, _as_row(c)) for cid, c in existing], report, problems)
+        if problems:
+            raise ImportProblems(problems)
+        _write_contacts(session, ctx, actions, dict(existing), report, layout, cadence)
+    return report
+
+
+def _as_row(contact: Contact) -> dict:
+    return {k: getattr(contact, k) for k in ("id", "name", "company", "email", "url", *FILLABLE, "tags")}
+
+
+def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
+    cols = ("id", "name", "company", "title", "email", "phone", "url", "source", "notes", "birthday", "tags")
+    rows = conn.execute(f"SELECT {', '.join(cols)} FROM contact")
+    return [(r[0], dict(zip(cols, r))) for r in rows]
+
+
+def _plan_contacts(ctx: AppContext, name: str, valid: list[tuple[int, dict]], existing: list[tuple[int, dict]],
+                   report: ImportReport, problems: list[str]) -> list[tuple[str, Any, dict]]:
+    """Decide new / fill / unchanged for each record; returns (action, key, fields) triples."""
+    matcher = _Matcher()
+    current: dict[Any, dict] = {}
+    used_ids = set()
+    for cid, row in existing:
+        key = ("db", cid)
+        current[key] = dict(row, tags=[t for t in (row.get("tags") or "").split(";") if t])
+        matcher.add(key, row.get("email"), row.get("url"), row["name"], row.get("company"))
+        used_ids.add(cid)
+    actions: list[tuple[str, Any, dict]] = []
+    emails_in_db = {row.get("email"): cid for cid, row in existing if row.get("email")}
+    for line, fields in valid:
+        key = matcher.find(fields)
+        if key is None:
+            key = ("new", line)
+            wanted = fields.get("id")
+            if wanted is not None and wanted in used_ids:
+                fields["id"] = None  # the id is taken by another contact: a fresh one
+            if fields.get("id") is not None:
+                used_ids.add(fields["id"])
+            current[key] = dict(fields)
+            matcher.add(key, fields.get("email"), fields.get("url"), fields["name"], fields.get("company"))
+            actions.append(("new", key, fields))
+            report.new += 1
+            continue
+        target = current[key]
+        fills = {f: fields[f] for f in FILLABLE if not target.get(f) and fields.get(f)}
+        if "email" in fills and fills["email"] in emails_in_db and ("db", emails_in_db[fills["email"]]) != key:
+            problems.append(f"{name}:{line}: email {fills['email']} belongs to another contact")
+            continue
+        new_tags = [t for t in fields["tags"] if t not in target["tags"]]
+        if not fills and not new_tags:
+            report.unchanged += 1
+            continue
+        target.update(fills)
+        target["tags"] = target["tags"] + new_tags
+        if fills.get("email"):
+            matcher.add(key, fills["email"], None, target["name"], target.get("company"))
+        if key[0] == "db":
+            actions.append(("fill", key, {**fills, "tags": target["tags"]}))
+            report.updated += 1
+        # a later row of the same file filling a new contact: already in `current`
+    return actions
+
+
+def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: dict[int, Contact],
+                    report: ImportReport, layout: str, cadence: str | None) -> None:
+    rules = ctx.settings.rules
+    new_rows = [fields for action, _key, fields in actions if action == "new"]
+    next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
+    slots = _spread_slots(session, ctx, sum(1 for f in new_rows if rules.profiles[f["cadence"]].gaps and not f.get("snoozed_until"))) \
+        if cadence is not None and layout != formats.FUP else iter(())
+    step = _progress(len(actions))
+    rows = []
+    for fields in new_rows:
+        if fields.get("id") is None:
+            fields["id"] = next_id
+            next_id += 1
+        contact = Contact(**{k: v for k, v in fields.items() if k != "tags"}, tags=";".join(fields["tags"]),
+                          name_key=fields["name"].casefold(), updated_at=ctx.now)
+        if rules.profiles[contact.cadence].gaps and contact.snoozed_until is None:
+            start = next(slots, None)
+            if start is not None and start > ctx.today:
+                contact.snoozed_until = start
+                report.spread_until = max(report.spread_until or start, start)
+        store_plan(contact, [], [], rules)
+        rows.append(contact.model_dump())
+        step()
+    if rows:
+        session.execute(insert(Contact), rows)
+    filled = []
+    for action, key, fields in actions:
+        if action != "fill":
+            continue
+        contact = existing[key[1]]
+        for column, value in fields.items():
+            setattr(contact, column, ";".join(value) if column == "tags" else value)
+        contact.updated_at = ctx.now
+        filled.append(contact)
+        step()
+    refresh_many(session, ctx, filled)
+
+
+def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN202 - iterator of dates
+    """Opening-touch days for `count` new contacts: today's free places, then daily_limit per workday."""
+    limit = ctx.settings.daily_limit
+    if not count or limit == 0:
+        return iter(())
+    from .queries import SessionRows
+
+    rules = ctx.settings.rules
+    day = ctx.today
+    free = max(0, limit - len(due_rows(SessionRows(session), day))) if rules.workday(day) == day else 0
+    slots = []
+    while len(slots) < count:
+        slots.extend([day] * min(free, count - len(slots)))
+        day = rules.workday(day + timedelta(days=1))
+        free = limit
+    return iter(slots)
+
+
+# --- touches and commitments (fup's own format) -------------------------------------
+
+
+def _contact_for(cells: dict[str, str], by_id: dict[int, str], by_name: dict[str, list[int]]) -> int:
+    raw_id, name = cells.get("contact_id", "").strip(), cells.get("contact_name", "").strip()
+    if raw_id.isdigit() and int(raw_id) in by_id and (not name or by_id[int(raw_id)].casefold() == name.casefold()):
+        return int(raw_id)
+    matches = by_name.get(name.casefold(), [])
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise BadInput(f"contact {name!r} is ambiguous ({len(matches)} contacts have that name)")
+    raise BadInput(f"no contact #{raw_id} {name!r}: import the contacts first")
+
+
+def _opt_text(value: str | None, what: str) -> str | None:
+    return clean_text(value, what) if value else None
+
+
+def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False) -> ImportReport:
+    """Import touches or commitments from fup's own CSV export."""
+    columns = formats.TOUCH_COLUMNS if what == "touches" else formats.COMMITMENT_COLUMNS
+    name, data = read_input(path)
+    try:
+        text = csvio.decode(data)
+        header, records = csvio.read_csv(text)
+        records = list(records)
+    except csvio.CsvProblem as exc:
+        raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
+    required = set(columns) - {"ask_again"}
+    if not required <= set(header):
+        raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
+    report = ImportReport(what, formats.FUP, dry_run=dry_run)
+    if dry_run:
+        conn = ctx.store.reader()
+        _validate_history(ctx, what, name, records, conn, report, write=None)
+        return report
+    with ctx.store.write() as session:
+        from .queries import SessionRows
+
+        _validate_history(ctx, what, name, records, SessionRows(session), report, write=session)
+    return report
+
+
+def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio.Record], conn: Any,
+                      report: ImportReport, write: Session | None) -> None:
+    by_id: dict[int, str] = {}
+    by_name: dict[str, list[int]] = {}
+    if conn is not None:
+        for cid, cname in conn.execute("SELECT id, name FROM contact"):
+            by_id[cid] = cname
+            by_name.setdefault(cname.casefold(), []).append(cid)
+    table = "touch" if what == "touches" else "commitment"
+    seen_ids: set[int] = set()
+    existing: set[tuple] = set()
+    if conn is not None:
+        if what == "touches":
+            sql = "SELECT id, contact_id, at, channel, direction, outcome, note, ask_again FROM touch"
+        else:
+            sql = "SELECT id, contact_id, whose, action, due, firmness, status, created_at, closed_at FROM commitment"
+        for row in conn.execute(sql):
+            seen_ids.add(row[0])
+            existing.add(_history_key(what, row[1:]))
+    problems, rows = [], []
+    for record in records:
+        cells = {k: csvio.restore(v) for k, v in record.cells.items()}
+        try:
+            contact_id = _contact_for(cells, by_id, by_name)
+            row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
+            row["contact_id"] = contact_id
+            key = _history_key(what, [row[c] for c in _history_columns(what)])
+            if key in existing:
+                report.unchanged += 1
+                continue
+            existing.add(key)
+            wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
+            row["id"] = wanted if wanted is not None and wanted not in seen_ids else None
+            if row["id"] is not None:
+                seen_ids.add(row["id"])
+            rows.append(row)
+            report.new += 1
+        except (BadInput, ValueError) as exc:
+            problems.append(f"{name}:{record.line}: {getattr(exc, 'message', None) or exc}")
+    if problems:
+        raise ImportProblems(problems)
+    if write is None or not rows:
+        return
+    model = Touch if table == "touch" else Commitment
+    next_id = max(seen_ids | {0}) + 1
+    for row in rows:
+        if row["id"] is None:
+            row["id"] = next_id
+            next_id += 1
+    write.execute(insert(model), rows)
+    affected = sorted({row["contact_id"] for row in rows})
+    contacts = list(write.exec(select(Contact).where(Contact.id.in_(affected)))) if affected else []
+    refresh_many(write, ctx, contacts)
+
+
+def _history_columns(what: str) -> tuple[str, ...]:
+    if what == "touches":
+        return ("contact_id", "at", "channel", "direction", "outcome", "note", "ask_again")
+    return ("contact_id", "whose", "action", "due", "firmness", "status", "created_at", "closed_at")
+
+
+def _history_key(what: str, values: Iterable[Any]) -> tuple:
+    """A comparable identity of a touch or commitment, whatever form the driver returned it in."""
+    out = []
+    for value in values:
+        if isinstance(value, str) and _LOOKS_LIKE_TIME.match(value):
+            value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+        if isinstance(value, (datetime, date)):
+            out.append(value.isoformat())
+        else:
+            out.append("" if value is None else str(value))
+    return tuple(out)
+
+
+def _touch_row(ctx: AppContext, cells: dict[str, str]) -> dict:
+    return {
+        "at": _iso_moment(cells.get("at", ""), "at"),
+        "channel": check_choice(cells.get("channel", ""), CHANNELS, "channel"),
+        "direction": check_choice(cells.get("direction", ""), DIRECTIONS, "direction"),
+        "outcome": check_choice(cells.get("outcome", ""), OUTCOMES, "outcome"),
+        "note": _opt_text(cells.get("note"), "note"),
+        "ask_again": _iso_day(cells["ask_again"], "ask_again") if cells.get("ask_again") else None,
+        "created_at": ctx.now,
+    }
+
+
+def _commitment_row(ctx: AppContext, cells: dict[str, str]) -> dict:
+    status = check_choice(cells.get("status", "") or "open", COMMITMENT_STATUSES, "status")
+    return {
+        "whose": check_choice(cells.get("whose", ""), WHOSE, "whose"),
+        "action": clean_text(cells.get("action"), "action", required=True),
+        "due": _iso_day(cells.get("due", ""), "due"),
+        "firmness": check_choice(cells.get("firmness", "") or "hard", FIRMNESS, "firmness"),
+        "status": status,
+        "created_at": _iso_moment(cells["created_at"], "created_at") if cells.get("created_at") else ctx.now,
+        "closed_at": _iso_moment(cells["closed_at"], "closed_at") if cells.get("closed_at") else None,
+    }
