@@ -27,7 +27,7 @@ from . import csvio, formats
 from .context import AppContext
 from .core import check_cadence, clean_email, clean_tags, clean_text, refresh_many, store_plan
 from .dates import parse_birthday
-from .errors import BadInput, FupError, check_choice
+from .errors import BadInput, ExitCode, FupError, check_choice
 from .model import Commitment, Contact, Touch
 from .queries import due_rows
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
@@ -39,6 +39,8 @@ PROGRESS_THRESHOLD = 2000
 
 class ImportProblems(FupError):
     """Every problem of a file, one `FILE:LINE: message` each; nothing was written."""
+
+    exit_code = ExitCode.USAGE
 
     def __init__(self, problems: list[str]):
         count = len(problems)
