@@ -49,7 +49,8 @@ class FupGroup(TyperGroup):
             _say_error("fup", exc.message)
             raise typer.Exit(int(exc.exit_code)) from None
         except click_exceptions.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx is not None else "fup"
+            sub = f"fup {ctx.invoked_subcommand}" if getattr(ctx, "invoked_subcommand", None) else "fup"
+            where = exc.ctx.command_path if exc.ctx is not None else sub
             _say_error(where, f"{exc.format_message()} (see `{where} --help`)")
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
@@ -57,6 +58,9 @@ class FupGroup(TyperGroup):
         except BrokenPipeError:  # `fup export contacts | head`: the reader left; stop quietly
             _silence_stdout()
             raise typer.Exit(141) from None
+        except UnicodeError:  # an argument with bytes that are not UTF-8 (a lone surrogate)
+            _say_error("fup", "an argument is not valid UTF-8 text")
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except OSError as exc:  # a full disk, a permission: the OS's words, one line
             where = f": {exc.filename}" if exc.filename else ""
             _say_error("fup", f"{exc.strerror or exc}{where}")

@@ -271,13 +271,19 @@ def log_touch(
         )
         session.add(touch)
         before = contact.state
-        contact.state = next_state(contact.state, TouchFacts(when, touch.direction, chosen_outcome, touch.channel))
+        facts = TouchFacts(when, touch.direction, chosen_outcome, touch.channel)
+        contact.state = next_state(contact.state, facts)
         if step is not None:
             session.add(Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
                                    firmness=step.firmness, created_at=ctx.now))
         contact.updated_at = ctx.now
         session.flush()
         refresh(session, ctx, contact)
+        profile = ctx.settings.rules.profiles.get(contact.cadence)
+        parked = next_state(contact.state, facts, contact.unanswered_streak, profile)
+        if parked != contact.state:  # this touch used up a park profile's gaps
+            contact.state = parked
+            refresh(session, ctx, contact)
         view = _view(session, ctx, contact)
         view["logged"] = {
             "channel": touch.channel,

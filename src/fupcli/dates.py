@@ -30,7 +30,7 @@ _SHORT = re.compile(r"^(\d{1,5})\s*([dwmy])$")
 _IN_N = re.compile(r"^in\s+(\d{1,5})\s+(days?|weeks?|months?|years?)$")
 _AGO = re.compile(r"^(\d{1,5})\s*(d|w|m|y|days?|weeks?|months?|years?)\s+ago$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+_ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$", re.IGNORECASE)
 
 WHEN_HELP = (
     "ISO date or datetime, today, tomorrow, yesterday, a weekday, Nd/Nw/Nm/Ny, "
@@ -57,8 +57,16 @@ def _iso_date(text: str) -> date:
 
 def parse_date(text: str, now: datetime) -> date:
     """Read a WHEN string as a calendar date, relative to `now`."""
-    raw = text
-    text = " ".join(text.strip().lower().split())
+    try:
+        return _parse_date(text, now)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, BadInput):
+            raise
+        raise BadInput(f"date {text.strip()!r} is out of range") from None
+
+
+def _parse_date(raw: str, now: datetime) -> date:
+    text = " ".join(raw.strip().lower().split())
     today = now.date()
     if not text:
         raise BadInput("empty date; expected " + WHEN_HELP)
@@ -66,7 +74,7 @@ def parse_date(text: str, now: datetime) -> date:
         return _iso_date(text)
     moment = _ISO_MOMENT.match(text)
     if moment:
-        return parse_moment(raw, now).date()
+        return _moment(moment, text).date()
     if text == "today":
         return today
     if text == "tomorrow":
@@ -84,25 +92,27 @@ def parse_date(text: str, now: datetime) -> date:
         found = pattern.match(text)
         if found:
             amount, unit = int(found.group(1)), _UNITS[found.group(2)]
-            try:
-                return _offset(today, sign * amount, unit)
-            except (OverflowError, ValueError):
-                raise BadInput(f"date {raw!r} is out of range") from None
-    raise BadInput(f"cannot read {raw!r} as a date; expected {WHEN_HELP}")
+            return _offset(today, sign * amount, unit)
+    raise BadInput(f"cannot read {raw.strip()!r} as a date; expected {WHEN_HELP}")
+
+
+def _moment(found: re.Match, text: str) -> datetime:
+    day = _iso_date(found.group(1))
+    hour, minute = int(found.group(2)), int(found.group(3))
+    second = int(found.group(4) or 0)
+    micro = int((found.group(5) or "0").ljust(6, "0"))
+    try:
+        return datetime.combine(day, time(hour, minute, second, micro))
+    except ValueError as exc:
+        raise BadInput(f"invalid time in {text!r}: {exc}") from None
 
 
 def parse_moment(text: str, now: datetime) -> datetime:
     """Read a WHEN string as a moment; a bare date keeps now's time of day."""
-    found = _ISO_MOMENT.match(text.strip())
+    normal = " ".join(text.strip().split())
+    found = _ISO_MOMENT.match(normal)
     if found:
-        day = _iso_date(found.group(1))
-        hour, minute = int(found.group(2)), int(found.group(3))
-        second = int(found.group(4) or 0)
-        micro = int((found.group(5) or "0").ljust(6, "0"))
-        try:
-            return datetime.combine(day, time(hour, minute, second, micro))
-        except ValueError as exc:
-            raise BadInput(f"invalid time in {text.strip()!r}: {exc}") from None
+        return _moment(found, normal)
     return datetime.combine(parse_date(text, now), now.time())
 
 

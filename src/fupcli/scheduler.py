@@ -167,14 +167,29 @@ def load_agenda(text: str | None) -> tuple[Item, ...]:
 # --- the rules --------------------------------------------------------------
 
 
-def next_state(state: str, touch: TouchFacts) -> str:
-    """The state a contact moves to when `touch` is logged (rules 2 and 5)."""
+def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profile: Profile | None = None) -> str:
+    """The state a contact moves to when `touch` is logged (rules 2, 5 and parking).
+
+    `unanswered_streak` is the streak with `touch` counted, `profile` the contact's
+    cadence: a `park` profile whose gaps that streak has used up parks the contact.
+    Parking happens here, when a touch is logged, and nowhere else, so a contact you
+    move back to `active` by hand stays active until its next unanswered touch.
+    """
     if touch.outcome == "not-interested":
         return "closed"
     if touch.outcome == "won":
         return "client"
     if state == NURTURE and touch.two_way:
         return "active"
+    if (
+        state == "active"
+        and profile is not None
+        and profile.end == PARK
+        and profile.gaps
+        and not touch.two_way
+        and unanswered_streak >= len(profile.gaps)
+    ):
+        return NURTURE
     return state
 
 
@@ -195,15 +210,16 @@ def _describe_anchor(touch: TouchFacts) -> str:
 
 
 def _gap(profile: Profile, index: int) -> int | None:
-    if index < len(profile.gaps):
-        return profile.gaps[index]
-    return profile.gaps[-1] if profile.end == REPEAT and profile.gaps else None
+    """The gap after `index` unanswered follow-ups; past the end, the last one again."""
+    if not profile.gaps:
+        return None
+    return profile.gaps[min(index, len(profile.gaps) - 1)]
 
 
 def _cadence_item(
     contact: ContactFacts, touches: Sequence[TouchFacts], rules: Rules
 ) -> tuple[Item | None, str, int]:
-    """The next cadence (or asked-for) item, the state it implies, and the unanswered streak."""
+    """The next cadence (or asked-for) item and the unanswered streak; the state is not changed here."""
     profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
     nurture = rules.profiles[NURTURE]
     state = contact.state
@@ -232,15 +248,15 @@ def _cadence_item(
 
     last = (unanswered[-1] if unanswered else anchor).at.date()
     since = _describe_anchor(anchor)
-    exhausted = profile.end == PARK and streak >= len(profile.gaps)
+    parked = profile.end == PARK and streak >= len(profile.gaps)
     if state == "client":
         use, index = nurture, streak
         label = f"client check-in, last contact {last.isoformat()}"
-    elif state == NURTURE or (state == "active" and exhausted and profile.gaps):
-        state = NURTURE
-        use, index = nurture, (streak - len(profile.gaps) if exhausted else streak)
+    elif state == NURTURE:
+        # Parked when the profile ran out: nurture counts from its first gap then.
+        use, index = nurture, (streak - len(profile.gaps) if parked else streak)
         label = f"nurture check-in: {streak} unanswered since the {since}"
-    else:
+    else:  # active; past a park profile's end only when moved back by hand: its last gap
         use, index = profile, streak
         if streak == 0:
             label = f"first follow-up after the {since}"

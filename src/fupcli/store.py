@@ -100,6 +100,22 @@ class Store:
             )
         return version
 
+    def _probe_version(self) -> str | None:
+        """The schema version, read without creating -wal/-shm files beside a file that may not be ours."""
+        assert self.path is not None
+        from urllib.parse import quote
+
+        wal = self.path.with_name(self.path.name + "-wal")
+        # With no -wal file the main file holds everything, so an immutable open reads it all
+        # and creates nothing; with one, the files exist already.
+        flags = "mode=ro&immutable=1" if not wal.exists() else "mode=ro"
+        probe = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?{flags}", uri=True,
+                                timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return self._schema_version(probe)
+        finally:
+            probe.close()
+
     # --- reading --------------------------------------------------------------
 
     def reader(self) -> Any | None:
@@ -115,14 +131,14 @@ class Store:
         from urllib.parse import quote
 
         uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        version = self._probe_version()
+        if version is None:
+            return None
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         self._readers.append(conn)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only=1")
         conn.execute("PRAGMA foreign_keys=ON")
-        version = self._schema_version(conn)
-        if version is None:
-            return None
         if version != SCHEMA_VERSION:
             raise DatabaseError(f"{self.path} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)")
         return conn
@@ -173,16 +189,15 @@ class Store:
     def _migrate(self) -> None:
         """Create or upgrade the schema when it is not at SCHEMA_VERSION."""
         assert self.path is not None
-        probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            version = self._schema_version(probe)
-            if version is None:
-                # A brand-new file: WAL is a property of the file, set once.
-                probe.execute("PRAGMA journal_mode=WAL")
-        finally:
-            probe.close()
+        version = self._probe_version()
         if version == SCHEMA_VERSION:
             return
+        if version is None:  # a brand-new file: WAL is a property of the file, set once
+            probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                probe.execute("PRAGMA journal_mode=WAL")
+            finally:
+                probe.close()
         from .migrate import upgrade
 
         with self.engine().begin() as connection:
