@@ -45,12 +45,12 @@ MAX_TEXT = 10_000
 
 
 def clean_text(value: str | None, what: str, required: bool = False) -> str | None:
-    """Strip a free-text field; '' clears it; control characters other than newlines are refused."""
+    """Strip a free-text field; '' clears it; CR/CRLF become LF; other control characters but TAB are refused."""
     if value is None:
         if required:
             raise BadInput(f"{what} is required")
         return None
-    text = value.strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # Windows and old Mac line ends
     if required and not text:
         raise BadInput(f"{what} cannot be empty")
     if len(text) > MAX_TEXT:

@@ -91,11 +91,11 @@ class _LineCounter:
 
 def decode(data: bytes) -> str:
     """UTF-8 with or without a BOM; anything else is refused with a clear message."""
+    body = data[3:] if data.startswith(BOM.encode("utf-8")) else data
     try:
-        text = data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CsvProblem(_line_of(data, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
-    return text
+        raise CsvProblem(_line_of(body, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
 
 
 def _line_of(data: bytes, offset: int) -> int:

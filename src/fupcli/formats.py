@@ -115,13 +115,16 @@ def _google_birthday(value: str) -> str:
 
 
 def _linkedin_date(value: str) -> str:
+    """'12 Mar 2024' (or '12-Mar-24', or ISO) as an ISO date; '' stays ''."""
     value = value.strip()
+    if not value:
+        return ""
     for pattern in ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d"):
         try:
             return datetime.strptime(value, pattern).date().isoformat()
         except ValueError:
             continue
-    return value
+    raise ValueError(f"Connected On {value!r} is not a date like '12 Mar 2024'")
 
 
 def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactRecord:

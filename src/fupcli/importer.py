@@ -136,25 +136,35 @@ def _norm_url(url: str | None) -> str | None:
 
 
 def _name_key(name: str | None, company: str | None) -> tuple[str, str]:
-    return ((name or "").casefold(), (company or "").casefold())
+    return (name or "", company or "")
 
 
 class _Matcher:
-    """Finds the contact a record stands for: by email, then profile URL, then name + company."""
+    """Finds the contact a record stands for: by fup id (same name), email, profile URL, exact name + company."""
 
     def __init__(self) -> None:
+        self.by_id: dict[int, tuple[str, Any]] = {}
         self.by_email: dict[str, Any] = {}
         self.by_url: dict[str, Any] = {}
         self.by_name: dict[tuple[str, str], Any] = {}
 
-    def add(self, key: Any, email: str | None, url: str | None, name: str, company: str | None) -> None:
+    def add(self, key: Any, email: str | None, url: str | None, name: str, company: str | None,
+            contact_id: int | None = None, loose: bool = True) -> None:
+        """Index a contact; `loose=False` indexes only its id and email (rows of one fup export are distinct)."""
+        if contact_id is not None:
+            self.by_id.setdefault(contact_id, (name, key))
         if email:
             self.by_email.setdefault(email, key)
+        if not loose:
+            return
         if _norm_url(url):
             self.by_url.setdefault(_norm_url(url), key)
         self.by_name.setdefault(_name_key(name, company), key)
 
     def find(self, fields: dict) -> Any:
+        same = self.by_id.get(fields.get("id")) if fields.get("id") is not None else None
+        if same is not None and same[0] == fields["name"]:
+            return same[1]
         if fields.get("email") and fields["email"] in self.by_email:
             return self.by_email[fields["email"]]
         url = _norm_url(fields.get("url"))
@@ -238,13 +248,13 @@ def import_contacts(
     conn = ctx.store.reader() if dry_run else None
     if dry_run:
         existing = _existing_contacts_rows(conn) if conn is not None else []
-        _plan_contacts(ctx, name, valid, existing, report, problems)
+        _plan_contacts(layout, name, valid, existing, report, problems)
         if problems:
             raise ImportProblems(problems)
         return report
     with ctx.store.write() as session:
         existing = [(c.id, c) for c in session.exec(select(Contact))]
-        actions = _plan_contacts(ctx, name, valid, [(cid, _as_row(c)) for cid, c in existing], report, problems)
+        actions = _plan_contacts(layout, name, valid, [(cid, _as_row(c)) for cid, c in existing], report, problems)
         if problems:
             raise ImportProblems(problems)
         _write_contacts(session, ctx, actions, dict(existing), report, layout, cadence)
@@ -261,7 +271,7 @@ def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
     return [(r[0], dict(zip(cols, r))) for r in rows]
 
 
-def _plan_contacts(ctx: AppContext, name: str, valid: list[tuple[int, dict]], existing: list[tuple[int, dict]],
+def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existing: list[tuple[int, dict]],
                    report: ImportReport, problems: list[str]) -> list[tuple[str, Any, dict]]:
     """Decide new / fill / unchanged for each record; returns (action, key, fields) triples."""
     matcher = _Matcher()
@@ -270,7 +280,7 @@ def _plan_contacts(ctx: AppContext, name: str, valid: list[tuple[int, dict]], ex
     for cid, row in existing:
         key = ("db", cid)
         current[key] = dict(row, tags=[t for t in (row.get("tags") or "").split(";") if t])
-        matcher.add(key, row.get("email"), row.get("url"), row["name"], row.get("company"))
+        matcher.add(key, row.get("email"), row.get("url"), row["name"], row.get("company"), contact_id=cid)
         used_ids.add(cid)
     actions: list[tuple[str, Any, dict]] = []
     emails_in_db = {row.get("email"): cid for cid, row in existing if row.get("email")}
@@ -284,7 +294,8 @@ def _plan_contacts(ctx: AppContext, name: str, valid: list[tuple[int, dict]], ex
             if fields.get("id") is not None:
                 used_ids.add(fields["id"])
             current[key] = dict(fields)
-            matcher.add(key, fields.get("email"), fields.get("url"), fields["name"], fields.get("company"))
+            matcher.add(key, fields.get("email"), fields.get("url"), fields["name"], fields.get("company"),
+                        contact_id=fields.get("id"), loose=layout != formats.FUP)
             actions.append(("new", key, fields))
             report.new += 1
             continue
@@ -397,10 +408,11 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
     if not required <= set(header):
         raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
     report = ImportReport(what, formats.FUP, dry_run=dry_run)
+    # Check the whole file against the database first: a rejected file creates and writes nothing.
+    _validate_history(ctx, what, name, records, ctx.store.reader(), report, write=None)
     if dry_run:
-        conn = ctx.store.reader()
-        _validate_history(ctx, what, name, records, conn, report, write=None)
         return report
+    report = ImportReport(what, formats.FUP)
     with ctx.store.write() as session:
         from .queries import SessionRows
 
@@ -417,16 +429,17 @@ def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio
             by_id[cid] = cname
             by_name.setdefault(cname.casefold(), []).append(cid)
     table = "touch" if what == "touches" else "commitment"
-    seen_ids: set[int] = set()
-    existing: set[tuple] = set()
+    # What is there already: by id (the first match), and by content (for rows whose id went elsewhere).
+    by_row_id: dict[int, tuple] = {}
+    contents: set[tuple] = set()
     if conn is not None:
         if what == "touches":
             sql = "SELECT id, contact_id, at, channel, direction, outcome, note, ask_again FROM touch"
         else:
             sql = "SELECT id, contact_id, whose, action, due, firmness, status, created_at, closed_at FROM commitment"
         for row in conn.execute(sql):
-            seen_ids.add(row[0])
-            existing.add(_history_key(what, row[1:]))
+            by_row_id[row[0]] = _history_key(what, row[1:])
+            contents.add(by_row_id[row[0]])
     problems, rows = [], []
     for record in records:
         cells = {k: csvio.restore(v) for k, v in record.cells.items()}
@@ -435,14 +448,17 @@ def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio
             row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
             row["contact_id"] = contact_id
             key = _history_key(what, [row[c] for c in _history_columns(what)])
-            if key in existing:
+            wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
+            if wanted is not None and wanted not in by_row_id:
+                row["id"] = wanted  # a free id: this row is new, even if another row looks the same
+            elif (wanted is not None and by_row_id[wanted] == key) or key in contents:
                 report.unchanged += 1
                 continue
-            existing.add(key)
-            wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
-            row["id"] = wanted if wanted is not None and wanted not in seen_ids else None
+            else:
+                row["id"] = None  # its id belongs to another row: a fresh one
             if row["id"] is not None:
-                seen_ids.add(row["id"])
+                by_row_id[row["id"]] = key
+            contents.add(key)
             rows.append(row)
             report.new += 1
         except (BadInput, ValueError) as exc:
@@ -452,7 +468,7 @@ def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio
     if write is None or not rows:
         return
     model = Touch if table == "touch" else Commitment
-    next_id = max(seen_ids | {0}) + 1
+    next_id = max(by_row_id, default=0) + 1
     for row in rows:
         if row["id"] is None:
             row["id"] = next_id
