@@ -1,6 +1,6 @@
 """`python -m fupcli` runs the same CLI as the `fup` script."""
 
-from fupcli.cli import main
+from fupcli.fastpath import main
 
 if __name__ == "__main__":
     main()

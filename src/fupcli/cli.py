@@ -20,7 +20,7 @@ from . import __version__
 from .cli_transfer import export_command, import_command
 from .context import AppContext
 from .dates import WHEN_HELP, parse_date
-from .errors import Aborted, ExitCode, FupError, check_choice
+from .errors import Aborted, ExitCode, FupError, check_choice, describe_failure
 from .vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
 
 try:  # typer >= 0.22 vendors click
@@ -55,22 +55,15 @@ class FupGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except BrokenPipeError:  # `fup export contacts | head`: the reader left; stop quietly
-            _silence_stdout()
-            raise typer.Exit(141) from None
-        except UnicodeError:  # an argument with bytes that are not UTF-8 (a lone surrogate)
-            _say_error("fup", "an argument is not valid UTF-8 text")
-            raise typer.Exit(int(ExitCode.USAGE)) from None
-        except OSError as exc:  # a full disk, a permission: the OS's words, one line
-            where = f": {exc.filename}" if exc.filename else ""
-            _say_error("fup", f"{exc.strerror or exc}{where}")
-            raise typer.Exit(int(ExitCode.ERROR)) from None
         except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
             if os.environ.get("FUP_DEBUG"):
                 raise
-            first = str(exc).splitlines()[0] if str(exc) else ""
-            _say_error("fup", f"{type(exc).__name__}: {first}"[:300])
-            raise typer.Exit(int(ExitCode.ERROR)) from None
+            message, code = describe_failure(exc)
+            if code == 141:
+                _silence_stdout()
+            if message:
+                _say_error("fup", message)
+            raise typer.Exit(code) from None
 
 
 app = typer.Typer(
@@ -149,23 +142,9 @@ def today(
     fmt: Format = "table",
 ) -> None:
     """Who is due today, and why: ranked, one row per contact, with the channel to use."""
-    from . import render
-    from .queries import count_contacts, count_without_next_step, due_rows
+    from .fastpath import run_today
 
-    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
-    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
-    conn = app_ctx.store.reader()
-    if conn is None or (fmt == "table" and count_contacts(conn) == 0):
-        if fmt == "table":
-            render.welcome()
-        else:
-            render.today([], fmt, day, 0, 0)
-        return
-    rows = due_rows(conn, day)
-    if limit is None:
-        limit = app_ctx.settings.daily_limit if fmt == "table" else 0
-    shown = len(rows) if limit == 0 else min(limit, len(rows))
-    render.today(rows, fmt, day, shown, count_without_next_step(conn) if fmt == "table" else 0)
+    run_today(_ctx(ctx), on, limit, fmt)
 
 
 @app.command()

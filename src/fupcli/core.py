@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Sequence
 
+from sqlalchemy import delete, insert
 from sqlmodel import Session, select
 
 from .context import AppContext
 from .dates import parse_birthday, parse_date, parse_moment
 from .errors import BadInput, Conflict, NotFound, check_choice
-from .model import Commitment, Contact, Touch
+from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
 from .scheduler import (
     CommitmentFacts,
@@ -128,13 +129,18 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
         commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
         for c in session.exec(select(Commitment).where(Commitment.contact_id.in_(batch), Commitment.status == "open")):
             commitments[c.contact_id].append(CommitmentFacts(c.id or 0, c.whose, c.action, c.due, c.firmness, c.status))
+        items = []
         for cid, contact in batch.items():
-            store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)
+            items += store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)
             session.add(contact)
+        session.execute(delete(AgendaItem).where(AgendaItem.contact_id.in_(batch)))
+        if items:
+            session.execute(insert(AgendaItem), items)
 
 
-def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> None:
-    """Run the scheduler on one contact's facts and write the plan into its computed columns."""
+def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> list[dict]:
+    """Run the scheduler on one contact's facts, write the plan into its computed columns,
+    and return its agenda as `agenda_item` rows (for the caller to insert)."""
     facts = ContactFacts(
         name=contact.name,
         cadence=contact.cadence,
@@ -145,7 +151,6 @@ def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[Co
     )
     plan = plan_contact(facts, touches, commitments, rules)
     contact.state = plan.state
-    contact.agenda = plan.agenda_json()
     first = plan.next_due
     if first is not None and contact.snoozed_until is not None:
         first = max(first, contact.snoozed_until)
@@ -154,6 +159,20 @@ def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[Co
     contact.last_touch_at = max((t.at for t in touches), default=None)
     contact.next_step_due = plan.next_step_due
     contact.unanswered_streak = plan.unanswered_streak
+    snooze = contact.snoozed_until
+    return [
+        {
+            "contact_id": contact.id,
+            "kind": item.kind,
+            "due": item.due,
+            "visible_from": max(item.due, snooze) if snooze else item.due,
+            "weight": item.weight,
+            "rank": item.rank,
+            "reason": item.reason,
+            "commitment_id": item.commitment_id,
+        }
+        for item in plan.items
+    ]
 
 
 def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:

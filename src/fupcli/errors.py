@@ -62,3 +62,16 @@ def check_choice(value: str, choices: tuple[str, ...] | list[str], what: str) ->
     if normal not in choices:
         raise BadInput(f"unknown {what} {value!r}; expected one of: {', '.join(choices)}")
     return normal
+
+
+def describe_failure(exc: BaseException) -> tuple[str | None, int]:
+    """The one line (or None: say nothing) and exit code for an error that is not a FupError."""
+    if isinstance(exc, BrokenPipeError):  # `fup export contacts | head`: the reader left
+        return None, 141
+    if isinstance(exc, UnicodeError):  # an argument with bytes that are not UTF-8 (a lone surrogate)
+        return "an argument is not valid UTF-8 text", int(ExitCode.USAGE)
+    if isinstance(exc, OSError):  # a full disk, a permission: the OS's words
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}", int(ExitCode.ERROR)
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}"[:300], int(ExitCode.ERROR)

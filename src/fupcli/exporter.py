@@ -21,7 +21,6 @@ from .errors import BadInput, FupError
 from .formats import EXPORT_COLUMNS
 from .queries import contact_view, due_rows, iter_commitments, iter_contacts, iter_touches
 from .dates import birthday_on
-from .scheduler import load_agenda
 
 EXPORTS = tuple(EXPORT_COLUMNS)
 
@@ -31,14 +30,13 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     if conn is None:
         return iter(())
     if what == "contacts":
-        return (_flat_contact(contact_view(c, today)) for c in iter_contacts(conn, order="id"))
+        return (_flat_contact(contact_view(c, today)) for c in iter_contacts(conn, order="contact.id"))
     if what == "touches":
         return iter_touches(conn)
     if what == "commitments":
         return iter_commitments(conn)
     if what == "due":
-        rows = due_rows(conn, on or today)
-        return (row.as_dict() for row in (rows[:limit] if limit else rows))
+        return (row.as_dict() for row in due_rows(conn, on or today, limit))
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
@@ -82,9 +80,9 @@ def calendar_items(conn: Any, today: date, days: int) -> list[dict]:
     last = today + timedelta(days=days - 1)
     items = []
     where = "state != 'closed' AND (next_due <= :last OR birthday_md IS NOT NULL)"
-    for contact in iter_contacts(conn, where, {"last": last.isoformat()}, order="id"):
+    for contact in iter_contacts(conn, where, {"last": last.isoformat()}, order="contact.id"):
         snoozed = date.fromisoformat(str(contact["snoozed_until"])[:10]) if contact["snoozed_until"] else None
-        found = [(item.kind, item.due, item.reason, item.commitment_id) for item in load_agenda(contact["agenda"])]
+        found = [(item.kind, item.due, item.reason, item.commitment_id) for item in contact["agenda"]]
         if contact["birthday"]:
             for year in (today.year, today.year + 1):
                 day = birthday_on(contact["birthday"], year)

@@ -28,8 +28,8 @@ from .context import AppContext
 from .core import check_cadence, clean_email, clean_tags, clean_text, refresh_many, store_plan
 from .dates import parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
-from .model import Commitment, Contact, Touch
-from .queries import due_rows
+from .model import AgendaItem, Commitment, Contact, Touch
+from .queries import count_due
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
 _LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
@@ -327,7 +327,7 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
     slots = _spread_slots(session, ctx, sum(1 for f in new_rows if rules.profiles[f["cadence"]].gaps and not f.get("snoozed_until"))) \
         if cadence is not None and layout != formats.FUP else iter(())
     step = _progress(len(actions))
-    rows = []
+    rows, items = [], []
     for fields in new_rows:
         if fields.get("id") is None:
             fields["id"] = next_id
@@ -339,11 +339,13 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
             if start is not None and start > ctx.today:
                 contact.snoozed_until = start
                 report.spread_until = max(report.spread_until or start, start)
-        store_plan(contact, [], [], rules)
+        items += store_plan(contact, [], [], rules)
         rows.append(contact.model_dump())
         step()
     if rows:
         session.execute(insert(Contact), rows)
+    if items:
+        session.execute(insert(AgendaItem), items)
     filled = []
     for action, key, fields in actions:
         if action != "fill":
@@ -366,7 +368,7 @@ def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN20
 
     rules = ctx.settings.rules
     day = ctx.today
-    free = max(0, limit - len(due_rows(SessionRows(session), day))) if rules.workday(day) == day else 0
+    free = max(0, limit - count_due(SessionRows(session), day)) if rules.workday(day) == day else 0
     slots = []
     while len(slots) < count:
         slots.extend([day] * min(free, count - len(slots)))

@@ -7,8 +7,10 @@ These classes are the schema's source of truth: Alembic migrations in
 `fupcli/migrations` must agree with them (a test runs Alembic's compare), and
 the write path in `fupcli.core` goes through them. The columns under
 "computed by the scheduler" are a cache of `scheduler.plan_contact`, refreshed in
-the same transaction as every write to the contact, so `fup today` is one
-indexed query that never reads history.
+the same transaction as every write to the contact, and so is `AgendaItem`:
+one row per item the scheduler says will come due, with a `rank` that orders
+them by urgency on any day. `fup today` reads the most urgent rows in `rank`
+order from an index and never reads history.
 """
 
 from __future__ import annotations
@@ -50,8 +52,7 @@ class Contact(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=DateTime)
 
     # computed by the scheduler, refreshed with every write to this contact
-    next_due: Optional[date] = None  # first day an agenda item is due, snooze applied
-    agenda: str = "[]"  # JSON list of scheduler.Item rows
+    next_due: Optional[date] = None  # first day an agenda item is visible (snooze applied)
     birthday_md: Optional[str] = None  # 'MM-DD' for the indexed birthday lookup
     last_touch_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
     next_step_due: Optional[date] = None  # earliest open hard commitment
@@ -90,3 +91,23 @@ class Commitment(SQLModel, table=True):
     status: str = "open"
     created_at: datetime = Field(sa_type=DateTime)
     closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+
+
+class AgendaItem(SQLModel, table=True):
+    """One item of a contact's agenda (scheduler.Item), stored for ranking."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        Index("ix_agenda_rank", "rank", "due"),
+        Index("ix_agenda_contact", "contact_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    kind: str
+    due: date
+    visible_from: date  # the due date, or the end of a snooze
+    weight: float
+    rank: float  # due's ordinal day minus weight: lower is more urgent; urgency on a day = its ordinal - rank
+    reason: str
+    commitment_id: Optional[int] = None

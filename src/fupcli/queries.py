@@ -13,14 +13,15 @@ from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 
 from .errors import Ambiguous, BadInput, NotFound
-from .scheduler import Item, birthday_days, first_visible, load_agenda, row_on
+from .scheduler import Item, birthday_days, birthday_item, first_visible, row_on
 
 CONTACT_FIELDS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
     "cadence", "state", "birthday", "notes", "snoozed_until", "created_at", "updated_at",
-    "last_touch_at", "next_due", "agenda", "unanswered_streak", "next_step_due",
+    "last_touch_at", "next_due", "unanswered_streak", "next_step_due",
 )
-_CONTACT_COLUMNS = ", ".join(CONTACT_FIELDS)
+_CONTACT_COLUMNS = ", ".join(f"contact.{name}" for name in CONTACT_FIELDS)
+_ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id"
 MAX_CANDIDATES = 8
 
 
@@ -63,7 +64,7 @@ def resolve(conn: Any, who: str) -> dict:
     if not text:
         raise BadInput("empty contact name; give an id, an email or a name")
     if text.isdigit():
-        rows = _contacts(conn, "id = :id", {"id": int(text)})
+        rows = _contacts(conn, "contact.id = :id", {"id": int(text)})
         if not rows:
             raise NotFound(f"no contact with id {text}")
         return rows[0]
@@ -84,14 +85,34 @@ def resolve(conn: Any, who: str) -> dict:
     return rows[0]
 
 
-def iter_contacts(conn: Any, where: str = "1 = 1", params: dict | None = None, order: str = "name_key, id") -> Iterator[dict]:
-    """Contacts as dicts of CONTACT_FIELDS, streamed from the cursor."""
-    sql = f"SELECT {_CONTACT_COLUMNS} FROM contact WHERE {where} ORDER BY {order}"
+def iter_contacts(
+    conn: Any, where: str = "1 = 1", params: dict | None = None, order: str = "name_key, contact.id"
+) -> Iterator[dict]:
+    """Contacts as dicts of CONTACT_FIELDS plus their `agenda` (a tuple of Items), streamed.
+
+    One query: each contact joined with its agenda items; `order` must end with
+    a unique column (contact.id) so a contact's rows come together.
+    """
+    sql = (
+        f"SELECT {_CONTACT_COLUMNS}, {_ITEM_COLUMNS} FROM contact "
+        f"LEFT JOIN agenda_item a ON a.contact_id = contact.id WHERE {where} ORDER BY {order}, a.rank, a.id"
+    )
+    width = len(CONTACT_FIELDS)
+    current: dict | None = None
+    items: list[Item] = []
     for row in conn.execute(sql, params or {}):
-        yield dict(zip(CONTACT_FIELDS, row))
+        if current is None or current["id"] != row[0]:
+            if current is not None:
+                yield {**current, "agenda": tuple(items)}
+            current, items = dict(zip(CONTACT_FIELDS, row[:width])), []
+        if row[width] is not None:
+            kind, due, reason, weight, commitment_id = row[width:]
+            items.append(Item(kind, _date(due), reason, float(weight), commitment_id))
+    if current is not None:
+        yield {**current, "agenda": tuple(items)}
 
 
-def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, id") -> list[dict]:
+def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, contact.id") -> list[dict]:
     return list(iter_contacts(conn, where, params, order))
 
 
@@ -150,31 +171,86 @@ def rank_key(row: DueRow) -> tuple:
     return (-row.urgency, row.due, row.name.casefold(), row.contact_id)
 
 
-def due_rows(conn: Any, on: date) -> list[DueRow]:
-    """Every contact with something to do on `on`, one row each, ranked (one indexed query)."""
+_RANKED_ITEMS = (
+    "SELECT a.contact_id, a.kind, a.due, a.reason, a.weight, a.commitment_id, a.rank, "
+    "contact.name, contact.company, contact.channel, contact.last_touch_at "
+    "FROM agenda_item a JOIN contact ON contact.id = a.contact_id "
+    "WHERE a.visible_from <= :on ORDER BY a.rank, a.due"
+)
+
+
+def _birthday_rows(conn: Any, on: date) -> list[tuple[float, date, DueRow, str | None]]:
+    """Birthday rows visible on `on` (an indexed lookup by 'MM-DD'): rank, due, row, the contact's next_due."""
     days = birthday_days(on)
     marks = ", ".join(f":b{i}" for i in range(len(days)))
     params: dict[str, Any] = {"on": on.isoformat(), **{f"b{i}": day for i, day in enumerate(days)}}
-    contacts = _contacts(
-        conn,
-        f"state != 'closed' AND (next_due <= :on OR birthday_md IN ({marks}))",
+    rows = conn.execute(
+        "SELECT id, name, company, channel, last_touch_at, birthday, next_due FROM contact "
+        f"WHERE birthday_md IN ({marks}) AND state != 'closed' AND (snoozed_until IS NULL OR snoozed_until <= :on)",
         params,
-        order="id",
     )
-    rows = []
-    for contact in contacts:
-        item = row_on(
-            contact["state"],
-            load_agenda(contact["agenda"]),
-            on,
-            _date(contact["snoozed_until"]),
-            contact["birthday"],
-            _date(contact["last_touch_at"]),
-        )
+    found = []
+    for cid, name, company, channel, last_touch_at, birthday, next_due in rows:
+        item = birthday_item(birthday, _date(last_touch_at), on)
         if item is not None:
-            rows.append(_due_row(contact, item, on))
-    rows.sort(key=rank_key)
-    return rows
+            contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last_touch_at}
+            found.append((item.rank, item.due, _due_row(contact, item, on), next_due))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return found
+
+
+def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
+    """The contacts with something to do on `on`, one row each, ranked; the first `limit` (0 = all).
+
+    Items are read in `rank` order from an index, so the cost follows the rows
+    asked for, not the size of the database: reading stops once `limit`
+    contacts are found and no later item can tie with the last of them.
+    """
+    birthdays = [entry[:3] for entry in _birthday_rows(conn, on)]
+    chosen: dict[int, DueRow] = {}
+    cut: tuple[float, date] | None = None
+
+    def take(rank: float, due: date, row: DueRow) -> bool:
+        """Add a row (its contact's most urgent: the first seen); False once past the cut."""
+        nonlocal cut
+        if cut is not None and (rank, due) > cut:
+            return False
+        if row.contact_id not in chosen:
+            chosen[row.contact_id] = row
+            if limit and len(chosen) == limit:
+                cut = (rank, due)
+        return True
+
+    waiting = iter(birthdays)
+    pending = next(waiting, None)
+    for cid, kind, due, reason, weight, commitment_id, rank, name, company, channel, last in conn.execute(
+        _RANKED_ITEMS, {"on": on.isoformat()}
+    ):
+        due = _date(due)
+        while pending is not None and (pending[0], pending[1]) <= (rank, due):
+            if not take(*pending):
+                break
+            pending = next(waiting, None)
+        item = Item(kind, due, reason, float(weight), commitment_id)
+        contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last}
+        if not take(rank, due, _due_row(contact, item, on)):
+            break
+    while pending is not None and take(*pending):
+        pending = next(waiting, None)
+    rows = sorted(chosen.values(), key=rank_key)
+    return rows[:limit] if limit else rows
+
+
+def count_due(conn: Any, on: date) -> int:
+    """How many contacts have something to do on `on` (an index count, plus birthdays)."""
+    row = conn.execute(
+        # one index range per open state, rather than a scan of every contact
+        "SELECT COUNT(*) FROM contact WHERE state IN ('active', 'nurture', 'client') AND next_due <= :on",
+        {"on": on.isoformat()},
+    ).fetchone()
+    cutoff = on.isoformat()
+    only_birthday = sum(1 for *_, next_due in _birthday_rows(conn, on) if not next_due or str(next_due)[:10] > cutoff)
+    return int(row[0]) + only_birthday
 
 
 def count_without_next_step(conn: Any) -> int:
@@ -192,7 +268,7 @@ def count_contacts(conn: Any) -> int:
 
 def contact_view(contact: dict, today: date) -> dict:
     """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
-    items = load_agenda(contact["agenda"])
+    items = contact["agenda"]
     snoozed = _date(contact["snoozed_until"])
     last = _date(contact["last_touch_at"])
     first = first_visible(contact["state"], items, today, snoozed, contact["birthday"], last)

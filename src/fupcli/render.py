@@ -67,34 +67,55 @@ def today(
     rows: Sequence[DueRow],
     fmt: str,
     on: date,
-    shown: int,
+    total: int,
     no_next_step: int,
     stream: TextIO | None = None,
 ) -> None:
+    """The due list: `rows` (already ranked and cut), out of `total` due, and the footer."""
     if fmt == "json":
-        write_json([row.as_dict() for row in rows[:shown]], stream)
+        write_json([row.as_dict() for row in rows], stream)
         return
     if fmt == "csv":
-        write_csv(DUE_COLUMNS, (row.as_dict() for row in rows[:shown]), stream)
+        write_csv(DUE_COLUMNS, (row.as_dict() for row in rows), stream)
         return
-    from rich.table import Table
-
-    console = _console(stream)
+    out = _out(stream)
     if not rows:
-        console.print(f"Nothing due on {on.isoformat()}.")
+        out.write(f"Nothing due on {on.isoformat()}.\n")
     else:
-        table = Table(box=None, pad_edge=False, header_style="bold")
-        for column in ("#", "who", "why", "due", "channel"):
-            table.add_column(column, overflow="fold")
-        for rank, row in enumerate(rows[:shown], 1):
-            style = "bold red" if row.kind == "promise" and row.days_overdue > 0 else None
-            table.add_row(str(rank), _who(row.name, row.company), row.reason, when_text(row.due, on), row.channel, style=style)
-        console.print(table)
-        if len(rows) > shown:
-            console.print(f"... and {len(rows) - shown} more due (fup today --limit 0 shows all)")
+        lines = [
+            (str(rank), _who(row.name, row.company), row.reason, when_text(row.due, on), row.channel)
+            for rank, row in enumerate(rows, 1)
+        ]
+        styles = ["red" if row.kind == "promise" and row.days_overdue > 0 else "" for row in rows]
+        out.write(text_table(("#", "who", "why", "due", "channel"), lines, styles, color=_color(out)))
+        if total > len(rows):
+            out.write(f"... and {total - len(rows)} more due (fup today --limit 0 shows all)\n")
     if no_next_step:
         people = "contact has" if no_next_step == 1 else "contacts have"
-        console.print(f"{no_next_step} active {people} no agreed next step (fup list --no-next-step)")
+        out.write(f"{no_next_step} active {people} no agreed next step (fup list --no-next-step)\n")
+
+
+_ANSI = {"bold": "\033[1m", "red": "\033[1;31m", "": ""}
+_RESET = "\033[0m"
+
+
+def _color(stream: TextIO) -> bool:
+    """Colours only on a terminal, and never when NO_COLOR is set."""
+    import os
+
+    return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def text_table(header: Sequence[str], lines: Sequence[Sequence[str]], styles: Sequence[str] = (), color: bool = False) -> str:
+    """A plain table, columns two spaces apart, without Rich (so `fup today` starts fast)."""
+    rows = [tuple(header), *[tuple(" ".join(str(cell).split()) for cell in line) for line in lines]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    out = []
+    for index, row in enumerate(rows):
+        text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        style = "bold" if index == 0 else (styles[index - 1] if index - 1 < len(styles) else "")
+        out.append(f"{_ANSI[style]}{text}{_RESET}" if color and style else text)
+    return "\n".join(out) + "\n"
 
 
 def welcome(stream: TextIO | None = None) -> None:

@@ -2,11 +2,12 @@
 
 Data flow: the core loads a contact's facts (profile, state, touches,
 commitments, snooze) and calls `plan_contact`, which returns a `Plan`: the
-state the contact should be in and its *agenda*, every item that will come
-due (a promise of mine, a check-in on theirs, the date they asked for, the
-next cadence follow-up). The agenda does not depend on today's date, so the
-core stores it with the contact, and `fup today` picks, with `row_on`, the
-most urgent item visible on a given day without reading any history.
+state it was planned for and its *agenda*, every item that will come due (a
+promise of mine, a check-in on theirs, the date they asked for, the next
+cadence follow-up). The agenda does not depend on today's date, so the core
+stores it (one `AgendaItem` row per item, with its `rank`), and `fup today`
+reads the most urgent visible items in rank order without reading any history;
+`row_on` is the same choice for one contact.
 
 Nothing here does I/O or reads the clock; every rule is documented, with
 worked examples, in docs/scheduling.md.
@@ -14,7 +15,6 @@ worked examples, in docs/scheduling.md.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
@@ -133,12 +133,10 @@ class Item:
     def urgency(self, on: date) -> float:
         return self.weight + OVERDUE_WEIGHT * (on - self.due).days
 
-    def to_list(self) -> list:
-        return [self.kind, self.due.isoformat(), self.reason, self.weight, self.commitment_id]
-
-    @classmethod
-    def from_list(cls, row: Sequence) -> "Item":
-        return cls(row[0], date.fromisoformat(row[1]), row[2], float(row[3]), row[4])
+    @property
+    def rank(self) -> float:
+        """A day-independent sort key: on any day, a lower rank means a higher urgency."""
+        return self.due.toordinal() * OVERDUE_WEIGHT - self.weight
 
 
 @dataclass(frozen=True)
@@ -155,13 +153,6 @@ class Plan:
     def next_due(self) -> date | None:
         """First day an agenda item is due (birthdays and snooze apart)."""
         return min((item.due for item in self.items), default=None)
-
-    def agenda_json(self) -> str:
-        return json.dumps([item.to_list() for item in self.items], ensure_ascii=False)
-
-
-def load_agenda(text: str | None) -> tuple[Item, ...]:
-    return tuple(Item.from_list(row) for row in json.loads(text)) if text else ()
 
 
 # --- the rules --------------------------------------------------------------

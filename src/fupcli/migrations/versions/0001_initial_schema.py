@@ -5,8 +5,10 @@ Revises:
 Create Date: 2026-11-23
 """
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
+
 
 revision = '0001'
 down_revision = None
@@ -35,7 +37,6 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('next_due', sa.Date(), nullable=True),
-    sa.Column('agenda', sa.String(), nullable=False),
     sa.Column('birthday_md', sa.String(), nullable=True),
     sa.Column('last_touch_at', sa.DateTime(), nullable=True),
     sa.Column('next_step_due', sa.Date(), nullable=True),
@@ -48,6 +49,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_contact_name_key', ['name_key'], unique=False)
         batch_op.create_index('ix_contact_next_step', ['state', 'next_step_due'], unique=False)
         batch_op.create_index('ux_contact_email', ['email'], unique=True)
+
+    op.create_table('agenda_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(), nullable=False),
+    sa.Column('due', sa.Date(), nullable=False),
+    sa.Column('visible_from', sa.Date(), nullable=False),
+    sa.Column('weight', sa.Float(), nullable=False),
+    sa.Column('rank', sa.Float(), nullable=False),
+    sa.Column('reason', sa.String(), nullable=False),
+    sa.Column('commitment_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.create_index('ix_agenda_contact', ['contact_id'], unique=False)
+        batch_op.create_index('ix_agenda_rank', ['rank', 'due'], unique=False)
 
     op.create_table('commitment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -92,6 +110,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_commitment_contact_status')
 
     op.drop_table('commitment')
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_index('ix_agenda_rank')
+        batch_op.drop_index('ix_agenda_contact')
+
+    op.drop_table('agenda_item')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index('ux_contact_email')
         batch_op.drop_index('ix_contact_next_step')
