@@ -88,17 +88,10 @@ def _version(value: bool) -> None:
 
 
 def complete_who(incomplete: str) -> List[str]:
-    """Shell completion of contact names, from the read-only fast path."""
-    try:
-        from .queries import complete_names
+    """Shell completion of contact names (the fast path answers the common case itself)."""
+    from .names import complete_names
 
-        app_ctx = AppContext.from_environment()
-        conn = app_ctx.store.reader()
-        names = complete_names(conn, incomplete) if conn is not None else []
-        app_ctx.close()
-        return names
-    except Exception:  # noqa: BLE001 - completion must never print a traceback
-        return []
+    return complete_names(incomplete)
 
 
 Who = Annotated[str, typer.Argument(metavar="WHO", help="Contact id, email, or name (a unique prefix will do).",
@@ -204,7 +197,8 @@ def cadence(
 @app.command("config")
 def config_(docs: Annotated[bool, typer.Option("--docs", help="Print the settings reference (docs/configuration.md).")] = False) -> None:
     """Where config.toml is read from (or, with --docs, every setting it may hold)."""
-    from .config import config_path, settings_markdown
+    from .config import settings_markdown
+    from .paths import config_path
 
     sys.stdout.write(settings_markdown() + "\n" if docs else f"{config_path()}\n")
 

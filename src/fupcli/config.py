@@ -9,7 +9,6 @@ scheduler's `Rules`. docs/configuration.md is written from the same table
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +17,7 @@ from typing import Any
 
 from .dates import WEEKDAYS
 from .errors import BadInput
+from .paths import config_path
 from .scheduler import (
     DEFAULT_PROFILES,
     NO_CADENCE,
@@ -28,9 +28,6 @@ from .scheduler import (
 )
 from .vocabulary import CHANNELS
 
-APP_NAME = "fup"
-DB_FILENAME = "fup.db"
-CONFIG_FILENAME = "config.toml"
 
 
 @dataclass(frozen=True)
@@ -64,29 +61,6 @@ class Settings:
     default_channel: str = "email"
     rules: Rules = field(default_factory=Rules)
     source: Path | None = None
-
-
-def fup_home() -> Path | None:
-    home = os.environ.get("FUP_HOME")
-    return Path(home).expanduser() if home else None
-
-
-def config_path() -> Path:
-    home = fup_home()
-    if home is not None:
-        return home / CONFIG_FILENAME
-    from platformdirs import user_config_path
-
-    return user_config_path(APP_NAME) / CONFIG_FILENAME
-
-
-def default_db_path() -> Path:
-    home = fup_home()
-    if home is not None:
-        return home / DB_FILENAME
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME) / DB_FILENAME
 
 
 def _read_toml(path: Path) -> dict:

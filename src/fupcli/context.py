@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .config import Settings, default_db_path, load_settings
+from .config import Settings, load_settings
 from .dates import parse_now
+from .paths import db_location
 from .store import Store
 
 
@@ -33,8 +34,7 @@ class AppContext:
 
     @classmethod
     def from_environment(cls, db: str | None = None, config_file: Path | None = None) -> "AppContext":
-        location = db or os.environ.get("FUP_DB") or str(default_db_path())
-        return cls(now=current_time(), db_location=location, config_file=config_file)
+        return cls(now=current_time(), db_location=db_location(db), config_file=config_file)
 
     @property
     def today(self) -> date:

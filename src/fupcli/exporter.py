@@ -19,7 +19,8 @@ from typing import IO, Any, Iterable, Iterator
 from .csvio import CsvWriter
 from .errors import BadInput, FupError
 from .formats import EXPORT_COLUMNS
-from .queries import contact_view, due_rows, iter_commitments, iter_contacts, iter_touches
+from .queries import due_rows, iter_commitments, iter_contacts, iter_touches
+from .scheduler import first_visible_day
 from .dates import birthday_on
 
 EXPORTS = tuple(EXPORT_COLUMNS)
@@ -30,7 +31,7 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     if conn is None:
         return iter(())
     if what == "contacts":
-        return (_flat_contact(contact_view(c, today)) for c in iter_contacts(conn, order="contact.id"))
+        return _contact_rows(conn, today)
     if what == "touches":
         return iter_touches(conn)
     if what == "commitments":
@@ -40,10 +41,43 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
-def _flat_contact(view: dict) -> dict:
-    row = dict(view)
-    row["tags"] = ";".join(view["tags"])
-    return row
+_CONTACT_EXPORT_SQL = (
+    "SELECT id, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday, "
+    "notes, created_at, next_due, snoozed_until, last_touch_at FROM contact ORDER BY id"
+)
+
+
+def _contact_rows(conn: Any, today: date) -> Iterator[dict]:
+    """Contacts as export rows, straight from the table: the stored `next_due` (snooze applied)
+    is the agenda's first day, so only a birthday needs the scheduler."""
+    columns = EXPORT_COLUMNS["contacts"]
+    for row in conn.execute(_CONTACT_EXPORT_SQL):
+        (cid, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday,
+         notes, created_at, next_due, snoozed_until, last_touch_at) = row
+        if birthday:
+            snooze = _day(snoozed_until)
+            last = _day(last_touch_at)
+            first = first_visible_day(state, _day(next_due), today, snooze, birthday, last)
+            next_due = first.isoformat() if first else None
+        elif next_due is not None:
+            next_due = str(next_due)[:10]
+        yield dict(zip(columns, (cid, name, company, title, email, phone, url, tags, source, channel, cadence,
+                                 state, birthday, notes, _moment_text(created_at), next_due,
+                                 str(snoozed_until)[:10] if snoozed_until else None)))
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _moment_text(value: Any) -> str | None:
+    """A stored datetime as ISO 8601, as datetime.isoformat() writes it (micro-seconds only when set)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value).replace(" ", "T", 1)
+    return text[:-7] if text.endswith(".000000") else text
 
 
 def write_csv(stream: IO[str], what: str, rows: Iterable[dict], raw: bool = False, bom: bool = False) -> int:

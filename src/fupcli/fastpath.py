@@ -130,16 +130,9 @@ def _complete(instruction: str) -> int:
         raise _NotMine(instruction) from None
     if len(before) != 1 or before[0] not in WHO_COMMANDS or incomplete.startswith("-"):
         raise _NotMine(instruction)
-    from .context import AppContext
-    from .queries import complete_names
+    from .names import complete_names
 
-    try:
-        app_ctx = AppContext.from_environment()
-        conn = app_ctx.store.reader()
-        names = complete_names(conn, incomplete) if conn is not None else []
-        app_ctx.close()
-    except Exception:  # noqa: BLE001 - completion must never print a traceback
-        names = []
+    names = complete_names(incomplete)
     if shell == "zsh":
         sys.stdout.write(f"_arguments '*: :(({chr(10).join(_zsh_quote(n) for n in names)}))'" if names else "_files")
     else:

@@ -116,15 +116,6 @@ def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, conta
     return list(iter_contacts(conn, where, params, order))
 
 
-def complete_names(conn: Any, prefix: str, limit: int = 50) -> list[str]:
-    key = prefix.casefold()
-    rows = conn.execute(
-        "SELECT name FROM contact WHERE name_key >= :lo AND name_key < :hi ORDER BY name_key LIMIT :n",
-        {"lo": key, "hi": key + "\U0010ffff", "n": limit},
-    )
-    return [row[0] for row in rows]
-
-
 # --- today --------------------------------------------------------------------
 
 

@@ -355,12 +355,24 @@ def first_visible(
     last_touch: date | None = None,
 ) -> date | None:
     """The first date on which the contact appears in `fup today` (in the past when overdue)."""
+    first = min((item.due for item in items), default=None)
+    return first_visible_day(state, first, today, snoozed_until, birthday, last_touch)
+
+
+def first_visible_day(
+    state: str,
+    first_due: date | None,
+    today: date,
+    snoozed_until: date | None = None,
+    birthday: str | None = None,
+    last_touch: date | None = None,
+) -> date | None:
+    """`first_visible`, given the first due date of the agenda rather than the agenda itself."""
     if state == "closed":
         return None
     candidates = []
-    if items:
-        first = min(item.due for item in items)
-        candidates.append(max(first, snoozed_until) if snoozed_until else first)
+    if first_due is not None:
+        candidates.append(max(first_due, snoozed_until) if snoozed_until else first_due)
     if birthday:
         for year in (today.year - 1, today.year, today.year + 1):
             day = birthday_on(birthday, year)
