@@ -10,11 +10,12 @@ commit. It returns a plain summary for `render`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from .context import AppContext
@@ -22,6 +23,7 @@ from .dates import parse_birthday, parse_date, parse_moment
 from .errors import BadInput, Conflict, NotFound, check_choice
 from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
+from .store import bulk_insert
 from .scheduler import (
     CommitmentFacts,
     Rules,
@@ -40,6 +42,7 @@ from .vocabulary import (
 )
 
 MAX_TEXT = 10_000
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but TAB and LF
 
 
 # --- validation ---------------------------------------------------------------
@@ -56,7 +59,7 @@ def clean_text(value: str | None, what: str, required: bool = False) -> str | No
         raise BadInput(f"{what} cannot be empty")
     if len(text) > MAX_TEXT:
         raise BadInput(f"{what} is longer than {MAX_TEXT} characters")
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text) or "\x7f" in text:
+    if _CONTROL.search(text):
         raise BadInput(f"{what} contains control characters")
     return text or None
 
@@ -134,35 +137,41 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
             items += store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)
             session.add(contact)
         session.execute(delete(AgendaItem).where(AgendaItem.contact_id.in_(batch)))
-        if items:
-            session.execute(insert(AgendaItem), items)
+        bulk_insert(session, AgendaItem, items)
 
 
 def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> list[dict]:
-    """Run the scheduler on one contact's facts, write the plan into its computed columns,
+    """Run the scheduler on one contact, write the plan into its computed columns,
     and return its agenda as `agenda_item` rows (for the caller to insert)."""
-    facts = ContactFacts(
-        name=contact.name,
-        cadence=contact.cadence,
-        state=contact.state,
-        created_at=contact.created_at,
-        snoozed_until=contact.snoozed_until,
-        birthday=contact.birthday,
-    )
+    columns, items = plan_columns(vars(contact), touches, commitments, rules)
+    for name, value in columns.items():
+        setattr(contact, name, value)
+    return items
+
+
+def plan_columns(
+    contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules
+) -> tuple[dict, list[dict]]:
+    """The scheduler's plan for a contact (a dict of its columns) as computed column values and
+    `agenda_item` rows; used for ORM objects and for plain rows alike (bulk imports)."""
+    snooze = contact["snoozed_until"]
+    birthday = contact["birthday"]
+    facts = ContactFacts(contact["name"], contact["cadence"], contact["state"], contact["created_at"], snooze, birthday)
     plan = plan_contact(facts, touches, commitments, rules)
-    contact.state = plan.state
     first = plan.next_due
-    if first is not None and contact.snoozed_until is not None:
-        first = max(first, contact.snoozed_until)
-    contact.next_due = None if plan.state == "closed" else first
-    contact.birthday_md = contact.birthday[-5:] if contact.birthday else None
-    contact.last_touch_at = max((t.at for t in touches), default=None)
-    contact.next_step_due = plan.next_step_due
-    contact.unanswered_streak = plan.unanswered_streak
-    snooze = contact.snoozed_until
-    return [
+    if first is not None and snooze is not None:
+        first = max(first, snooze)
+    columns = {
+        "state": plan.state,
+        "next_due": None if plan.state == "closed" else first,
+        "birthday_md": birthday[-5:] if birthday else None,
+        "last_touch_at": max((t.at for t in touches), default=None),
+        "next_step_due": plan.next_step_due,
+        "unanswered_streak": plan.unanswered_streak,
+    }
+    items = [
         {
-            "contact_id": contact.id,
+            "contact_id": contact["id"],
             "kind": item.kind,
             "due": item.due,
             "visible_from": max(item.due, snooze) if snooze else item.due,
@@ -173,6 +182,7 @@ def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[Co
         }
         for item in plan.items
     ]
+    return columns, items
 
 
 def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from . import csvio, formats
 from .context import AppContext
-from .core import check_cadence, clean_email, clean_tags, clean_text, refresh_many, store_plan
+from .core import check_cadence, clean_email, clean_tags, clean_text, plan_columns, refresh_many
 from .dates import parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
 from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import count_due
+from .store import bulk_insert
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
 _LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
@@ -203,9 +203,9 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         "tags": clean_tags(rec.tags + tags),
     }
     if own:
-        fields["id"] = int(rec.id) if rec.id.strip() else None
-        if fields["id"] is not None and fields["id"] <= 0:
+        if rec.id.strip() and not (rec.id.strip().isascii() and rec.id.strip().isdigit() and int(rec.id) > 0):
             raise BadInput(f"id {rec.id!r} must be a positive whole number")
+        fields["id"] = int(rec.id) if rec.id.strip() else None
         fields["channel"] = check_choice(rec.channel or ctx.settings.default_channel, CHANNELS, "channel")
         fields["cadence"] = check_cadence(ctx, cadence or rec.cadence or "none")
         fields["state"] = check_choice(rec.state or "active", STATES, "state")
@@ -332,20 +332,19 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         if fields.get("id") is None:
             fields["id"] = next_id
             next_id += 1
-        contact = Contact(**{k: v for k, v in fields.items() if k != "tags"}, tags=";".join(fields["tags"]),
-                          name_key=fields["name"].casefold(), updated_at=ctx.now)
-        if rules.profiles[contact.cadence].gaps and contact.snoozed_until is None:
+        row = {**fields, "tags": ";".join(fields["tags"]), "name_key": fields["name"].casefold(), "updated_at": ctx.now}
+        if rules.profiles[row["cadence"]].gaps and row["snoozed_until"] is None:
             start = next(slots, None)
             if start is not None and start > ctx.today:
-                contact.snoozed_until = start
+                row["snoozed_until"] = start
                 report.spread_until = max(report.spread_until or start, start)
-        items += store_plan(contact, [], [], rules)
-        rows.append(contact.model_dump())
+        columns, agenda = plan_columns(row, [], [], rules)
+        row.update(columns)
+        rows.append(row)
+        items += agenda
         step()
-    if rows:
-        session.execute(insert(Contact), rows)
-    if items:
-        session.execute(insert(AgendaItem), items)
+    bulk_insert(session, Contact, rows)
+    bulk_insert(session, AgendaItem, items)
     filled = []
     for action, key, fields in actions:
         if action != "fill":
@@ -475,7 +474,7 @@ def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio
         if row["id"] is None:
             row["id"] = next_id
             next_id += 1
-    write.execute(insert(model), rows)
+    bulk_insert(write, model, rows)
     affected = sorted({row["contact_id"] for row in rows})
     contacts = list(write.exec(select(Contact).where(Contact.id.in_(affected)))) if affected else []
     refresh_many(write, ctx, contacts)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
@@ -234,3 +235,32 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def sql_value(value: Any) -> Any:
+    """A Python value as SQLAlchemy stores it in SQLite (so raw and ORM writes look alike)."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def bulk_insert(session: "Session", model: Any, rows: list[dict]) -> None:
+    """Insert many rows of `model`'s table in the session's transaction.
+
+    On SQLite it is one `executemany` on the driver's connection (several times
+    faster than the ORM's insert for an import of 100k rows); elsewhere the
+    ORM's bulk insert. Every row must have the same keys.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        from sqlalchemy import insert
+
+        session.execute(insert(model), rows)
+        return
+    columns = list(rows[0])
+    sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    connection.connection.driver_connection.executemany(sql, ([sql_value(row[c]) for c in columns] for row in rows))
