@@ -1155,3 +1155,22 @@ def test_ics_uids_are_stable_across_days_and_moved_dates(fup, tmp_path):
 def test_ics_feed_of_an_empty_home_is_an_empty_calendar(fup):
     assert parse_feed(export(fup, "due", "--format", "ics")) == []
     assert not fup.db_path.exists()
+
+
+def test_a_later_row_fills_a_contact_new_in_the_same_file(tmp_path, monkeypatch):
+    """Two rows of one Google file for the same email: the second fills what the first left empty."""
+    monkeypatch.setenv("FUP_HOME", str(tmp_path))
+    monkeypatch.setenv("FUP_NOW", "2026-11-23T09:00")
+    monkeypatch.delenv("FUP_DB", raising=False)
+    path = tmp_path / "google.csv"
+    path.write_text(
+        "First Name,Last Name,Organization Name,Organization Title,Labels,E-mail 1 - Value\n"
+        "Ana,Ruiz,,,,ana@example.com\n"
+        "Ana,Ruiz,Acme,Head of Ops,Clients,ana@example.com\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(fupcli.cli.app, ["import", "contacts", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "1 new" in result.stdout
+    card = json.loads(CliRunner().invoke(fupcli.cli.app, ["show", "ana", "-f", "json"]).stdout)
+    assert (card["company"], card["title"], card["tags"]) == ("Acme", "Head of Ops", ["clients"])

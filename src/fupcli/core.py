@@ -42,6 +42,7 @@ from .vocabulary import (
 )
 
 MAX_TEXT = 10_000
+_BAD_TAG = re.compile(r"[;\s\x00-\x1f\x7f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but TAB and LF
 
 
@@ -81,7 +82,7 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
             tag = tag.strip().lower()
             if not tag:
                 continue
-            if ";" in tag or any(ch.isspace() for ch in tag) or any(ord(ch) < 32 for ch in tag):
+            if _BAD_TAG.search(tag):
                 raise BadInput(f"invalid tag {tag!r}: no spaces or ';'")
             if tag not in out:
                 out.append(tag)

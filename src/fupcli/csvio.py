@@ -35,27 +35,32 @@ def restore(cell: str) -> str:
     return cell
 
 
+def restore_cells(cells: dict[str, str]) -> dict[str, str]:
+    """`restore` every cell of a record (only cells starting with the escape can change)."""
+    return {k: restore(v) if v[:1] == ESCAPE else v for k, v in cells.items()}
+
+
 class CsvWriter:
-    """Writes a header and rows of strings to a text stream, one row at a time."""
+    """Writes a header and rows (sequences of str, numbers or None: None is an empty cell)."""
 
     def __init__(self, stream: IO[str], columns: Sequence[str], raw: bool = False, bom: bool = False):
         if bom:
             stream.write(BOM)
         self._writer = csv.writer(stream)
-        self._columns = tuple(columns)
-        self._cell: Callable[[str], str] = (lambda c: c) if raw else neutralise
-        self._writer.writerow(self._columns)
+        self._raw = raw
+        self._writer.writerow(columns)
 
-    def row(self, values: dict) -> None:
-        self._writer.writerow([self._cell(_text(values.get(column))) for column in self._columns])
+    def rows(self, rows: Iterable[Sequence[object]]) -> None:
+        if self._raw:
+            self._writer.writerows(rows)
+            return
+        starts = _NEEDS_ESCAPE
+        self._writer.writerows(
+            [ESCAPE + c if c.__class__ is str and c and c[0] in starts else c for c in row] for row in rows
+        )
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+_NEEDS_ESCAPE = frozenset(FORMULA_START) | {ESCAPE}
 
 
 @dataclass(frozen=True)
@@ -147,10 +152,8 @@ def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]
     return header, records()
 
 
-def to_text(columns: Sequence[str], rows: Iterable[dict], raw: bool = False, bom: bool = False) -> str:
+def to_text(columns: Sequence[str], rows: Iterable[Sequence[object]], raw: bool = False, bom: bool = False) -> str:
     """A whole CSV document as a string (for tests and small outputs)."""
     buffer = io.StringIO(newline="")
-    writer = CsvWriter(buffer, columns, raw=raw, bom=bom)
-    for row in rows:
-        writer.row(row)
+    CsvWriter(buffer, columns, raw=raw, bom=bom).rows(rows)
     return buffer.getvalue()

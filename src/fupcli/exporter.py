@@ -26,18 +26,19 @@ from .dates import birthday_on
 EXPORTS = tuple(EXPORT_COLUMNS)
 
 
-def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0) -> Iterator[dict]:
-    """The rows of one export, as dicts keyed by its columns, in a stable order (by id; due by rank)."""
+def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0) -> Iterator[tuple]:
+    """The rows of one export as tuples in the order of its columns, in a stable order (by id; due by rank)."""
     if conn is None:
         return iter(())
+    columns = EXPORT_COLUMNS[what] if what in EXPORT_COLUMNS else ()
     if what == "contacts":
         return _contact_rows(conn, today)
     if what == "touches":
-        return iter_touches(conn)
+        return (tuple(row[c] for c in columns) for row in iter_touches(conn))
     if what == "commitments":
-        return iter_commitments(conn)
+        return (tuple(row[c] for c in columns) for row in iter_commitments(conn))
     if what == "due":
-        return (row.as_dict() for row in due_rows(conn, on or today, limit))
+        return (tuple(row.as_dict().values()) for row in due_rows(conn, on or today, limit))
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
@@ -47,10 +48,9 @@ _CONTACT_EXPORT_SQL = (
 )
 
 
-def _contact_rows(conn: Any, today: date) -> Iterator[dict]:
+def _contact_rows(conn: Any, today: date) -> Iterator[tuple]:
     """Contacts as export rows, straight from the table: the stored `next_due` (snooze applied)
     is the agenda's first day, so only a birthday needs the scheduler."""
-    columns = EXPORT_COLUMNS["contacts"]
     for row in conn.execute(_CONTACT_EXPORT_SQL):
         (cid, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday,
          notes, created_at, next_due, snoozed_until, last_touch_at) = row
@@ -61,9 +61,8 @@ def _contact_rows(conn: Any, today: date) -> Iterator[dict]:
             next_due = first.isoformat() if first else None
         elif next_due is not None:
             next_due = str(next_due)[:10]
-        yield dict(zip(columns, (cid, name, company, title, email, phone, url, tags, source, channel, cadence,
-                                 state, birthday, notes, _moment_text(created_at), next_due,
-                                 str(snoozed_until)[:10] if snoozed_until else None)))
+        yield (cid, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday,
+               notes, _moment_text(created_at), next_due, str(snoozed_until)[:10] if snoozed_until else None)
 
 
 def _day(value: Any) -> date | None:
@@ -80,28 +79,21 @@ def _moment_text(value: Any) -> str | None:
     return text[:-7] if text.endswith(".000000") else text
 
 
-def write_csv(stream: IO[str], what: str, rows: Iterable[dict], raw: bool = False, bom: bool = False) -> int:
-    writer = CsvWriter(stream, EXPORT_COLUMNS[what], raw=raw, bom=bom)
-    count = 0
-    for row in rows:
-        writer.row(row)
-        count += 1
-    return count
+def write_csv(stream: IO[str], what: str, rows: Iterable[tuple], raw: bool = False, bom: bool = False) -> None:
+    CsvWriter(stream, EXPORT_COLUMNS[what], raw=raw, bom=bom).rows(rows)
 
 
-def write_json(stream: IO[str], what: str, rows: Iterable[dict]) -> int:
+def write_json(stream: IO[str], what: str, rows: Iterable[tuple]) -> None:
     columns = EXPORT_COLUMNS[what]
-    count = 0
+    first = True
     stream.write("[")
     for row in rows:
-        stream.write(",\n  " if count else "\n  ")
-        data = {key: row.get(key) for key in columns}
+        data = dict(zip(columns, row))
         if what == "contacts":
-            data["tags"] = [tag for tag in (row.get("tags") or "").split(";") if tag]
-        stream.write(json.dumps(data, ensure_ascii=False))
-        count += 1
-    stream.write("\n]\n" if count else "]\n")
-    return count
+            data["tags"] = [tag for tag in (data["tags"] or "").split(";") if tag]
+        stream.write(("\n  " if first else ",\n  ") + json.dumps(data, ensure_ascii=False))
+        first = False
+    stream.write("]\n" if first else "\n]\n")
 
 
 # --- calendar ---------------------------------------------------------------------

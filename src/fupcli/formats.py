@@ -128,15 +128,15 @@ def _linkedin_date(value: str) -> str:
 
 
 def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactRecord:
-    get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
-    if layout == FUP:
+    if layout == FUP:  # fup's own columns, as exported (validation strips and checks them)
+        c = cells.get
         return ContactRecord(
-            line=line, id=get("id"), name=cells.get("name", ""), company=cells.get("company", ""),
-            title=cells.get("title", ""), email=get("email"), phone=cells.get("phone", ""), url=cells.get("url", ""),
-            tags=[t for t in get("tags").split(";") if t], source=cells.get("source", ""),
-            channel=get("channel"), cadence=get("cadence"), state=get("state"), birthday=get("birthday"),
-            notes=cells.get("notes", ""), created_at=get("created_at"), snoozed_until=get("snoozed_until"),
+            line, c("name", ""), c("company", ""), c("title", ""), c("email", ""), c("phone", ""), c("url", ""),
+            [t for t in c("tags", "").split(";") if t.strip()], c("source", ""), c("notes", ""), c("birthday", "").strip(),
+            c("id", ""), c("channel", "").strip(), c("cadence", "").strip(), c("state", "").strip(),
+            c("created_at", "").strip(), c("snoozed_until", "").strip(),
         )
+    get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     if layout == LINKEDIN:
         connected = _linkedin_date(get("Connected On"))
         return ContactRecord(

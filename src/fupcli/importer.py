@@ -235,7 +235,7 @@ def import_contacts(
     problems: list[str] = []
     valid: list[tuple[int, dict]] = []
     for record in records:
-        cells = {k: csvio.restore(v) for k, v in record.cells.items()} if layout == formats.FUP else record.cells
+        cells = csvio.restore_cells(record.cells) if layout == formats.FUP else record.cells
         try:
             rec = formats.contact_record(layout, record.line, cells)
             valid.append((record.line, _contact_fields(ctx, layout, rec, cadence, extra_tags)))
@@ -293,7 +293,7 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
                 fields["id"] = None  # the id is taken by another contact: a fresh one
             if fields.get("id") is not None:
                 used_ids.add(fields["id"])
-            current[key] = dict(fields)
+            current[key] = fields  # later rows of the file that match it fill this same dict
             matcher.add(key, fields.get("email"), fields.get("url"), fields["name"], fields.get("company"),
                         contact_id=fields.get("id"), loose=layout != formats.FUP)
             actions.append(("new", key, fields))
@@ -328,6 +328,7 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         if cadence is not None and layout != formats.FUP else iter(())
     step = _progress(len(actions))
     rows, items = [], []
+    plans: dict[tuple, tuple[dict, list[dict]]] = {}  # new contacts without history share few plans
     for fields in new_rows:
         if fields.get("id") is None:
             fields["id"] = next_id
@@ -338,10 +339,13 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
             if start is not None and start > ctx.today:
                 row["snoozed_until"] = start
                 report.spread_until = max(report.spread_until or start, start)
-        columns, agenda = plan_columns(row, [], [], rules)
+        same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"], row["birthday"])
+        if same not in plans:
+            plans[same] = plan_columns({**row, "id": None}, [], [], rules)
+        columns, agenda = plans[same]
         row.update(columns)
         rows.append(row)
-        items += agenda
+        items += [{**item, "contact_id": row["id"]} for item in agenda]
         step()
     bulk_insert(session, Contact, rows)
     bulk_insert(session, AgendaItem, items)
@@ -443,7 +447,7 @@ def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio
             contents.add(by_row_id[row[0]])
     problems, rows = [], []
     for record in records:
-        cells = {k: csvio.restore(v) for k, v in record.cells.items()}
+        cells = csvio.restore_cells(record.cells)
         try:
             contact_id = _contact_for(cells, by_id, by_name)
             row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)

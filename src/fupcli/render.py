@@ -8,7 +8,6 @@ Rich is imported only when a table is drawn.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
@@ -28,10 +27,10 @@ def write_json(data: Any, stream: TextIO | None = None) -> None:
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[dict], stream: TextIO | None = None) -> None:
-    writer = csv.DictWriter(_out(stream), fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    """CSV of dicts, through the one CSV writer (spreadsheet-safe cells, like `fup export`)."""
+    from .csvio import CsvWriter
+
+    CsvWriter(_out(stream), columns).rows([row.get(c) for c in columns] for row in rows)
 
 
 def _console(stream: TextIO | None = None):  # noqa: ANN202 - rich.console.Console

@@ -240,7 +240,7 @@ class Store:
 def sql_value(value: Any) -> Any:
     """A Python value as SQLAlchemy stores it in SQLite (so raw and ORM writes look alike)."""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.isoformat(" ", "microseconds")
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -263,4 +263,9 @@ def bulk_insert(session: "Session", model: Any, rows: list[dict]) -> None:
         return
     columns = list(rows[0])
     sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    connection.connection.driver_connection.executemany(sql, ([sql_value(row[c]) for c in columns] for row in rows))
+    convert = {datetime: sql_value, date: sql_value}
+
+    def values(row: dict) -> list:
+        return [f(v) if (f := convert.get(v.__class__)) else v for v in map(row.__getitem__, columns)]
+
+    connection.connection.driver_connection.executemany(sql, map(values, rows))
