@@ -13,10 +13,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .dates import WHEN_HELP, parse_date
+from .dates import WHEN_HELP
 from .errors import BadInput, check_choice
 
-EXPORT_FORMATS = ("csv", "json", "ics")
 
 
 def export_command(
@@ -33,42 +32,7 @@ def export_command(
     """Export contacts, touches, commitments or the due list as CSV or JSON; the due list also as an iCalendar feed."""
     from . import exporter
 
-    app_ctx = ctx.obj
-    what = check_choice(what, exporter.EXPORTS, "export")
-    fmt = check_choice(fmt, EXPORT_FORMATS, "format")
-    if what != "due" and (on is not None or limit is not None or days is not None):
-        raise BadInput("--on, --limit and --days apply to `fup export due` only")
-    if fmt == "ics" and what != "due":
-        raise BadInput("--format ics is for `fup export due` only")
-    if fmt != "ics" and days is not None:
-        raise BadInput("--days applies to --format ics only")
-    if fmt != "csv" and (bom or raw):
-        raise BadInput("--bom and --raw apply to CSV only")
-    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
-    conn = app_ctx.store.reader()
-    if fmt == "ics":
-        feed = exporter.ics_feed(exporter.calendar_items(conn, day, days or 30), app_ctx.now)
-        if output is None:
-            sys.stdout.buffer.write(feed)
-        else:
-            with exporter.atomic_output(output, binary=True) as handle:
-                handle.write(feed)
-        return
-    rows = exporter.rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0)
-
-    def write(stream) -> None:  # noqa: ANN001 - a text stream
-        if fmt == "json":
-            exporter.write_json(stream, what, rows)
-        else:
-            exporter.write_csv(stream, what, rows, raw=raw, bom=bom)
-
-    if output is None:
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(newline="")  # CSV rows end in \r\n as written, on every OS
-        write(sys.stdout)
-    else:
-        with exporter.atomic_output(output) as handle:
-            write(handle)
+    exporter.export(ctx.obj, what, fmt, output, bom=bom, raw=raw, on=on, limit=limit, days=days)
 
 
 def import_command(

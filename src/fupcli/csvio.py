@@ -41,23 +41,48 @@ def restore_cells(cells: dict[str, str]) -> dict[str, str]:
 
 
 class CsvWriter:
-    """Writes a header and rows (sequences of str, numbers or None: None is an empty cell)."""
+    """Writes a header and rows (sequences of str, numbers or None: None is an empty cell).
+
+    Rows are formatted into memory a batch at a time and written in one call
+    per batch, which is several times cheaper than a stream write per row.
+    """
+
+    BATCH = 2048
 
     def __init__(self, stream: IO[str], columns: Sequence[str], raw: bool = False, bom: bool = False):
-        if bom:
-            stream.write(BOM)
-        self._writer = csv.writer(stream)
+        self._stream = stream
+        self._parts: list[str] = []
+        self._writer = csv.writer(_Appender(self._parts))
         self._raw = raw
+        if bom:
+            self._parts.append(BOM)
         self._writer.writerow(columns)
+        self._flush()
 
     def rows(self, rows: Iterable[Sequence[object]]) -> None:
-        if self._raw:
-            self._writer.writerows(rows)
-            return
         starts = _NEEDS_ESCAPE
-        self._writer.writerows(
-            [ESCAPE + c if c.__class__ is str and c and c[0] in starts else c for c in row] for row in rows
-        )
+        batch = []
+        for row in rows:
+            if not self._raw:
+                row = [ESCAPE + c if c.__class__ is str and c and c[0] in starts else c for c in row]
+            batch.append(row)
+            if len(batch) == self.BATCH:
+                self._writer.writerows(batch)
+                batch.clear()
+                self._flush()
+        self._writer.writerows(batch)
+        self._flush()
+
+    def _flush(self) -> None:
+        self._stream.write("".join(self._parts))
+        self._parts.clear()
+
+
+class _Appender:
+    """A write() that collects what the csv module writes."""
+
+    def __init__(self, parts: list[str]):
+        self.write = parts.append
 
 
 _NEEDS_ESCAPE = frozenset(FORMULA_START) | {ESCAPE}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -17,13 +18,65 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from .csvio import CsvWriter
-from .errors import BadInput, FupError
+from .dates import parse_date
+from .errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
 from .queries import due_rows, iter_commitments, iter_contacts, iter_touches
-from .scheduler import first_visible_day
+from .scheduler import BIRTHDAY_WINDOW_DAYS, first_visible_day
 from .dates import birthday_on
 
 EXPORTS = tuple(EXPORT_COLUMNS)
+EXPORT_FORMATS = ("csv", "json", "ics")
+
+
+def export(
+    app_ctx: Any,
+    what: str,
+    fmt: str = "csv",
+    output: str | Path | None = None,
+    bom: bool = False,
+    raw: bool = False,
+    on: str | None = None,
+    limit: int | None = None,
+    days: int | None = None,
+) -> None:
+    """`fup export`: check the options that go together, then stream the rows (both CLI doors call this)."""
+    what = check_choice(what, EXPORTS, "export")
+    fmt = check_choice(fmt, EXPORT_FORMATS, "format")
+    if what != "due" and (on is not None or limit is not None or days is not None):
+        raise BadInput("--on, --limit and --days apply to `fup export due` only")
+    if fmt == "ics" and what != "due":
+        raise BadInput("--format ics is for `fup export due` only")
+    if fmt != "ics" and days is not None:
+        raise BadInput("--days applies to --format ics only")
+    if fmt != "csv" and (bom or raw):
+        raise BadInput("--bom and --raw apply to CSV only")
+    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
+    conn = app_ctx.store.reader()
+    if fmt == "ics":
+        feed = ics_feed(calendar_items(conn, day, days or 30), app_ctx.now)
+        if output is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(feed)
+        else:
+            with atomic_output(Path(output), binary=True) as handle:
+                handle.write(feed)
+        return
+    rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0)
+    if output is None:
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(newline="")  # CSV rows end in \r\n as written, on every OS
+        _write(sys.stdout, what, fmt, rows, raw, bom)
+    else:
+        with atomic_output(Path(output)) as handle:
+            _write(handle, what, fmt, rows, raw, bom)
+
+
+def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: bool, bom: bool) -> None:
+    if fmt == "json":
+        write_json(stream, what, rows)
+    else:
+        write_csv(stream, what, rows, raw=raw, bom=bom)
 
 
 def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0) -> Iterator[tuple]:
@@ -42,41 +95,35 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
+# Stored datetimes are 'YYYY-MM-DD HH:MM:SS.ffffff': SQL turns them into what isoformat() writes.
+_ISO_MOMENT_SQL = (
+    "CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
+    "ELSE replace({0}, ' ', 'T') END"
+)
 _CONTACT_EXPORT_SQL = (
-    "SELECT id, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday, "
-    "notes, created_at, next_due, snoozed_until, last_touch_at FROM contact ORDER BY id"
+    "SELECT id, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday, notes, "
+    f"{_ISO_MOMENT_SQL.format('created_at')}, substr(next_due, 1, 10), substr(snoozed_until, 1, 10), "
+    "last_touch_at FROM contact ORDER BY id"
 )
 
 
 def _contact_rows(conn: Any, today: date) -> Iterator[tuple]:
-    """Contacts as export rows, straight from the table: the stored `next_due` (snooze applied)
-    is the agenda's first day, so only a birthday needs the scheduler."""
+    """Contacts as export rows, formatted by SQL: the stored `next_due` (snooze applied) is the
+    agenda's first day, so only a contact with a birthday needs the scheduler."""
+    # A birthday can only come first when the agenda's first day is within its 7-day window or later.
+    long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS)).isoformat()
     for row in conn.execute(_CONTACT_EXPORT_SQL):
-        (cid, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday,
-         notes, created_at, next_due, snoozed_until, last_touch_at) = row
-        if birthday:
-            snooze = _day(snoozed_until)
-            last = _day(last_touch_at)
-            first = first_visible_day(state, _day(next_due), today, snooze, birthday, last)
-            next_due = first.isoformat() if first else None
-        elif next_due is not None:
-            next_due = str(next_due)[:10]
-        yield (cid, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday,
-               notes, _moment_text(created_at), next_due, str(snoozed_until)[:10] if snoozed_until else None)
+        birthday = row[12]
+        if not birthday or (row[15] is not None and row[15] < long_overdue):
+            yield row[:17]
+            continue
+        state, next_due, snoozed_until, last_touch_at = row[11], row[15], row[16], row[17]
+        first = first_visible_day(state, _day(next_due), today, _day(snoozed_until), birthday, _day(last_touch_at))
+        yield (*row[:15], first.isoformat() if first else None, snoozed_until)
 
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
-
-
-def _moment_text(value: Any) -> str | None:
-    """A stored datetime as ISO 8601, as datetime.isoformat() writes it (micro-seconds only when set)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value).replace(" ", "T", 1)
-    return text[:-7] if text.endswith(".000000") else text
 
 
 def write_csv(stream: IO[str], what: str, rows: Iterable[tuple], raw: bool = False, bom: bool = False) -> None:

@@ -1,23 +1,29 @@
-"""The entry point, and the commands that must start fast: `today`, `--version`, name completion.
+"""The entry point, and the commands that must start fast: `today`, `--version`, name completion, `export`.
 
-`main` is the `fup` console script. For `fup today ...`, `fup --version` and
-the shell asking to complete a contact name (`fup log An<TAB>`), it answers
+`main` is the `fup` console script. For `fup today ...`, `fup --version`,
+the shell asking to complete a contact name (`fup log An<TAB>`) and
+`fup export ...` (whose large outputs are measured against sqlite3), it answers
 here, importing neither Typer, Rich, SQLAlchemy nor SQLModel: arguments are
 read by a small parser that knows exactly these forms, the data comes from
 `queries` on stdlib sqlite3, and `render` prints plain text. Anything else,
 including any option this parser does not know (`--help` among them), goes to
-the full Typer application in `cli`, which also runs `today` itself through
-`run_today` below, so both doors print the same thing (a test checks it).
+the full Typer application in `cli`, which runs `today` and `export` through
+the same functions (`run_today` below, `exporter.export`), so both doors print
+the same thing (a test checks it).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence, TextIO
 
 from . import __version__
 from .errors import ExitCode, FupError, describe_failure
+
+# `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Sequence, TextIO
 
 # Commands whose first argument is WHO, so the shell may complete contact names there.
 WHO_COMMANDS = frozenset({"log", "next", "done", "drop", "show", "edit", "snooze", "state", "rm"})
@@ -104,6 +110,36 @@ def _today(args: Sequence[str]) -> int:
     return 0
 
 
+def _export(args: Sequence[str]) -> int:
+    """`fup export WHAT [options]`: large exports start without Typer, like `today`."""
+    from .context import AppContext
+    from .exporter import export
+
+    db, rest = _split_global(args)
+    if len(rest) < 2 or rest[0] != "export" or rest[1].startswith("-"):
+        raise _NotMine("not export")
+    flags = [word for word in rest[2:] if word in ("--bom", "--raw")]
+    opts = _options(
+        [word for word in rest[2:] if word not in ("--bom", "--raw")],
+        {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--on": "on", "--limit": "limit",
+         "--days": "days"},
+    )
+    numbers = {}
+    for name in ("limit", "days"):
+        if name in opts:
+            value = opts[name]
+            if not (value.isascii() and value.isdigit()) or (name == "days" and not 1 <= int(value) <= 3660):
+                raise _NotMine(value)  # the full CLI words the error
+            numbers[name] = int(value)
+    app_ctx = AppContext.from_environment(db=db)
+    try:
+        export(app_ctx, rest[1], opts.get("fmt", "csv"), opts.get("output"), bom="--bom" in flags,
+               raw="--raw" in flags, on=opts.get("on"), **numbers)
+    finally:
+        app_ctx.close()
+    return 0
+
+
 def _completion_words(shell: str) -> tuple[list[str], str]:
     """The words before the cursor and the one being typed, as Typer's shell classes read them."""
     from shlex import split
@@ -153,6 +189,8 @@ def fast(argv: Sequence[str]) -> int:
     if list(argv) == ["--version"]:
         sys.stdout.write(f"fup {__version__}\n")
         return 0
+    if "export" in argv[:3]:
+        return _export(argv)
     return _today(argv)
 
 

@@ -18,11 +18,14 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import DatabaseError
 
+# Shell completion opens the store: `typing` (~10 ms to import) is for type checkers only.
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterator
+
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
