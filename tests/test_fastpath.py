@@ -30,7 +30,7 @@ from fupcli.cli import app
 from fupcli.context import AppContext
 from fupcli.errors import FupError
 from fupcli.fastpath import main as fast_main
-from fupcli.queries import _due_row, due_rows, rank_key
+from fupcli.queries import _due_row, count_due, due_rows, rank_key
 from fupcli.scheduler import CommitmentFacts, ContactFacts, Rules, TouchFacts, birthday_item, plan_contact, row_on
 
 HEAVY = ("typer", "click", "rich", "sqlalchemy", "sqlmodel", "pydantic", "alembic")
@@ -160,7 +160,8 @@ def histories(draw):
     steps = []
     for n in range(draw(st.integers(1, 7))):
         steps.append(("add", n, draw(st.sampled_from(["hot", "warm", "vip", "nurture", "none"])),
-                      draw(st.booleans()), draw(st.sampled_from([None, "11-23", "11-20", "02-29"])), draw(st.integers(0, 20))))
+                      draw(st.booleans()), draw(st.sampled_from([None, "11-23", "09-20", "12-30", "01-02", "02-28", "02-29"])),
+                      draw(st.integers(0, 20))))
     for _ in range(draw(st.integers(0, 25))):
         kind = draw(st.sampled_from(["log", "log", "log", "next", "done", "snooze", "state"]))
         steps.append((kind, draw(st.integers(0, 6)), draw(st.integers(0, 80)),
@@ -209,7 +210,7 @@ def build(path: Path, steps: list) -> None:
 
 
 @settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=histories(), offset=st.integers(0, 120), limit=st.sampled_from([0, 1, 2, 3, 20]))
+@given(steps=histories(), offset=st.integers(0, 200), limit=st.sampled_from([0, 1, 2, 3, 20]))
 def test_ranked_read_agrees_with_replanning_everything(tmp_path_factory, steps, offset, limit) -> None:
     path = tmp_path_factory.mktemp("db") / "fup.db"
     build(path, steps)
@@ -220,9 +221,11 @@ def test_ranked_read_agrees_with_replanning_everything(tmp_path_factory, steps, 
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         got = due_rows(conn, on, limit)
+        total = count_due(conn, on)
     finally:
         conn.close()
     assert got == (expected[:limit] if limit else expected)
+    assert total == len(expected)
 
 
 def test_birthday_item_is_what_reference_uses() -> None:
@@ -242,5 +245,32 @@ def test_a_tie_at_the_limit_goes_to_the_name_that_sorts_first(tmp_path: Path) ->
     try:
         assert [r.name for r in due_rows(conn, START.date(), 1)] == ["Xavier"]
         assert [r.name for r in due_rows(conn, START.date(), 2)] == ["Xavier", "Yann"]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "birthday, touched, on, due",
+    [
+        ("12-30", None, date(2027, 1, 2), "2026-12-30"),  # the window crosses the new year
+        ("12-30", datetime(2026, 12, 31, 10), date(2027, 1, 2), None),  # greeted after the birthday
+        ("12-30", datetime(2026, 12, 29, 10), date(2027, 1, 2), "2026-12-30"),  # touched the day before
+        ("02-29", None, date(2027, 3, 1), "2027-02-28"),  # 29 February, in a common year
+        ("02-29", datetime(2027, 2, 28, 10), date(2027, 3, 1), None),  # greeted on the 28th
+    ],
+)
+def test_birthday_rows_and_counts_at_the_edges_of_the_calendar(tmp_path: Path, birthday, touched, on, due) -> None:
+    path = tmp_path / "fup.db"
+    ctx = AppContext(now=datetime(2026, 6, 1, 9), db_location=str(path))
+    core.add_contact(ctx, core.NewContact("Ana", cadence="none", birthday=birthday), no_meeting=True)
+    if touched is not None:
+        ctx.now = touched
+        core.log_touch(ctx, "ana")
+    ctx.close()
+    conn = sqlite3.connect(path)
+    try:
+        rows = due_rows(conn, on)
+        assert [(r.kind, r.due) for r in rows] == ([("birthday", due)] if due else [])
+        assert count_due(conn, on) == len(rows)
     finally:
         conn.close()

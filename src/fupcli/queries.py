@@ -170,24 +170,45 @@ _RANKED_ITEMS = (
 )
 
 
-def _birthday_rows(conn: Any, on: date) -> list[tuple[float, date, DueRow, str | None]]:
-    """Birthday rows visible on `on` (an indexed lookup by 'MM-DD'): rank, due, row, the contact's next_due."""
+def _birthday_query(on: date, select: str, extra: str = "", order: str = "") -> tuple[str, dict]:
+    """SQL over the contacts whose birthday row shows on `on`: in the 7-day window (an indexed
+    lookup by 'MM-DD'), not closed or snoozed, and not touched since the birthday. `occurs` is
+    the birthday's date in the window (29 February falls on the 28th in common years)."""
     days = birthday_days(on)
     marks = ", ".join(f":b{i}" for i in range(len(days)))
-    params: dict[str, Any] = {"on": on.isoformat(), **{f"b{i}": day for i, day in enumerate(days)}}
-    rows = conn.execute(
-        "SELECT id, name, company, channel, last_touch_at, birthday, next_due FROM contact "
-        f"WHERE birthday_md IN ({marks}) AND state != 'closed' AND (snoozed_until IS NULL OR snoozed_until <= :on)",
-        params,
+    this, last = on.year, on.year - 1
+    md = "CASE WHEN birthday_md = '02-29' THEN {} ELSE birthday_md END"
+    occurs = (
+        f"(CASE WHEN {md.format(':y29')} <= :md THEN :y || '-' || {md.format(':y29')} "
+        f"ELSE :py || '-' || {md.format(':py29')} END)"
     )
-    found = []
-    for cid, name, company, channel, last_touch_at, birthday, next_due in rows:
+    params: dict[str, Any] = {
+        "on": on.isoformat(), "md": on.strftime("%m-%d"), "y": f"{this:04d}", "py": f"{last:04d}",
+        "y29": "02-29" if _leap(this) else "02-28", "py29": "02-29" if _leap(last) else "02-28",
+        **{f"b{i}": day for i, day in enumerate(days)},
+    }
+    sql = (
+        f"SELECT {select.format(occurs=occurs)} FROM contact WHERE birthday_md IN ({marks}) AND state != 'closed' "
+        f"AND (snoozed_until IS NULL OR snoozed_until <= :on) AND (last_touch_at IS NULL OR last_touch_at < {occurs})"
+        f"{extra}{order}"
+    )
+    return sql, params
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _birthday_rows(conn: Any, on: date) -> Iterator[tuple[float, date, DueRow]]:
+    """Birthday rows visible on `on`, in rank order, read lazily (only as many as `due_rows` needs)."""
+    sql, params = _birthday_query(
+        on, "id, name, company, channel, last_touch_at, birthday, {occurs} AS occurs", order=" ORDER BY occurs, id"
+    )
+    for cid, name, company, channel, last_touch_at, birthday, _occurs in conn.execute(sql, params):
         item = birthday_item(birthday, _date(last_touch_at), on)
         if item is not None:
             contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last_touch_at}
-            found.append((item.rank, item.due, _due_row(contact, item, on), next_due))
-    found.sort(key=lambda entry: (entry[0], entry[1]))
-    return found
+            yield item.rank, item.due, _due_row(contact, item, on)
 
 
 def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
@@ -197,7 +218,6 @@ def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
     asked for, not the size of the database: reading stops once `limit`
     contacts are found and no later item can tie with the last of them.
     """
-    birthdays = [entry[:3] for entry in _birthday_rows(conn, on)]
     chosen: dict[int, DueRow] = {}
     cut: tuple[float, date] | None = None
 
@@ -212,7 +232,7 @@ def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
                 cut = (rank, due)
         return True
 
-    waiting = iter(birthdays)
+    waiting = _birthday_rows(conn, on)
     pending = next(waiting, None)
     for cid, kind, due, reason, weight, commitment_id, rank, name, company, channel, last in conn.execute(
         _RANKED_ITEMS, {"on": on.isoformat()}
@@ -233,15 +253,14 @@ def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
 
 
 def count_due(conn: Any, on: date) -> int:
-    """How many contacts have something to do on `on` (an index count, plus birthdays)."""
+    """How many contacts have something to do on `on`: index counts, agenda and birthdays."""
     row = conn.execute(
         # one index range per open state, rather than a scan of every contact
         "SELECT COUNT(*) FROM contact WHERE state IN ('active', 'nurture', 'client') AND next_due <= :on",
         {"on": on.isoformat()},
     ).fetchone()
-    cutoff = on.isoformat()
-    only_birthday = sum(1 for *_, next_due in _birthday_rows(conn, on) if not next_due or str(next_due)[:10] > cutoff)
-    return int(row[0]) + only_birthday
+    sql, params = _birthday_query(on, "COUNT(*)", extra=" AND (next_due IS NULL OR next_due > :on)")
+    return int(row[0]) + int(conn.execute(sql, params).fetchone()[0])
 
 
 def count_without_next_step(conn: Any) -> int:
