@@ -35,6 +35,12 @@ def restore(cell: str) -> str:
     return cell
 
 
+def neutralise_sql(column: str) -> str:
+    """`neutralise` as an SQL expression over `column`, so SQLite can do it for large exports."""
+    starts = ", ".join(f"char({ord(ch)})" for ch in (*FORMULA_START, ESCAPE))
+    return f"(CASE WHEN substr({column}, 1, 1) IN ({starts}) THEN '{ESCAPE * 2}' || {column} ELSE {column} END)"
+
+
 def restore_cells(cells: dict[str, str]) -> dict[str, str]:
     """`restore` every cell of a record (only cells starting with the escape can change)."""
     return {k: restore(v) if v[:1] == ESCAPE else v for k, v in cells.items()}
@@ -49,8 +55,11 @@ class CsvWriter:
 
     BATCH = 2048
 
-    def __init__(self, stream: IO[str], columns: Sequence[str], raw: bool = False, bom: bool = False):
+    def __init__(self, stream: IO[str], columns: Sequence[str], raw: bool = False, bom: bool = False,
+                 text_columns: Sequence[str] | None = None):
+        """`text_columns`: the only columns that may hold text a person typed (default: all)."""
         self._stream = stream
+        self._text = None if text_columns is None else [list(columns).index(name) for name in text_columns]
         self._parts: list[str] = []
         self._writer = csv.writer(_Appender(self._parts))
         self._raw = raw
@@ -62,9 +71,18 @@ class CsvWriter:
     def rows(self, rows: Iterable[Sequence[object]]) -> None:
         starts = _NEEDS_ESCAPE
         batch = []
+        text = self._text
         for row in rows:
-            if not self._raw:
+            if self._raw:
+                pass
+            elif text is None:
                 row = [ESCAPE + c if c.__class__ is str and c and c[0] in starts else c for c in row]
+            else:
+                for i in text:
+                    cell = row[i]
+                    if cell and cell[0] in starts:
+                        row = list(row) if row.__class__ is tuple else row
+                        row[i] = ESCAPE + cell
             batch.append(row)
             if len(batch) == self.BATCH:
                 self._writer.writerows(batch)

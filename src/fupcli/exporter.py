@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from .csvio import CsvWriter
+from .csvio import CsvWriter, neutralise_sql
 from .dates import parse_date
 from .errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
@@ -62,14 +61,16 @@ def export(
             with atomic_output(Path(output), binary=True) as handle:
                 handle.write(feed)
         return
-    rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0)
+    # A large contacts CSV is made spreadsheet-safe by SQLite itself (the same rule, as SQL).
+    in_sql = fmt == "csv" and what == "contacts" and not raw
+    rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0, neutralised=in_sql)
     if output is None:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(newline="")  # CSV rows end in \r\n as written, on every OS
-        _write(sys.stdout, what, fmt, rows, raw, bom)
+        _write(sys.stdout, what, fmt, rows, raw or in_sql, bom)
     else:
         with atomic_output(Path(output)) as handle:
-            _write(handle, what, fmt, rows, raw, bom)
+            _write(handle, what, fmt, rows, raw or in_sql, bom)
 
 
 def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: bool, bom: bool) -> None:
@@ -79,13 +80,15 @@ def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: boo
         write_csv(stream, what, rows, raw=raw, bom=bom)
 
 
-def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0) -> Iterator[tuple]:
-    """The rows of one export as tuples in the order of its columns, in a stable order (by id; due by rank)."""
+def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0,
+            neutralised: bool = False) -> Iterator[tuple]:
+    """The rows of one export as tuples in the order of its columns, in a stable order (by id; due by rank).
+    `neutralised`: contacts come spreadsheet-safe from SQL already (the others never do)."""
     if conn is None:
         return iter(())
     columns = EXPORT_COLUMNS[what] if what in EXPORT_COLUMNS else ()
     if what == "contacts":
-        return _contact_rows(conn, today)
+        return _contact_rows(conn, today, neutralised)
     if what == "touches":
         return (tuple(row[c] for c in columns) for row in iter_touches(conn))
     if what == "commitments":
@@ -101,18 +104,21 @@ _ISO_MOMENT_SQL = (
     "ELSE replace({0}, ' ', 'T') END"
 )
 _CONTACT_EXPORT_SQL = (
-    "SELECT id, name, company, title, email, phone, url, tags, source, channel, cadence, state, birthday, notes, "
+    "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, state, "
+    "birthday, {notes}, "
     f"{_ISO_MOMENT_SQL.format('created_at')}, substr(next_due, 1, 10), substr(snoozed_until, 1, 10), "
     "last_touch_at FROM contact ORDER BY id"
 )
 
 
-def _contact_rows(conn: Any, today: date) -> Iterator[tuple]:
-    """Contacts as export rows, formatted by SQL: the stored `next_due` (snooze applied) is the
-    agenda's first day, so only a contact with a birthday needs the scheduler."""
+def _contact_rows(conn: Any, today: date, neutralised: bool = False) -> Iterator[tuple]:
+    """Contacts as export rows, formatted by SQL (and made spreadsheet-safe there when
+    `neutralised`): the stored `next_due` (snooze applied) is the agenda's first day, so only
+    a contact with a birthday needs the scheduler."""
+    text = {name: neutralise_sql(name) if neutralised else name for name in TEXT_COLUMNS["contacts"]}
     # A birthday can only come first when the agenda's first day is within its 7-day window or later.
     long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS)).isoformat()
-    for row in conn.execute(_CONTACT_EXPORT_SQL):
+    for row in conn.execute(_CONTACT_EXPORT_SQL.format(**text)):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
             yield row[:17]
@@ -127,7 +133,16 @@ def _day(value: Any) -> date | None:
 
 
 def write_csv(stream: IO[str], what: str, rows: Iterable[tuple], raw: bool = False, bom: bool = False) -> None:
-    CsvWriter(stream, EXPORT_COLUMNS[what], raw=raw, bom=bom).rows(rows)
+    CsvWriter(stream, EXPORT_COLUMNS[what], raw=raw, bom=bom, text_columns=TEXT_COLUMNS.get(what)).rows(rows)
+
+
+# The columns of each export that may hold text a person typed (or named, like a
+# profile in config.toml); the others are numbers, dates and fup's own words.
+TEXT_COLUMNS = {
+    "contacts": ("name", "company", "title", "email", "phone", "url", "tags", "source", "cadence", "notes"),
+    "touches": ("contact_name", "note"),
+    "commitments": ("contact_name", "action"),
+}
 
 
 def write_json(stream: IO[str], what: str, rows: Iterable[tuple]) -> None:
@@ -217,6 +232,8 @@ def atomic_output(path: Path, binary: bool = False) -> Iterator[IO]:
         raise BadInput(f"cannot write {path}: no such directory {directory}")
     if path.is_dir():
         raise BadInput(f"cannot write {path}: it is a directory")
+    import tempfile
+
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
