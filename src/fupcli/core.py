@@ -51,9 +51,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but TAB and LF
 
 def clean_text(value: str | None, what: str, required: bool = False) -> str | None:
     """Strip a free-text field; '' clears it; CR/CRLF become LF; other control characters but TAB are refused."""
-    if value is None:
+    if not value:
         if required:
-            raise BadInput(f"{what} is required")
+            raise BadInput(f"{what} is required" if value is None else f"{what} cannot be empty")
         return None
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # Windows and old Mac line ends
     if required and not text:

@@ -339,11 +339,12 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
             if start is not None and start > ctx.today:
                 row["snoozed_until"] = start
                 report.spread_until = max(report.spread_until or start, start)
-        same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"], row["birthday"])
-        if same not in plans:
-            plans[same] = plan_columns({**row, "id": None}, [], [], rules)
+        same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"])
+        if same not in plans:  # a birthday does not change the plan, only the birthday_md column
+            plans[same] = plan_columns({**row, "id": None, "birthday": None}, [], [], rules)
         columns, agenda = plans[same]
         row.update(columns)
+        row["birthday_md"] = row["birthday"][-5:] if row["birthday"] else None
         rows.append(row)
         items += [{**item, "contact_id": row["id"]} for item in agenda]
         step()

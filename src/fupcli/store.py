@@ -264,11 +264,21 @@ def bulk_insert(session: "Session", model: Any, rows: list[dict]) -> None:
 
         session.execute(insert(model), rows)
         return
+    from operator import itemgetter
+
+    from sqlalchemy import Date, DateTime
+
     columns = list(rows[0])
     sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    convert = {datetime: sql_value, date: sql_value}
+    types = model.__table__.columns
+    dated = [i for i, name in enumerate(columns) if isinstance(types[name].type, (Date, DateTime))]
+    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
 
     def values(row: dict) -> list:
-        return [f(v) if (f := convert.get(v.__class__)) else v for v in map(row.__getitem__, columns)]
+        cells = list(pick(row))
+        for i in dated:
+            if cells[i] is not None:
+                cells[i] = sql_value(cells[i])
+        return cells
 
     connection.connection.driver_connection.executemany(sql, map(values, rows))
