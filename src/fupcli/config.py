@@ -97,7 +97,7 @@ def _profile(where: str, name: str, raw: Any) -> Profile:
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read config.toml if it exists; every value is checked, one clear line on error."""
-    path = path or config_path()
+    path = Path(path or config_path())
     if not path.exists():
         return Settings()
     raw = _read_toml(path)

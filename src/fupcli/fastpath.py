@@ -142,7 +142,13 @@ def _export(args: Sequence[str]) -> int:
 
 def _completion_words(shell: str) -> tuple[list[str], str]:
     """The words before the cursor and the one being typed, as Typer's shell classes read them."""
-    from shlex import split
+
+    def split(line: str) -> list[str]:
+        if any(ch in line for ch in "'\"\\"):  # quoting: the shell's rules, as Typer applies them
+            from shlex import split as shell_split
+
+            return shell_split(line)
+        return line.split()
 
     if shell == "bash":
         words = split(os.environ.get("COMP_WORDS", ""))

@@ -104,21 +104,32 @@ class Store:
             )
         return version
 
-    def _probe_version(self) -> str | None:
-        """The schema version, read without creating -wal/-shm files beside a file that may not be ours."""
+    def _uri(self, flags: str) -> str:
+        """A `file:` URI for sqlite3 (only %, ? and # need escaping in its path)."""
         assert self.path is not None
-        from urllib.parse import quote
+        path = str(self.path.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+        return f"file:{path}?{flags}"
 
+    def peek(self) -> tuple[Any, str | None]:
+        """A read-only connection and the schema version, opened without creating -wal/-shm files
+        beside a file that may not be ours. The caller closes the connection."""
+        assert self.path is not None
         wal = self.path.with_name(self.path.name + "-wal")
         # With no -wal file the main file holds everything, so an immutable open reads it all
         # and creates nothing; with one, the files exist already.
         flags = "mode=ro&immutable=1" if not wal.exists() else "mode=ro"
-        probe = sqlite3.connect(f"file:{quote(str(self.path.resolve()))}?{flags}", uri=True,
-                                timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(self._uri(flags), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            return self._schema_version(probe)
-        finally:
-            probe.close()
+            return conn, self._schema_version(conn)
+        except BaseException:
+            conn.close()
+            raise
+
+    def _probe_version(self) -> str | None:
+        """The schema version, read without creating anything beside the file (see `peek`)."""
+        conn, version = self.peek()
+        conn.close()
+        return version
 
     # --- reading --------------------------------------------------------------
 
@@ -132,9 +143,7 @@ class Store:
         if not self.exists():
             return None
         self._check_sqlite_file()
-        from urllib.parse import quote
-
-        uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+        uri = self._uri("mode=ro")
         version = self._probe_version()
         if version is None:
             return None
