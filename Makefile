@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME := .demo
 DEMO_NOW := 2026-11-23T08:30
 
-.PHONY: install demo test clean
+.PHONY: install demo test clean bench
 
 install: $(STAMP)
 
@@ -27,3 +27,8 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_HOME) .pytest_cache .hypothesis
+
+# Compare fup with Taskwarrior, sqlite-utils and sqlite3; writes benchmarks/RESULTS.md.
+# BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS=--quick`.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

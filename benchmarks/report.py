@@ -1,0 +1,181 @@
+"""The results: the machine, the datasets, each pair's medians and ratio against its target.
+
+`render` gives the Markdown of RESULTS.md; `results_table` is also printed.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from datagen import Manifest
+from pairs import FUP_NOW, MEMORY, Pair
+
+DATASET_HEADER = ["contacts", "touches", "commitments", f"due on {FUP_NOW[:10]}",
+                  "import contacts", "import touches", "import commitments"]
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _os_name() -> str:
+    try:
+        return platform.freedesktop_os_release()["PRETTY_NAME"]
+    except (OSError, KeyError):
+        return platform.platform()
+
+
+def _revision() -> str:
+    """The checkout's commit, marked when it has uncommitted changes ('' outside a git checkout)."""
+    try:
+        done = subprocess.run(["git", "describe", "--always", "--dirty=+changes"], cwd=Path(__file__).parent,
+                              check=False, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return ""
+    return f" (commit {done.stdout.strip()})" if done.returncode == 0 else ""
+
+
+def machine(fup: str, peer_versions: dict[str, str]) -> list[tuple[str, str]]:
+    """What the numbers were measured on, and with which versions."""
+    fup_version = subprocess.run([fup, "--version"], check=False, stdout=subprocess.PIPE, text=True).stdout.strip()
+    rows = [
+        ("CPU", _cpu_model()),
+        ("cores", str(os.cpu_count())),
+        ("memory", _memory()),
+        ("OS", f"{_os_name()} ({platform.machine()}, Linux {platform.release()})"),
+        ("Python", platform.python_version()),
+        ("fup", fup_version.removeprefix("fup ") + _revision()),
+    ]
+    rows += sorted(peer_versions.items())
+    rows.append(("load average (1, 5, 15 min) at the end", " ".join(f"{load:.2f}" for load in os.getloadavg())))
+    rows.append(("date", datetime.now().strftime("%Y-%m-%d %H:%M")))
+    return rows
+
+
+def _value(value: float | None, metric: str) -> str:
+    if value is None:
+        return "–"
+    if metric == MEMORY:
+        return f"{value / 1024:.1f} MiB"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _cell(text: str, limit: int = 300) -> str:
+    """Text that fits in one Markdown table cell."""
+    flat = " / ".join(line.strip() for line in text.splitlines() if line.strip()).replace("|", "\\|")
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def results_table(pairs: list[Pair]) -> str:
+    rows = []
+    for pair in pairs:
+        if pair.ratio is None:
+            result = _cell(f"not run: {pair.skipped}" if pair.skipped else "not run")
+            ratio = "–"
+        else:
+            result = "met" if pair.met else "**NOT met**"
+            ratio = f"{pair.ratio:.2f}"
+        rows.append([
+            pair.title, _value(pair.a_value, pair.metric), _value(pair.b_value, pair.metric), ratio,
+            f"≤ {pair.target:g}", result, str(pair.runs or "–"),
+        ])
+    return _table(["comparison (A vs B)", "median A", "median B", "A/B", "target", "result", "runs"], rows)
+
+
+def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs: list[Pair],
+           phases: list[tuple[str, float]], command: str) -> str:
+    parts = [
+        "# fup benchmarks",
+        "",
+        "Whole commands, run as separate processes with their output to /dev/null, with",
+        f"`FUP_NOW={FUP_NOW}`. Each pair runs interleaved (A, B, A, B, ...) after one",
+        "untimed warm-up round; the medians are compared. Peak memory is each process's",
+        "own maximum resident set size (from `wait4`). A side made of two commands is the",
+        "sum of their medians, each measured on its own.",
+        "",
+        "## Machine",
+        "",
+        _table(["", ""], [[key, value] for key, value in machine_rows]),
+        "",
+        "## Results",
+        "",
+        results_table(pairs),
+        "",
+        "## What is compared",
+        "",
+        "- `fup today` against `task next`: Taskwarrior holds one pending task per contact",
+        "  that is not closed, due on the contact's `next_due` from `fup export contacts`,",
+        "  imported with `task import` into a private data directory and taskrc.",
+        "- `fup log ID call` writes to a copy of each database made for the run, on a",
+        "  different active contact of about 20 touches each run.",
+        "- `fup import contacts` goes into an empty FUP_HOME each run, and `sqlite-utils",
+        "  insert fresh.db contacts FILE --csv` into a new database, from the same file.",
+        "- `fup export contacts` and `sqlite3 -csv DB 'select * from contact'` read the same",
+        "  database.",
+        "- Name completion is `_FUP_COMPLETE=complete_bash COMP_WORDS='fup log An'",
+        "  COMP_CWORD=2 fup`.",
+        "- The pairs that import or export a whole large database run fewer times.",
+        "",
+        "## Datasets",
+        "",
+        "Generated from a fixed seed in fup's own CSV export format and loaded with",
+        "`fup import contacts`, then `touches`, then `commitments` (the load times and peak",
+        "memory are of the run that built each database; later runs reuse it).",
+        "",
+        _table(DATASET_HEADER, datasets),
+        "",
+        "## This run",
+        "",
+        _table(["phase", "time"], [[name, f"{seconds:.1f} s"] for name, seconds in phases]),
+        "",
+        "## Rerun",
+        "",
+        "```sh",
+        "make bench",
+        "```",
+        "",
+        "installs what is missing (Taskwarrior and the sqlite3 shell with apt-get,",
+        "sqlite-utils with pip into `.venv`), generates and loads the datasets once (cached",
+        "under `benchmarks/.data/`, keyed by size, generator version and fup's storage",
+        "layout), and rewrites this file. `make bench BENCH_ARGS=--quick` runs 1k and 10k",
+        "with fewer runs; `BENCH_ARGS='--sizes 1000,10000 --runs 9'` and `--reload` (rebuild",
+        f"the databases) are there too. This file was written by `{command}`.",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def dataset_row(manifest: Manifest, load: dict) -> list[str]:
+    """A row of the datasets table: the counts, then each import's time and peak memory."""
+    cells = [f"{manifest.contacts:,}", f"{manifest.touches:,}", f"{manifest.commitments:,}",
+             f"{load['due']:,}" if load else "–"]
+    for what in ("contacts", "touches", "commitments"):
+        done = load["imports"][what] if load else None
+        cells.append(f"{done['seconds']:.1f} s, {done['peak_kib'] / 1024:.0f} MiB" if done else "not loaded")
+    return cells
