@@ -142,6 +142,10 @@ def parse_birthday(text: str) -> str:
     raise BadInput(f"invalid birthday {text!r}; expected MM-DD or YYYY-MM-DD")
 
 
+def is_leap_year(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def birthday_on(birthday: str, year: int) -> date:
     """The day a birthday ('MM-DD' or 'YYYY-MM-DD') falls on in `year`; Feb 29 is Feb 28 in common years."""
     month, day = (int(part) for part in birthday[-5:].split("-"))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Iterator
 
+from .dates import is_leap_year
 from .errors import Ambiguous, BadInput, NotFound
 from .scheduler import Item, birthday_days, birthday_item, first_visible, row_on
 
@@ -184,7 +185,7 @@ def _birthday_query(on: date, select: str, extra: str = "", order: str = "") -> 
     )
     params: dict[str, Any] = {
         "on": on.isoformat(), "md": on.strftime("%m-%d"), "y": f"{this:04d}", "py": f"{last:04d}",
-        "y29": "02-29" if _leap(this) else "02-28", "py29": "02-29" if _leap(last) else "02-28",
+        "y29": "02-29" if is_leap_year(this) else "02-28", "py29": "02-29" if is_leap_year(last) else "02-28",
         **{f"b{i}": day for i, day in enumerate(days)},
     }
     sql = (
@@ -193,10 +194,6 @@ def _birthday_query(on: date, select: str, extra: str = "", order: str = "") -> 
         f"{extra}{order}"
     )
     return sql, params
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _birthday_rows(conn: Any, on: date) -> Iterator[tuple[float, date, DueRow]]:

@@ -13,6 +13,7 @@ import sys
 from datetime import date
 from typing import Any, Iterable, Sequence, TextIO
 
+from .formats import CONTACT_COLUMNS
 from .queries import DUE_COLUMNS, DueRow
 
 
@@ -174,10 +175,7 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
         console.print(table)
 
 
-CONTACT_CSV_COLUMNS = (
-    "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
-    "cadence", "state", "birthday", "notes", "created_at", "next_due",
-)
+CONTACT_CSV_COLUMNS = CONTACT_COLUMNS  # as `fup export contacts`
 
 
 def _flat(view: dict) -> dict:

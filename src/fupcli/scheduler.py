@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
-from .dates import birthday_on, shift_to_workday
+from .dates import birthday_on, is_leap_year, shift_to_workday
 from .vocabulary import is_two_way
 
 # --- rules -----------------------------------------------------------------
@@ -317,13 +317,9 @@ def birthday_days(on: date) -> list[str]:
     for back in range(BIRTHDAY_WINDOW_DAYS):
         day = on - timedelta(days=back)
         days.add(day.strftime("%m-%d"))
-        if day.month == 2 and day.day == 28 and not _leap(day.year):
+        if day.month == 2 and day.day == 28 and not is_leap_year(day.year):
             days.add("02-29")
     return sorted(days)
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def row_on(
