@@ -127,12 +127,20 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
     """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time."""
     for start in range(0, len(contacts), chunk):
         batch = {c.id: c for c in contacts[start:start + chunk]}
+        # Plain column rows, not ORM objects: a re-plan after a large import reads millions of touches.
         touches: dict[int, list[TouchFacts]] = {cid: [] for cid in batch}
-        for t in session.exec(select(Touch).where(Touch.contact_id.in_(batch))):
-            touches[t.contact_id].append(TouchFacts(t.at, t.direction, t.outcome, t.channel, t.ask_again, t.id or 0))
+        for cid, *facts in session.execute(
+            select(Touch.contact_id, Touch.at, Touch.direction, Touch.outcome, Touch.channel, Touch.ask_again, Touch.id)
+            .where(Touch.contact_id.in_(batch))
+        ):
+            touches[cid].append(TouchFacts(*facts))
         commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
-        for c in session.exec(select(Commitment).where(Commitment.contact_id.in_(batch), Commitment.status == "open")):
-            commitments[c.contact_id].append(CommitmentFacts(c.id or 0, c.whose, c.action, c.due, c.firmness, c.status))
+        for cid, *facts in session.execute(
+            select(Commitment.contact_id, Commitment.id, Commitment.whose, Commitment.action, Commitment.due,
+                   Commitment.firmness, Commitment.status)
+            .where(Commitment.contact_id.in_(batch), Commitment.status == "open")
+        ):
+            commitments[cid].append(CommitmentFacts(*facts))
         items = []
         for cid, contact in batch.items():
             items += store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)

@@ -150,14 +150,9 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def split_lines(text: str) -> list[str]:
-    """Physical lines, ends kept, split only at \\n, \\r\\n or \\r (not at other Unicode breaks)."""
-    return list(io.StringIO(text, newline=""))
-
-
-def find_header(lines: Sequence[str], is_header: Callable[[list[str]], bool], limit: int = 50) -> int:
+def find_header(text: str, is_header: Callable[[list[str]], bool], limit: int = 50) -> int:
     """Index of the first line (within `limit`) whose cells satisfy `is_header`, or -1."""
-    for index, line in enumerate(lines[:limit]):
+    for index, line in zip(range(limit), io.StringIO(text, newline="")):
         try:
             cells = next(csv.reader([line]))
         except (csv.Error, StopIteration):
@@ -168,10 +163,17 @@ def find_header(lines: Sequence[str], is_header: Callable[[list[str]], bool], li
 
 
 def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]]:
-    """The header (at line index `header_at`) and an iterator of the records after it."""
-    lines = split_lines(text)
-    header = [c.strip() for c in next(csv.reader([lines[header_at]]))] if len(lines) > header_at else []
-    counter = _LineCounter(lines[header_at + 1:], header_at + 2)
+    """The header (at line index `header_at`) and an iterator of the records after it.
+
+    Lines are read lazily from the text, so a file of millions of rows is never
+    held as a list of lines or records (unless the caller makes one).
+    """
+    lines = io.StringIO(text, newline="")
+    for _ in range(header_at):
+        next(lines, None)
+    first = next(lines, None)
+    header = [c.strip() for c in next(csv.reader([first]))] if first is not None else []
+    counter = _LineCounter(lines, header_at + 2)
     reader = csv.reader(counter, strict=True)
 
     def records() -> Iterator[Record]:

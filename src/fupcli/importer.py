@@ -76,11 +76,10 @@ def _records(name: str, data: bytes, layout_wanted: str = "auto") -> tuple[str, 
         text = csvio.decode(data)
     except csvio.CsvProblem as exc:
         raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
-    lines = csvio.split_lines(text)
-    if not lines:
+    if not text:
         raise BadInput(f"{name} is empty")
     if layout_wanted == formats.LINKEDIN or layout_wanted == "auto":
-        at = csvio.find_header(lines, formats.is_linkedin_header)
+        at = csvio.find_header(text, formats.is_linkedin_header)
     else:
         at = -1
     header_at = at if at >= 0 else 0
@@ -401,88 +400,119 @@ def _opt_text(value: str | None, what: str) -> str | None:
 
 
 def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False) -> ImportReport:
-    """Import touches or commitments from fup's own CSV export."""
+    """Import touches or commitments from fup's own CSV export, streaming: the file is read twice
+    (check everything, then write in chunks), never held as a list of millions of rows."""
     columns = formats.TOUCH_COLUMNS if what == "touches" else formats.COMMITMENT_COLUMNS
     name, data = read_input(path)
     try:
         text = csvio.decode(data)
-        header, records = csvio.read_csv(text)
-        records = list(records)
     except csvio.CsvProblem as exc:
         raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
+    del data
+    header, _ = csvio.read_csv(text)
     required = set(columns) - {"ask_again"}
     if not required <= set(header):
         raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
     report = ImportReport(what, formats.FUP, dry_run=dry_run)
     # Check the whole file against the database first: a rejected file creates and writes nothing.
-    _validate_history(ctx, what, name, records, ctx.store.reader(), report, write=None)
+    _history_pass(ctx, what, name, text, ctx.store.reader(), report, write=None)
     if dry_run:
         return report
     report = ImportReport(what, formats.FUP)
     with ctx.store.write() as session:
         from .queries import SessionRows
 
-        _validate_history(ctx, what, name, records, SessionRows(session), report, write=session)
+        _history_pass(ctx, what, name, text, SessionRows(session), report, write=session)
     return report
 
 
-def _validate_history(ctx: AppContext, what: str, name: str, records: list[csvio.Record], conn: Any,
-                      report: ImportReport, write: Session | None) -> None:
+HISTORY_CHUNK = 20_000
+
+
+def _digest(key: tuple) -> bytes:
+    """A compact identity for a row's content (16 bytes instead of a tuple of strings)."""
+    from hashlib import blake2b
+
+    return blake2b("\x1f".join(key).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
+                  report: ImportReport, write: Session | None) -> None:
+    """One streaming pass over a touches or commitments file: check every row against the
+    database; with `write`, also insert the new rows, a chunk at a time, and re-plan their contacts."""
     by_id: dict[int, str] = {}
     by_name: dict[str, list[int]] = {}
     if conn is not None:
         for cid, cname in conn.execute("SELECT id, name FROM contact"):
             by_id[cid] = cname
             by_name.setdefault(cname.casefold(), []).append(cid)
-    table = "touch" if what == "touches" else "commitment"
+    model = Touch if what == "touches" else Commitment
     # What is there already: by id (the first match), and by content (for rows whose id went elsewhere).
-    by_row_id: dict[int, tuple] = {}
-    contents: set[tuple] = set()
+    by_row_id: dict[int, bytes] = {}
+    contents: set[bytes] = set()
     if conn is not None:
         if what == "touches":
             sql = "SELECT id, contact_id, at, channel, direction, outcome, note, ask_again FROM touch"
         else:
             sql = "SELECT id, contact_id, whose, action, due, firmness, status, created_at, closed_at FROM commitment"
         for row in conn.execute(sql):
-            by_row_id[row[0]] = _history_key(what, row[1:])
-            contents.add(by_row_id[row[0]])
-    problems, rows = [], []
-    for record in records:
-        cells = csvio.restore_cells(record.cells)
-        try:
-            contact_id = _contact_for(cells, by_id, by_name)
-            row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
-            row["contact_id"] = contact_id
-            key = _history_key(what, [row[c] for c in _history_columns(what)])
-            wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
-            if wanted is not None and wanted not in by_row_id:
-                row["id"] = wanted  # a free id: this row is new, even if another row looks the same
-            elif (wanted is not None and by_row_id[wanted] == key) or key in contents:
-                report.unchanged += 1
-                continue
-            else:
-                row["id"] = None  # its id belongs to another row: a fresh one
-            if row["id"] is not None:
-                by_row_id[row["id"]] = key
-            contents.add(key)
-            rows.append(row)
-            report.new += 1
-        except (BadInput, ValueError) as exc:
-            problems.append(f"{name}:{record.line}: {getattr(exc, 'message', None) or exc}")
+            by_row_id[row[0]] = digest = _digest(_history_key(what, row[1:]))
+            contents.add(digest)
+    next_id = max(by_row_id, default=0) + 1
+    problems: list[str] = []
+    chunk: list[dict] = []
+    affected: set[int] = set()
+
+    def flush() -> None:
+        nonlocal next_id
+        for row in chunk:
+            if row["id"] is None:
+                while next_id in by_row_id:
+                    next_id += 1
+                row["id"] = next_id
+                by_row_id[next_id] = b""
+        bulk_insert(write, model, chunk)
+        chunk.clear()
+
+    _, records = csvio.read_csv(text)
+    try:
+        for record in records:
+            cells = csvio.restore_cells(record.cells)
+            try:
+                contact_id = _contact_for(cells, by_id, by_name)
+                row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
+                row["contact_id"] = contact_id
+                digest = _digest(_history_key(what, [row[c] for c in _history_columns(what)]))
+                wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
+                if wanted is not None and wanted not in by_row_id:
+                    row["id"] = wanted  # a free id: this row is new, even if another row looks the same
+                elif (wanted is not None and by_row_id[wanted] == digest) or digest in contents:
+                    report.unchanged += 1
+                    continue
+                else:
+                    row["id"] = None  # its id belongs to another row: a fresh one
+                if row["id"] is not None:
+                    by_row_id[row["id"]] = digest
+                contents.add(digest)
+                report.new += 1
+                if write is not None and not problems:
+                    chunk.append(row)
+                    affected.add(contact_id)
+                    if len(chunk) >= HISTORY_CHUNK:
+                        flush()
+            except (BadInput, ValueError) as exc:
+                problems.append(f"{name}:{record.line}: {getattr(exc, 'message', None) or exc}")
+    except csvio.CsvProblem as exc:
+        problems.append(f"{name}:{exc.line}: {exc.message}")
     if problems:
         raise ImportProblems(problems)
-    if write is None or not rows:
+    if write is None:
         return
-    model = Touch if table == "touch" else Commitment
-    next_id = max(by_row_id, default=0) + 1
-    for row in rows:
-        if row["id"] is None:
-            row["id"] = next_id
-            next_id += 1
-    bulk_insert(write, model, rows)
-    affected = sorted({row["contact_id"] for row in rows})
-    contacts = list(write.exec(select(Contact).where(Contact.id.in_(affected)))) if affected else []
-    refresh_many(write, ctx, contacts)
+    flush()
+    ids = sorted(affected)
+    for start in range(0, len(ids), 5000):
+        contacts = list(write.exec(select(Contact).where(Contact.id.in_(ids[start:start + 5000]))))
+        refresh_many(write, ctx, contacts)
 
 
 def _history_columns(what: str) -> tuple[str, ...]:
