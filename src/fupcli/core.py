@@ -170,8 +170,7 @@ def plan_columns(
     first = plan.next_due
     if first is not None and snooze is not None:
         first = max(first, snooze)
-    columns = {
-        "state": plan.state,
+    columns = {  # (planning never changes the state: that happens when a touch is logged)
         "next_due": None if plan.state == "closed" else first,
         "birthday_md": birthday[-5:] if birthday else None,
         "last_touch_at": max((t.at for t in touches), default=None),

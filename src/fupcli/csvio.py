@@ -195,10 +195,3 @@ def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]
             yield Record(start, dict(zip(header, padded)))
 
     return header, records()
-
-
-def to_text(columns: Sequence[str], rows: Iterable[Sequence[object]], raw: bool = False, bom: bool = False) -> str:
-    """A whole CSV document as a string (for tests and small outputs)."""
-    buffer = io.StringIO(newline="")
-    CsvWriter(buffer, columns, raw=raw, bom=bom).rows(rows)
-    return buffer.getvalue()

@@ -244,24 +244,21 @@ def import_contacts(
         raise ImportProblems(problems)
 
     report = ImportReport("contacts", layout, dry_run=dry_run)
-    conn = ctx.store.reader() if dry_run else None
     if dry_run:
-        existing = _existing_contacts_rows(conn) if conn is not None else []
-        _plan_contacts(layout, name, valid, existing, report, problems)
+        conn = ctx.store.reader()
+        _plan_contacts(layout, name, valid, _existing_contacts_rows(conn) if conn else [], report, problems)
         if problems:
             raise ImportProblems(problems)
         return report
     with ctx.store.write() as session:
-        existing = [(c.id, c) for c in session.exec(select(Contact))]
-        actions = _plan_contacts(layout, name, valid, [(cid, _as_row(c)) for cid, c in existing], report, problems)
+        from .queries import SessionRows
+
+        existing = _existing_contacts_rows(SessionRows(session))
+        actions = _plan_contacts(layout, name, valid, existing, report, problems)
         if problems:
             raise ImportProblems(problems)
-        _write_contacts(session, ctx, actions, dict(existing), report, layout, cadence)
+        _write_contacts(session, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
     return report
-
-
-def _as_row(contact: Contact) -> dict:
-    return {k: getattr(contact, k) for k in ("id", "name", "company", "email", "url", *FILLABLE, "tags")}
 
 
 def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
@@ -318,7 +315,7 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
     return actions
 
 
-def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: dict[int, Contact],
+def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: set[int],
                     report: ImportReport, layout: str, cadence: str | None) -> None:
     rules = ctx.settings.rules
     new_rows = [fields for action, _key, fields in actions if action == "new"]
@@ -353,7 +350,7 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
     for action, key, fields in actions:
         if action != "fill":
             continue
-        contact = existing[key[1]]
+        contact = session.get(Contact, key[1])
         for column, value in fields.items():
             setattr(contact, column, ";".join(value) if column == "tags" else value)
         contact.updated_at = ctx.now
