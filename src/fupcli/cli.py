@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
+from .cli_data import backup_command, doctor_command, forget_command, undo_command
 from .cli_transfer import export_command, import_command
 from .context import AppContext
 from .dates import WHEN_HELP, parse_date
@@ -386,6 +387,10 @@ def reschedule(ctx: typer.Context) -> None:
 
 app.command("export")(export_command)
 app.command("import")(import_command)
+app.command("undo")(undo_command)
+app.command("backup")(backup_command)
+app.command("doctor")(doctor_command)
+app.command("forget")(forget_command)
 
 
 def main() -> None:

@@ -49,7 +49,7 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.db_location)
+            self._store = Store(self.db_location, now=self.now)
         return self._store
 
     def close(self) -> None:

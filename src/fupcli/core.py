@@ -18,9 +18,11 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from . import journal
 from .context import AppContext
 from .dates import parse_birthday, parse_date, parse_moment
 from .errors import BadInput, Conflict, NotFound, check_choice
+from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
 from .store import bulk_insert
@@ -199,6 +201,15 @@ def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
     return contact_view(row, ctx.today)
 
 
+def _who(contact: Contact) -> str:
+    return f"{contact.name} (#{contact.id})"
+
+
+def _short(text: str, width: int = 40) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= width and line == text else line[: width - 1] + "…"
+
+
 def _contact(session: Session, who: str) -> Contact:
     row = resolve(SessionRows(session), who)
     return session.get(Contact, row["id"])
@@ -251,7 +262,7 @@ def add_contact(
     met_at = parse_moment(met, ctx.now) if met is not None else ctx.now
     if met_at > ctx.now:
         raise BadInput("--met is in the future; log meetings after they happen")
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("add", ctx.now)) as session:
         if fields["email"] and session.exec(select(Contact).where(Contact.email == fields["email"])).first():
             raise Conflict(f"a contact with email {fields['email']} already exists")
         contact = Contact(**fields, name_key=fields["name"].casefold(), created_at=ctx.now, updated_at=ctx.now)
@@ -265,6 +276,7 @@ def add_contact(
                                    firmness=step.firmness, created_at=ctx.now))
         session.flush()
         refresh(session, ctx, contact)
+        journal.label(session, f"add {_who(contact)}", contact.id)
         return _view(session, ctx, contact)
 
 
@@ -294,7 +306,7 @@ def log_touch(
         raise BadInput("--ask-again must be a date after the touch")
     if asked is not None and chosen_outcome == "not-interested":
         raise BadInput("--ask-again and --outcome not-interested contradict each other")
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("log", ctx.now)) as session:
         contact = _contact(session, who)
         touch = Touch(
             contact_id=contact.id,
@@ -321,6 +333,7 @@ def log_touch(
         if parked != contact.state:  # this touch used up a park profile's gaps
             contact.state = parked
             refresh(session, ctx, contact)
+        journal.label(session, f"log {_who(contact)}: {touch.channel}, {touch.outcome}", contact.id)
         view = _view(session, ctx, contact)
         view["logged"] = {
             "channel": touch.channel,
@@ -336,7 +349,7 @@ def log_touch(
 
 
 def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("next", ctx.now)) as session:
         contact = _contact(session, who)
         commitment = Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
                                 firmness=step.firmness, created_at=ctx.now)
@@ -344,6 +357,7 @@ def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
         contact.updated_at = ctx.now
         session.flush()
         refresh(session, ctx, contact)
+        journal.label(session, f"next {_who(contact)}: {_short(step.action)}", contact.id)
         view = _view(session, ctx, contact)
         view["commitment"] = {"id": commitment.id, "whose": step.whose, "action": step.action,
                               "due": step.due.isoformat(), "firmness": step.firmness}
@@ -353,7 +367,8 @@ def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
 def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int | None = None) -> dict:
     """Mark an open commitment done or dropped: the one named, else the earliest due."""
     status = check_choice(status, COMMITMENT_STATUSES[1:], "status")
-    with ctx.store.write() as session:
+    command = "done" if status == "done" else "drop"
+    with ctx.store.write(Undoable(command, ctx.now)) as session:
         contact = _contact(session, who)
         query = select(Commitment).where(Commitment.contact_id == contact.id, Commitment.status == "open")
         if commitment_id is not None:
@@ -370,6 +385,7 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
         session.add(commitment)
         session.flush()
         refresh(session, ctx, contact)
+        journal.label(session, f"{command} {_who(contact)}: {_short(commitment.action)}", contact.id)
         view = _view(session, ctx, contact)
         view["commitment"] = {"id": commitment.id, "whose": commitment.whose, "action": commitment.action,
                               "due": commitment.due.isoformat(), "status": status}
@@ -404,7 +420,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
     if not cleaned and not added and not removed:
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("edit", ctx.now)) as session:
         contact = _contact(session, who)
         if cleaned.get("email") and cleaned["email"] != contact.email:
             clash = session.exec(select(Contact).where(Contact.email == cleaned["email"])).first()
@@ -419,6 +435,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         contact.updated_at = ctx.now
         session.flush()
         refresh(session, ctx, contact)
+        journal.label(session, f"edit {_who(contact)}", contact.id)
         return _view(session, ctx, contact)
 
 
@@ -426,21 +443,24 @@ def snooze(ctx: AppContext, who: str, until: str) -> dict:
     day = parse_date(until, ctx.now)
     if day < ctx.today:
         raise BadInput("snooze date is in the past")
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("snooze", ctx.now)) as session:
         contact = _contact(session, who)
         contact.snoozed_until = day if day > ctx.today else None
         contact.updated_at = ctx.now
         refresh(session, ctx, contact)
+        journal.label(session, f"snooze {_who(contact)} until {day.isoformat()}", contact.id)
         return _view(session, ctx, contact)
 
 
 def set_state(ctx: AppContext, who: str, state: str) -> dict:
     state = check_choice(state, STATES, "state")
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("state", ctx.now)) as session:
         contact = _contact(session, who)
+        before = contact.state
         contact.state = state
         contact.updated_at = ctx.now
         refresh(session, ctx, contact)
+        journal.label(session, f"state {_who(contact)}: {before} to {state}", contact.id)
         return _view(session, ctx, contact)
 
 
@@ -453,19 +473,50 @@ def find(ctx: AppContext, who: str) -> dict:
 
 
 def remove_contact(ctx: AppContext, contact_id: int) -> dict:
+    """Delete a contact with its history; undoable (the history keeps what undo needs)."""
+    with ctx.store.write(Undoable("rm", ctx.now)) as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
+        summary = {"id": contact.id, "name": contact.name, "touches": touches}
+        journal.label(session, f"rm {_who(contact)}", contact.id)
+        session.delete(contact)
+        return summary
+
+
+def forget_contact(ctx: AppContext, contact_id: int) -> dict:
+    """Erase a contact for good: their rows, their undo history, and (with SQLite's
+    secure_delete, then a WAL checkpoint) the bytes of their text in the files."""
     with ctx.store.write() as session:
+        raw = session.connection().connection.driver_connection
+        raw.execute("PRAGMA secure_delete = ON")
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise NotFound(f"no contact with id {contact_id}")
         touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
         summary = {"id": contact.id, "name": contact.name, "touches": touches}
         session.delete(contact)
-        return summary
+        session.flush()
+        journal.forget_contact(raw, contact_id)
+    summary["erased"] = ctx.store.erase_freed_space()
+    return summary
+
+
+def undo(ctx: AppContext) -> journal.Undone:
+    """Revert the newest write command in the undo history."""
+    from .store import SCHEMA_VERSION
+
+    if not ctx.store.exists():
+        raise NotFound("nothing to undo")
+    with ctx.store.write() as session:
+        return journal.undo_last(session.connection().connection.driver_connection, SCHEMA_VERSION)
 
 
 def reschedule(ctx: AppContext) -> int:
     """Re-plan every contact (after a change to config.toml); returns how many."""
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("reschedule", ctx.now)) as session:
         contacts = session.exec(select(Contact)).all()
         refresh_many(session, ctx, contacts)
+        journal.label(session, f"reschedule {len(contacts)} contacts")
         return len(contacts)

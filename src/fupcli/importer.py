@@ -22,11 +22,12 @@ from typing import Any, Callable, Iterable
 
 from sqlmodel import Session, select
 
-from . import csvio, formats
+from . import csvio, formats, journal
 from .context import AppContext
 from .core import check_cadence, clean_email, clean_tags, clean_text, plan_columns, refresh_many
 from .dates import parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
+from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import count_due
 from .store import bulk_insert
@@ -250,7 +251,7 @@ def import_contacts(
         if problems:
             raise ImportProblems(problems)
         return report
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("import", ctx.now)) as session:
         from .queries import SessionRows
 
         existing = _existing_contacts_rows(SessionRows(session))
@@ -258,7 +259,13 @@ def import_contacts(
         if problems:
             raise ImportProblems(problems)
         _write_contacts(session, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
+        journal.label(session, _undo_summary(name, report))
     return report
+
+
+def _undo_summary(name: str, report: ImportReport) -> str:
+    """What `fup undo` will say of an import (no contact's name: see `journal.label`)."""
+    return f"import {report.what} from {name}: {report.new} new, {report.updated} updated"
 
 
 def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
@@ -416,10 +423,11 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
     if dry_run:
         return report
     report = ImportReport(what, formats.FUP)
-    with ctx.store.write() as session:
+    with ctx.store.write(Undoable("import", ctx.now)) as session:
         from .queries import SessionRows
 
         _history_pass(ctx, what, name, text, SessionRows(session), report, write=session)
+        journal.label(session, _undo_summary(name, report))
     return report
 
 

@@ -111,3 +111,32 @@ class AgendaItem(SQLModel, table=True):
     rank: float  # due's ordinal day minus weight: lower is more urgent; urgency on a day = its ordinal - rank
     reason: str
     commitment_id: Optional[int] = None
+
+
+class UndoStep(SQLModel, table=True):
+    """One write command in the undo history (see `fupcli.journal`)."""
+
+    __tablename__ = "undo_step"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=DateTime)  # when the command ran ("now")
+    command: str  # add, log, next, done, ...
+    summary: str  # what `fup undo` says it undid
+    contact_id: Optional[int] = None  # the one contact the step is about (None: several); not a key, rm keeps it
+    schema_version: str  # the schema the recorded SQL was written for
+    high_water: str  # 'table=max_id ...' at the start: rows above it were inserted by the step
+
+
+class UndoChange(SQLModel, table=True):
+    """One row changed by a step, as the SQL statement that changes it back."""
+
+    __tablename__ = "undo_change"
+    __table_args__ = (
+        Index("ix_undo_change_step", "step_id"),
+        Index("ix_undo_change_contact", "contact_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    step_id: int = Field(sa_column=Column(Integer, ForeignKey("undo_step.id", ondelete="CASCADE"), nullable=False))
+    contact_id: Optional[int] = None  # whose row it is, so `fup forget` can erase it
+    inverse: str

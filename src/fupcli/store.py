@@ -6,7 +6,13 @@ Two ways in, over one schema:
   importing SQLAlchemy, and never creates, migrates or writes anything.
 - `Store.write()` gives a SQLModel session in one transaction begun with
   `BEGIN IMMEDIATE`, creating the file (0600, in a 0700 directory) and running
-  Alembic migrations first when needed.
+  Alembic migrations first when needed. Given an `Undoable`, the transaction
+  also records how to undo itself (`fupcli.journal`).
+
+An upgrade of an existing database first takes a backup (`fupcli.backup`,
+kept in `backups/` beside the file, the newest few), then runs every
+migration in one transaction with foreign keys off, as Alembic's batch mode
+needs on SQLite, and runs `PRAGMA foreign_key_check` before it commits.
 
 Every connection runs with WAL, `foreign_keys=ON` and a busy timeout.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -29,9 +36,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from .journal import Undoable
+
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_VERSION = "0001"
-KNOWN_VERSIONS = ("0001",)
+SCHEMA_VERSION = "0002"
+KNOWN_VERSIONS = ("0001", "0002")
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -54,8 +63,9 @@ class SAReader:
 class Store:
     """The database at `location`: a file path, or a SQLAlchemy URL (anything with '://')."""
 
-    def __init__(self, location: str | Path):
+    def __init__(self, location: str | Path, now: datetime | None = None):
         self.location = str(location)
+        self.now = now  # names the automatic backup taken before an upgrade
         self.url: str | None = None
         self.path: Path | None = None
         if "://" in self.location:
@@ -67,6 +77,7 @@ class Store:
             self.path = Path(self.location).expanduser()
         self._engine: Engine | None = None
         self._readers: list[Any] = []
+        self._warned = False
 
     # --- checks ---------------------------------------------------------------
 
@@ -74,10 +85,12 @@ class Store:
         return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
 
     def _check_sqlite_file(self) -> None:
-        """Refuse a file that is not a SQLite database, without opening it for writing."""
+        """Refuse a file that is not a SQLite database, without opening it for writing;
+        warn (once per command) when other users may read it."""
         assert self.path is not None
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a directory, not a fup database")
+        self._warn_if_exposed()
         try:
             with self.path.open("rb") as handle:
                 header = handle.read(len(SQLITE_HEADER))
@@ -85,6 +98,19 @@ class Store:
             raise DatabaseError(f"cannot read {self.path}: {exc.strerror}") from None
         if header and header != SQLITE_HEADER:
             raise DatabaseError(f"{self.path} is not a fup database (not an SQLite file); it was left untouched")
+
+    def _warn_if_exposed(self) -> None:
+        assert self.path is not None
+        if self._warned:
+            return
+        try:
+            mode = os.stat(self.path).st_mode
+        except OSError:
+            return
+        if mode & 0o077:
+            self._warned = True
+            sys.stderr.write(f"fup: warning: other users can read {self.path} (mode {mode & 0o777:o}); "
+                             f"run `chmod 600 {self.path}`\n")
 
     def _schema_version(self, conn: Any) -> str | None:
         """The stored schema version; None for an empty database; error if not ours."""
@@ -177,27 +203,33 @@ class Store:
 
     def engine(self) -> "Engine":
         if self._engine is None:
-            from sqlalchemy import create_engine, event
-
             if self.url is not None:
+                from sqlalchemy import create_engine
+
                 self._engine = create_engine(self.url, hide_parameters=True)
-                return self._engine
-            engine = create_engine(f"sqlite:///{self.path}", hide_parameters=True)
-
-            @event.listens_for(engine, "connect")
-            def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-                dbapi_connection.isolation_level = None  # transactions are begun explicitly below
-                cursor = dbapi_connection.cursor()
-                cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.close()
-
-            @event.listens_for(engine, "begin")
-            def _on_begin(connection: Any) -> None:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-            self._engine = engine
+            else:
+                self._engine = self._sqlite_engine(foreign_keys=True)
         return self._engine
+
+    def _sqlite_engine(self, foreign_keys: bool) -> "Engine":
+        """An engine whose transactions begin with BEGIN IMMEDIATE (the write lock at once)."""
+        from sqlalchemy import create_engine, event
+
+        engine = create_engine(f"sqlite:///{self.path}", hide_parameters=True)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # transactions are begun explicitly below
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
 
     def _migrate(self) -> None:
         """Create or upgrade the schema when it is not at SCHEMA_VERSION."""
@@ -205,16 +237,42 @@ class Store:
         version = self._probe_version()
         if version == SCHEMA_VERSION:
             return
+        backup = None
         if version is None:  # a brand-new file: WAL is a property of the file, set once
             probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             try:
                 probe.execute("PRAGMA journal_mode=WAL")
             finally:
                 probe.close()
+        else:
+            from .backup import backup_before_upgrade
+
+            backup = backup_before_upgrade(self, SCHEMA_VERSION)
+        self._upgrade(version, backup)
+
+    def _upgrade(self, version: str | None, backup: Path | None) -> None:
+        """Every migration in one transaction, foreign keys off (SQLite's batch mode rebuilds
+        tables, and dropping a parent table with them on would delete its children)."""
         from .migrate import upgrade
 
-        with self.engine().begin() as connection:
-            upgrade(connection)
+        engine = self._sqlite_engine(foreign_keys=False)
+        try:
+            with engine.begin() as connection:
+                upgrade(connection)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(f"{len(broken)} rows would point at missing rows")
+        except Exception as exc:  # noqa: BLE001 - rolled back; say so in one line
+            if version is None:
+                raise
+            reason = exc.message if isinstance(exc, DatabaseError) else (str(exc).splitlines() or [type(exc).__name__])[0]
+            kept = f"; a backup is at {backup}" if backup else ""
+            raise DatabaseError(
+                f"the upgrade of {self.path} from schema {version} to {SCHEMA_VERSION} failed ({reason[:200]}); "
+                f"the database was left as it was{kept}"
+            ) from None
+        finally:
+            engine.dispose()
 
     def prepare_for_write(self) -> None:
         if self.path is not None:
@@ -227,18 +285,60 @@ class Store:
                 upgrade(connection)
 
     @contextmanager
-    def write(self) -> Iterator["Session"]:
-        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error."""
+    def write(self, undo: "Undoable | None" = None) -> Iterator["Session"]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error.
+
+        With `undo`, the transaction is recorded in the undo history (SQLite only); the
+        command labels it with `journal.label(session, ...)`."""
         from sqlmodel import Session
 
         self.prepare_for_write()
         session = Session(self.engine(), expire_on_commit=False)
         try:
             with session.begin():
-                session.connection()  # take the write lock now (BEGIN IMMEDIATE), before any read
+                connection = session.connection()  # take the write lock now (BEGIN IMMEDIATE), before any read
+                if undo is None or self.url is not None:
+                    yield session
+                    return
+                from . import journal
+
+                raw = connection.connection.driver_connection
+                step = journal.begin_step(raw, undo, SCHEMA_VERSION)
                 yield session
+                session.flush()
+                journal.end_step(raw, step, *session.info.get("undo_label", (None, None)))
         finally:
             session.close()
+
+    def erase_freed_space(self) -> bool:
+        """Rewrite the file without the free space deleted rows leave behind (VACUUM, temp
+        data kept in memory), then empty the -wal file; False if a reader kept the WAL."""
+        if self.path is None:
+            return False
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA temp_store=MEMORY")
+            conn.execute("VACUUM")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.close()
+        return busy == 0
+
+    def snapshot_reader(self) -> sqlite3.Connection:
+        """A read-only connection to a fup database at any known schema (for backup and doctor).
+
+        Refuses, untouched, a file that is not ours; raises NotFound when there is no database."""
+        from .errors import NotFound
+
+        assert self.path is not None
+        if not self.exists():
+            raise NotFound(f"no database at {self.path} yet")
+        self._check_sqlite_file()
+        self._probe_version()
+        conn = sqlite3.connect(self._uri("mode=ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return conn
 
     def close(self) -> None:
         for conn in self._readers:

@@ -1,0 +1,98 @@
+"""`fup doctor`: read-only checks of the database file, each with a plain verdict.
+
+The file is opened read-only (and first probed without creating anything
+beside it), so a file that is not fup's is refused and left byte-identical,
+and a damaged one is reported, not crashed on. Each check gives a `Finding`
+(ok or not, and one line of explanation); the command renders them and exits
+non-zero if any is not ok.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from dataclasses import asdict, dataclass
+
+from .backup import default_dir
+from .errors import DatabaseError
+from .store import SCHEMA_VERSION, Store
+
+PRIVATE = 0o077  # group and world bits: none may be set on fup's files
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _permissions(store: Store) -> Finding:
+    assert store.path is not None
+    exposed = []
+    files = [store.path, *(store.path.with_name(store.path.name + s) for s in ("-wal", "-shm"))]
+    backups = default_dir(store)
+    if backups.is_dir():
+        files += [backups, *backups.glob("*.db")]
+    for path in files:
+        if path.exists() and path.stat().st_mode & PRIVATE:
+            exposed.append(f"{path} ({stat.filemode(path.stat().st_mode)})")
+    if exposed:
+        return Finding("permissions", False, "readable by other users: " + ", ".join(exposed) + "; run chmod 600 (700 for folders)")
+    return Finding("permissions", True, "only you can read the database and its backups")
+
+
+def _run(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    return conn.execute(sql).fetchall()
+
+
+def examine(store: Store) -> list[Finding]:
+    """Every check, in order. Raises NotFound when there is no database, and DatabaseError
+    for a file that is not fup's (left untouched)."""
+    if store.path is None:
+        raise DatabaseError("fup doctor checks SQLite files only")
+    try:
+        conn = store.snapshot_reader()
+    except DatabaseError as exc:
+        if "schema version" in exc.message:  # a newer fup's file: ours, but not readable here
+            return [Finding("schema", False, exc.message)]
+        raise
+    findings = []
+    try:
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            findings.append(Finding("schema", True, f"version {version}, current"))
+        else:
+            findings.append(Finding("schema", False, f"version {version}, older than {SCHEMA_VERSION}: "
+                                    "any command that writes upgrades it, after a backup"))
+        findings.append(_integrity(conn))
+        findings.append(_foreign_keys(conn))
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        findings.append(Finding("journal", mode == "wal", "write-ahead log" if mode == "wal" else
+                                f"journal mode {mode}: readers wait for writers (expected wal)"))
+    except sqlite3.DatabaseError as exc:
+        findings.append(Finding("integrity", False, f"the file is damaged: {exc}; restore a backup (`fup backup` makes one)"))
+    finally:
+        conn.close()
+    findings.append(_permissions(store))
+    return findings
+
+
+def _integrity(conn: sqlite3.Connection) -> Finding:
+    rows = [r[0] for r in _run(conn, "PRAGMA integrity_check(20)")]
+    if rows == ["ok"]:
+        return Finding("integrity", True, "every page and index is sound")
+    more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
+    return Finding("integrity", False, "; ".join(rows[:3]) + more + "; restore a backup")
+
+
+def _foreign_keys(conn: sqlite3.Connection) -> Finding:
+    rows = _run(conn, "PRAGMA foreign_key_check")
+    if not rows:
+        return Finding("foreign keys", True, "every touch, commitment and agenda row has its contact")
+    tables = sorted({r[0] for r in rows})
+    return Finding("foreign keys", False, f"{len(rows)} rows in {', '.join(tables)} point at missing rows")
+

@@ -1,0 +1,161 @@
+"""The undo history: every write command leaves the SQL that takes it back.
+
+How it works, in one write transaction (`Store.write(undo=...)`):
+
+1. `begin_step` adds an `undo_step` row and notes each table's highest id
+   (its *high water*), then creates TEMP triggers on this connection only.
+2. While the command runs, the triggers write one `undo_change` row per
+   changed row: for an UPDATE or DELETE the statement that restores the old
+   row, built with SQLite's `quote()` (exact for every value, REALs too); for
+   an INSERT at or below the high water (an id reused) the DELETE that removes
+   it. Rows above the high water are not recorded at all: undo removes every
+   row above it, so a 100k-row import into new ids costs no journal rows.
+3. `end_step` labels the step ("log Ana Ruiz (#1): email, sent") and drops the
+   triggers.
+
+`undo_last` replays the newest step's statements newest first, deletes the
+rows above its high water, re-checks foreign keys and removes the step. Steps
+are a stack: only the newest can be undone, so every statement finds the rows
+exactly as it left them. `forget_contact` erases a contact's rows from the
+history. Nothing here reads the clock or prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .errors import DatabaseError, NotFound
+
+# The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
+# journaled too so that undo gives back the very same rows (and ids).
+JOURNALED = ("contact", "touch", "commitment", "agenda_item")
+UNDO_DEPTH = 100  # write commands kept in the history; older ones can no longer be undone
+_OPS = ("INSERT", "UPDATE", "DELETE")
+
+
+@dataclass(frozen=True)
+class Undoable:
+    """What `Store.write` needs to journal a command: its name and when it ran."""
+
+    command: str
+    at: datetime
+
+
+@dataclass
+class Step:
+    id: int
+    high_water: dict[str, int]
+
+
+def _columns(conn: Any, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")]
+
+
+def _owner(table: str, row: str) -> str:
+    return f"{row}.id" if table == "contact" else f"{row}.contact_id"
+
+
+def _trigger_sql(table: str, op: str, columns: list[str], step: int, high_water: int) -> str:
+    name = f"fup_undo_{table}_{op.lower()}"
+    # Rows above the high water were inserted by this very step and are removed by id
+    # range on undo, so whatever happens to them needs no record.
+    row = "NEW" if op == "INSERT" else "OLD"
+    when = f" WHEN {row}.id <= {high_water}"
+    if op == "INSERT":
+        inverse = f"'DELETE FROM {table} WHERE id=' || NEW.id"
+    elif op == "UPDATE":
+        sets = " || ', ' || ".join(f"'{c}=' || quote(OLD.{c})" for c in columns if c != "id")
+        inverse = f"'UPDATE {table} SET ' || {sets} || ' WHERE id=' || OLD.id"
+    else:
+        values = " || ',' || ".join(f"quote(OLD.{c})" for c in columns)
+        inverse = f"'INSERT INTO {table} ({', '.join(columns)}) VALUES (' || {values} || ')'"
+    return (
+        f"CREATE TEMP TRIGGER {name} AFTER {op} ON main.{table}{when} BEGIN "
+        f"INSERT INTO undo_change (step_id, contact_id, inverse) VALUES ({step}, {_owner(table, row)}, {inverse}); END"
+    )
+
+
+def begin_step(conn: Any, undoable: Undoable, schema: str) -> Step:
+    """Open a step in the caller's write transaction (a DB-API connection) and start recording."""
+    newest = conn.execute("SELECT max(id) FROM undo_step").fetchone()[0] or 0
+    conn.execute("DELETE FROM undo_step WHERE id <= ?", (newest - UNDO_DEPTH + 1,))
+    high_water = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in JOURNALED}
+    cursor = conn.execute(
+        "INSERT INTO undo_step (at, command, summary, schema_version, high_water) VALUES (?, ?, ?, ?, ?)",
+        (undoable.at.isoformat(" ", "microseconds"), undoable.command, undoable.command, schema,
+         " ".join(f"{t}={n}" for t, n in high_water.items())),
+    )
+    step = Step(cursor.lastrowid, high_water)
+    _drop_triggers(conn)
+    for table in JOURNALED:
+        columns = _columns(conn, table)
+        for op in _OPS:
+            conn.execute(_trigger_sql(table, op, columns, step.id, high_water[table]))
+    return step
+
+
+def _drop_triggers(conn: Any) -> None:
+    for table in JOURNALED:
+        for op in _OPS:
+            conn.execute(f"DROP TRIGGER IF EXISTS temp.fup_undo_{table}_{op.lower()}")
+
+
+def label(session: Any, summary: str, contact_id: int | None = None) -> None:
+    """Say what the command in this write session did, for `fup undo` to tell (set by `core`).
+
+    `contact_id` names the one contact the step is about; a step about several
+    contacts (an import) passes None and must not name anyone in `summary`,
+    so that `fup forget` can erase every trace of a person."""
+    session.info["undo_label"] = (summary, contact_id)
+
+
+def end_step(conn: Any, step: Step, summary: str | None, contact_id: int | None) -> None:
+    """Label the step and stop recording (the triggers belong to this connection only)."""
+    _drop_triggers(conn)
+    if summary is not None:
+        conn.execute("UPDATE undo_step SET summary = ?, contact_id = ? WHERE id = ?", (summary, contact_id, step.id))
+
+
+@dataclass(frozen=True)
+class Undone:
+    command: str
+    summary: str
+    at: str
+    changes: int
+
+
+def undo_last(conn: Any, schema: str) -> Undone:
+    """Revert the newest step in the caller's write transaction; raise NotFound when there is none."""
+    row = conn.execute(
+        "SELECT id, command, summary, at, schema_version, high_water FROM undo_step ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise NotFound("nothing to undo")
+    step_id, command, summary, at, step_schema, high_water = row
+    if step_schema != schema:
+        raise DatabaseError(f"cannot undo {summary!r}: it was recorded before a schema upgrade")
+    conn.execute("PRAGMA defer_foreign_keys = ON")  # rows come back child before parent, checked at the end
+    changes = conn.execute("SELECT id, inverse FROM undo_change WHERE step_id = ? ORDER BY id DESC", (step_id,)).fetchall()
+    for _, inverse in changes:
+        conn.execute(inverse)
+    for table, _, mark in (pair.partition("=") for pair in reversed(high_water.split())):
+        conn.execute(f"DELETE FROM {table} WHERE id > ?", (int(mark),))
+    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        raise DatabaseError(f"cannot undo {summary!r}: the history does not match the data (run `fup doctor`)")
+    conn.execute("DELETE FROM undo_change WHERE step_id = ?", (step_id,))
+    conn.execute("DELETE FROM undo_step WHERE id = ?", (step_id,))
+    return Undone(command, summary, at[:16], len(changes))
+
+
+def history(conn: Any, limit: int = 10) -> list[dict]:
+    """The newest steps first, as plain dicts (for `fup undo --list`)."""
+    rows = conn.execute("SELECT id, at, command, summary FROM undo_step ORDER BY id DESC LIMIT ?", (limit,))
+    return [{"id": r[0], "at": str(r[1])[:16], "command": r[2], "summary": r[3]} for r in rows]
+
+
+def forget_contact(conn: Any, contact_id: int) -> None:
+    """Erase a contact from the history: its recorded rows, and the steps that were about it alone."""
+    conn.execute("DELETE FROM undo_change WHERE contact_id = ?", (contact_id,))
+    conn.execute("DELETE FROM undo_step WHERE contact_id = ?", (contact_id,))
