@@ -85,12 +85,10 @@ class Store:
         return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
 
     def _check_sqlite_file(self) -> None:
-        """Refuse a file that is not a SQLite database, without opening it for writing;
-        warn (once per command) when other users may read it."""
+        """Refuse a file that is not a SQLite database, without opening it for writing."""
         assert self.path is not None
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a directory, not a fup database")
-        self._warn_if_exposed()
         try:
             with self.path.open("rb") as handle:
                 header = handle.read(len(SQLITE_HEADER))
@@ -100,8 +98,8 @@ class Store:
             raise DatabaseError(f"{self.path} is not a fup database (not an SQLite file); it was left untouched")
 
     def _warn_if_exposed(self) -> None:
-        assert self.path is not None
-        if self._warned:
+        """Warn (once per command) when other users may read the database: it holds personal data."""
+        if self.path is None or self._warned:
             return
         try:
             mode = os.stat(self.path).st_mode
@@ -173,6 +171,7 @@ class Store:
         version = self._probe_version()
         if version is None:
             return None
+        self._warn_if_exposed()
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         self._readers.append(conn)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -293,6 +292,7 @@ class Store:
         from sqlmodel import Session
 
         self.prepare_for_write()
+        self._warn_if_exposed()
         session = Session(self.engine(), expire_on_commit=False)
         try:
             with session.begin():
@@ -336,6 +336,7 @@ class Store:
             raise NotFound(f"no database at {self.path} yet")
         self._check_sqlite_file()
         self._probe_version()
+        self._warn_if_exposed()
         conn = sqlite3.connect(self._uri("mode=ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
