@@ -58,23 +58,25 @@ def doctor_command(
 
 def forget_command(
     ctx: typer.Context,
-    who: Annotated[str, typer.Argument(metavar="WHO", help="Contact id, email, or name (a unique prefix will do).")],
+    who: Annotated[str, typer.Argument(metavar="WHO", help="Contact id, email, or name (a unique prefix will do); also one removed with `fup rm`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
-    """Erase a contact for good, with their touches, commitments and undo history (cannot be undone; `rm` can)."""
+    """Erase a contact for good, with their touches, commitments and undo history (cannot be undone; `rm` can). Backups made earlier still hold them."""
     from . import core
 
     app_ctx = ctx.obj
-    contact = core.find(app_ctx, who)
+    contact = core.find_to_forget(app_ctx, who)
+    what = f"{contact['name']} (#{contact['id']}){', removed earlier,' if contact.get('removed') else ''}"
     if not yes:
         try:
-            confirmed = typer.confirm(f"Erase {contact['name']} (#{contact['id']}) for good? This cannot be undone", default=False)
+            confirmed = typer.confirm(f"Erase {what} for good? This cannot be undone", default=False)
         except typer.Abort:
             confirmed = False
         if not confirmed:
             raise Aborted("nothing erased (add --yes to skip the question)")
     summary = core.forget_contact(app_ctx, contact["id"])
-    sys.stdout.write(f"Erased {summary['name']} (#{summary['id']}) and {summary['touches']} touches for good.\n")
+    erased = "from the undo history" if contact.get("removed") else f"and {summary['touches']} touches"
+    sys.stdout.write(f"Erased {what} {erased} for good. Backups made before still hold them.\n")
     if not summary["erased"]:
-        sys.stderr.write("fup: warning: another fup is reading; old copies of the erased text stay in the -wal file "
-                         "until it ends (run `fup forget` again later to finish)\n")
+        sys.stderr.write("fup: warning: another fup is reading the database; old copies of the erased text stay in "
+                         "its files until that ends and a later command writes (e.g. `fup reschedule`)\n")

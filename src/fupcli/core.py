@@ -485,20 +485,36 @@ def remove_contact(ctx: AppContext, contact_id: int) -> dict:
         return summary
 
 
+def find_to_forget(ctx: AppContext, who: str) -> dict:
+    """Resolve WHO for `fup forget`: a contact, else one removed with `fup rm` whose rows
+    the undo history still holds ({"id", "name", "removed": True})."""
+    try:
+        return find(ctx, who)
+    except NotFound:
+        conn = ctx.store.reader()
+        removed = journal.removed_contacts(conn) if conn is not None else []
+        text = who.strip().casefold()
+        matches = [r for r in removed if str(r["id"]) == text or r["name"].casefold().startswith(text)]
+        if len({r["id"] for r in matches}) != 1:
+            raise
+        return dict(matches[0], removed=True)
+
+
 def forget_contact(ctx: AppContext, contact_id: int) -> dict:
-    """Erase a contact for good: their rows, their undo history, and (with SQLite's
-    secure_delete, then a WAL checkpoint) the bytes of their text in the files."""
+    """Erase a contact for good: their rows, their undo history (also after `fup rm`),
+    and, with SQLite's secure_delete, a VACUUM and a WAL checkpoint, the bytes of their
+    text in the database files. Not journaled: it cannot be undone."""
     with ctx.store.write() as session:
         raw = session.connection().connection.driver_connection
         raw.execute("PRAGMA secure_delete = ON")
         contact = session.get(Contact, contact_id)
-        if contact is None:
-            raise NotFound(f"no contact with id {contact_id}")
         touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
-        summary = {"id": contact.id, "name": contact.name, "touches": touches}
-        session.delete(contact)
-        session.flush()
-        journal.forget_contact(raw, contact_id)
+        summary = {"id": contact_id, "name": contact.name if contact else None, "touches": touches}
+        if contact is not None:
+            session.delete(contact)
+            session.flush()
+        if not journal.forget_contact(raw, contact_id) and contact is None:
+            raise NotFound(f"no contact with id {contact_id}")
     summary["erased"] = ctx.store.erase_freed_space()
     return summary
 

@@ -18,7 +18,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 def alembic_config(connection: Any = None):  # noqa: ANN201 - alembic.config.Config
     from alembic.config import Config
 
-    config = Config()
+    import sys
+
+    config = Config(stdout=sys.stdout)  # today's stdout, not the one of the first import
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     return config
