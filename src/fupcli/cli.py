@@ -294,7 +294,8 @@ def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: s
     render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, #{c['id']}).", view, app_ctx.today)
 
 
-CommitmentId = Annotated[Optional[int], typer.Option("--id", help="The commitment (see `fup show`); default: the earliest due.")]
+CommitmentId = Annotated[Optional[int], typer.Option("--id", max=2**63 - 1,  # SQLite's largest integer
+                                                     help="The commitment (see `fup show`); default: the earliest due.")]
 
 
 @app.command()

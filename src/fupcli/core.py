@@ -67,6 +67,14 @@ def clean_text(value: str | None, what: str, required: bool = False) -> str | No
     return text or None
 
 
+def clean_name(value: str | None) -> str:
+    """A contact's name: required, and on one line (messages and table rows quote it)."""
+    name = clean_text(value, "name", required=True)
+    if "\n" in name:
+        raise BadInput("a name cannot span lines")
+    return name
+
+
 def clean_email(value: str | None) -> str | None:
     email = clean_text(value, "email")
     if email is None:
@@ -246,7 +254,7 @@ def add_contact(
         raise BadInput("--met and --no-meeting contradict each other")
     settings = ctx.settings
     fields = dict(
-        name=clean_text(new.name, "name", required=True),
+        name=clean_name(new.name),
         company=clean_text(new.company, "company"),
         title=clean_text(new.title, "title"),
         email=clean_email(new.email),
@@ -406,7 +414,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         if name not in EDITABLE:
             raise BadInput(f"unknown field {name!r}")
         if name == "name":
-            cleaned[name] = clean_text(value, "name", required=True)
+            cleaned[name] = clean_name(value)
         elif name == "email":
             cleaned[name] = clean_email(value) if value.strip() else None
         elif name == "channel":

@@ -146,6 +146,12 @@ def decode(data: bytes) -> str:
         raise CsvProblem(_line_of(body, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
 
 
+def shown(name: object) -> str:
+    """A file name as a one-line message shows it: unprintable characters (a newline, NUL, an
+    undecodable byte's lone surrogate) escaped, so every error stays on one line."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(name))
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -172,7 +178,10 @@ def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]
     for _ in range(header_at):
         next(lines, None)
     first = next(lines, None)
-    header = [c.strip() for c in next(csv.reader([first]))] if first is not None else []
+    try:
+        header = [c.strip() for c in next(csv.reader([first]))] if first is not None else []
+    except csv.Error as exc:  # e.g. a field larger than the csv module's limit
+        raise CsvProblem(header_at + 1, f"malformed CSV header: {exc}") from None
     counter = _LineCounter(lines, header_at + 2)
     reader = csv.reader(counter, strict=True)
 

@@ -32,6 +32,10 @@ _AGO = re.compile(r"^(\d{1,5})\s*(d|w|m|y|days?|weeks?|months?|years?)\s+ago$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$", re.IGNORECASE)
 
+# The dates fup reads: any a follow-up could need, with room before the calendar's ends for the
+# arithmetic done on them (a birthday's week, an iCalendar feed's 3660 days, a cadence's gaps).
+EARLIEST, LATEST = date(1000, 1, 1), date(8999, 12, 31)
+
 WHEN_HELP = (
     "ISO date or datetime, today, tomorrow, yesterday, a weekday, Nd/Nw/Nm/Ny, "
     "'in N days|weeks|months|years', 'N days ago', 'next week' or eom"
@@ -50,19 +54,28 @@ def _offset(start: date, amount: int, unit: str) -> date:
 
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as exc:
         raise BadInput(f"invalid date {text!r}: {exc}") from None
+    return check_range(day, text)
+
+
+def check_range(day: date, text: str) -> date:
+    """`day` (a date or datetime) if it lies between EARLIEST and LATEST, else BadInput naming `text`."""
+    if not EARLIEST <= (day.date() if isinstance(day, datetime) else day) <= LATEST:
+        raise BadInput(f"date {text.strip()!r} is out of range (fup reads years {EARLIEST.year} to {LATEST.year})")
+    return day
 
 
 def parse_date(text: str, now: datetime) -> date:
     """Read a WHEN string as a calendar date, relative to `now`."""
     try:
-        return _parse_date(text, now)
+        day = _parse_date(text, now)
     except (OverflowError, ValueError) as exc:
         if isinstance(exc, BadInput):
             raise
         raise BadInput(f"date {text.strip()!r} is out of range") from None
+    return check_range(day, text)
 
 
 def _parse_date(raw: str, now: datetime) -> date:

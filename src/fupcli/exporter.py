@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
-from .csvio import CsvWriter, neutralise_sql
+from .csvio import CsvWriter, neutralise_sql, shown
 from .dates import parse_date
 from .errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
@@ -50,6 +50,8 @@ def export(
         raise BadInput("--days applies to --format ics only")
     if fmt != "csv" and (bom or raw):
         raise BadInput("--bom and --raw apply to CSV only")
+    if output is not None and _is_the_database(app_ctx.store.path, Path(output)):
+        raise BadInput(f"cannot write {shown(output)}: it is the database itself; give another file")
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
     conn = app_ctx.store.reader()
     if fmt == "ics":
@@ -71,6 +73,17 @@ def export(
     else:
         with atomic_output(Path(output)) as handle:
             _write(handle, what, fmt, rows, raw or in_sql, bom)
+
+
+def _is_the_database(database: Path | None, path: Path) -> bool:
+    """Whether `path` is the database file or its -wal/-shm companion (an export there would destroy it)."""
+    if database is None:
+        return False
+    try:
+        live, target = database.resolve(), path.resolve()
+    except (OSError, ValueError):  # an unreadable or impossible name: atomic_output says what is wrong
+        return False
+    return target in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm"))
 
 
 def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: bool, bom: bool) -> None:
@@ -228,16 +241,20 @@ def atomic_output(path: Path, binary: bool = False) -> Iterator[IO]:
     """Write `path` all at once: a 0600 temporary file beside it, fsync, rename; nothing on error."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise BadInput(f"cannot write {path}: no such directory {directory}")
-    if path.is_dir():
-        raise BadInput(f"cannot write {path}: it is a directory")
+    try:
+        if not directory.is_dir():
+            raise BadInput(f"cannot write {shown(path)}: no such directory {shown(directory)}")
+        if path.is_dir():
+            raise BadInput(f"cannot write {shown(path)}: it is a directory")
+    except (OSError, ValueError) as exc:  # a name too long, or with a NUL
+        reason = getattr(exc, "strerror", None) or "not a valid file name"
+        raise BadInput(f"cannot write {shown(path)}: {reason}") from None
     import tempfile
 
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:  # (a short prefix: a name near the length limit must not make the temporary name too long)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise FupError(f"cannot write in {directory}: {exc.strerror}") from None
+        raise FupError(f"cannot write in {shown(directory)}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as handle:
             yield handle

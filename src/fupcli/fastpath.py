@@ -100,8 +100,8 @@ def _today(args: Sequence[str]) -> int:
         raise _NotMine("not today")
     opts = _options(rest[1:], {"--on": "on", "--limit": "limit", "--format": "fmt", "-f": "fmt"})
     limit = opts.get("limit")
-    if limit is not None and not (limit.isascii() and limit.isdigit()):
-        raise _NotMine(limit)  # the full CLI words the error
+    if limit is not None and not (limit.isascii() and limit.isdigit() and len(limit) <= 19):
+        raise _NotMine(limit)  # the full CLI words the error (int() refuses 4300 digits)
     app_ctx = AppContext.from_environment(db=db)
     try:
         run_today(app_ctx, opts.get("on"), int(limit) if limit is not None else None, opts.get("fmt", "table"))
@@ -128,7 +128,8 @@ def _export(args: Sequence[str]) -> int:
     for name in ("limit", "days"):
         if name in opts:
             value = opts[name]
-            if not (value.isascii() and value.isdigit()) or (name == "days" and not 1 <= int(value) <= 3660):
+            number = value.isascii() and value.isdigit() and len(value) <= 19  # (int() refuses 4300 digits)
+            if not number or (name == "days" and not 1 <= int(value) <= 3660):
                 raise _NotMine(value)  # the full CLI words the error
             numbers[name] = int(value)
     app_ctx = AppContext.from_environment(db=db)

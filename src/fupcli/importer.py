@@ -24,12 +24,12 @@ from sqlmodel import Session, select
 
 from . import csvio, formats, journal
 from .context import AppContext
-from .core import check_cadence, clean_email, clean_tags, clean_text, plan_columns, refresh_many
-from .dates import parse_birthday
+from .core import check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, refresh_many
+from .dates import check_range, parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import count_due
+from .queries import MAX_ID, count_due
 from .store import bulk_insert
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
@@ -67,9 +67,11 @@ def read_input(path: str) -> tuple[str, bytes]:
         return "<stdin>", sys.stdin.buffer.read()
     try:
         with open(path, "rb") as handle:
-            return path, handle.read()
+            return csvio.shown(path), handle.read()
     except OSError as exc:
-        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+        raise BadInput(f"cannot read {csvio.shown(path)}: {exc.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise BadInput(f"cannot read {csvio.shown(path)}: not a valid file name") from None
 
 
 def _records(name: str, data: bytes, layout_wanted: str = "auto") -> tuple[str, list[csvio.Record]]:
@@ -84,7 +86,10 @@ def _records(name: str, data: bytes, layout_wanted: str = "auto") -> tuple[str, 
     else:
         at = -1
     header_at = at if at >= 0 else 0
-    header, records = csvio.read_csv(text, header_at)
+    try:
+        header, records = csvio.read_csv(text, header_at)
+    except csvio.CsvProblem as exc:
+        raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
     layout = formats.detect(header)
     if layout_wanted not in ("auto", None):
         acceptable = {formats.GOOGLE: (formats.GOOGLE, formats.GOOGLE_LEGACY)}.get(layout_wanted, (layout_wanted,))
@@ -175,23 +180,27 @@ class _Matcher:
 
 def _iso_moment(value: str, what: str) -> datetime:
     try:
-        return datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadInput(f"{what} {value!r} is not an ISO date-time") from None
+    if moment.tzinfo is not None:  # fup's times are local wall-clock times, as it exports them
+        raise BadInput(f"{what} {value!r} has a time zone; give the local time without one")
+    return check_range(moment, f"{what} {value}")
 
 
 def _iso_day(value: str, what: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise BadInput(f"{what} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return check_range(day, f"{what} {value}")
 
 
 def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, cadence: str | None, tags: list[str]) -> dict:
     """Validate one record into Contact column values (raises BadInput with the reason)."""
     own = layout == formats.FUP
     fields: dict[str, Any] = {
-        "name": clean_text(rec.name, "name", required=True),
+        "name": clean_name(rec.name),
         "company": clean_text(rec.company, "company"),
         "title": clean_text(rec.title, "title"),
         "email": clean_email(rec.email) if rec.email else None,
@@ -203,7 +212,8 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         "tags": clean_tags(rec.tags + tags),
     }
     if own:
-        if rec.id.strip() and not (rec.id.strip().isascii() and rec.id.strip().isdigit() and int(rec.id) > 0):
+        if rec.id.strip() and not (rec.id.strip().isascii() and rec.id.strip().isdigit()
+                                and len(rec.id.strip()) <= 19 and 0 < int(rec.id) <= MAX_ID):
             raise BadInput(f"id {rec.id!r} must be a positive whole number")
         fields["id"] = int(rec.id) if rec.id.strip() else None
         fields["channel"] = check_choice(rec.channel or ctx.settings.default_channel, CHANNELS, "channel")
@@ -389,7 +399,8 @@ def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN20
 
 def _contact_for(cells: dict[str, str], by_id: dict[int, str], by_name: dict[str, list[int]]) -> int:
     raw_id, name = cells.get("contact_id", "").strip(), cells.get("contact_name", "").strip()
-    if raw_id.isdigit() and int(raw_id) in by_id and (not name or by_id[int(raw_id)].casefold() == name.casefold()):
+    known = raw_id.isdecimal() and len(raw_id) <= 19 and int(raw_id) in by_id
+    if known and (not name or by_id[int(raw_id)].casefold() == name.casefold()):
         return int(raw_id)
     matches = by_name.get(name.casefold(), [])
     if len(matches) == 1:
@@ -413,7 +424,10 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
     except csvio.CsvProblem as exc:
         raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
     del data
-    header, _ = csvio.read_csv(text)
+    try:
+        header, _ = csvio.read_csv(text)
+    except csvio.CsvProblem as exc:
+        raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
     required = set(columns) - {"ask_again"}
     if not required <= set(header):
         raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
@@ -488,7 +502,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
                 row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
                 row["contact_id"] = contact_id
                 digest = _digest(_history_key(what, [row[c] for c in _history_columns(what)]))
-                wanted = int(cells["id"]) if cells.get("id", "").strip().isdigit() else None
+                wanted = _usable_id(cells.get("id", ""))
                 if wanted is not None and wanted not in by_row_id:
                     row["id"] = wanted  # a free id: this row is new, even if another row looks the same
                 elif (wanted is not None and by_row_id[wanted] == digest) or digest in contents:
@@ -518,6 +532,12 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
     for start in range(0, len(ids), 5000):
         contacts = list(write.exec(select(Contact).where(Contact.id.in_(ids[start:start + 5000]))))
         refresh_many(write, ctx, contacts)
+
+
+def _usable_id(text: str) -> int | None:
+    """The id a row of fup's export asks for, or None (a fresh one) when it is no id SQLite can keep."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 19 and 0 < int(text) <= MAX_ID else None
 
 
 def _history_columns(what: str) -> tuple[str, ...]:

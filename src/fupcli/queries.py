@@ -24,6 +24,7 @@ CONTACT_FIELDS = (
 _CONTACT_COLUMNS = ", ".join(f"contact.{name}" for name in CONTACT_FIELDS)
 _ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id"
 MAX_CANDIDATES = 8
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody (and cannot be bound)
 
 
 class SessionRows:
@@ -64,7 +65,9 @@ def resolve(conn: Any, who: str) -> dict:
     text = who.strip()
     if not text:
         raise BadInput("empty contact name; give an id, an email or a name")
-    if text.isdigit():
+    if text.isdecimal():  # (not isdigit: '²' is a digit that int() refuses)
+        if len(text) > 19 or int(text) > MAX_ID:  # (the length first: int() refuses 4300 digits)
+            raise NotFound(f"no contact with id {text}")
         rows = _contacts(conn, "contact.id = :id", {"id": int(text)})
         if not rows:
             raise NotFound(f"no contact with id {text}")
