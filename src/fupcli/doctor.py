@@ -2,7 +2,8 @@
 
 The file is opened read-only (and first probed without creating anything
 beside it), so a file that is not fup's is refused and left byte-identical,
-and a damaged one is reported, not crashed on. Each check gives a `Finding`
+and a damaged one is reported, not crashed on (also when the damage is in
+its list of tables, so that whose file it is cannot be told). Each check gives a `Finding`
 (ok or not, and one line of explanation); the command renders them and exits
 non-zero if any is not ok.
 """
@@ -13,11 +14,12 @@ import sqlite3
 import stat
 from dataclasses import asdict, dataclass
 
-from .backup import default_dir
+from .backup import default_dir, integrity_problems
 from .errors import DatabaseError
 from .store import SCHEMA_VERSION, Store
 
 PRIVATE = 0o077  # group and world bits: none may be set on fup's files
+SQLITE_CORRUPT = 11  # the primary result code of "database disk image is malformed"
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,14 @@ def examine(store: Store) -> list[Finding]:
     except DatabaseError as exc:
         if "schema version" in exc.message:  # a newer fup's file: ours, but not readable here
             return [Finding("schema", False, exc.message)]
+        damage = _damaged_table_list(store)
+        if damage:  # an SQLite file too damaged to say whose it is: a finding, not a refusal
+            return [Finding("integrity", False, damage), _permissions(store)]
         raise
     findings = []
     try:
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        version = row[0] if row else None
         if version == SCHEMA_VERSION:
             findings.append(Finding("schema", True, f"version {version}, current"))
         else:
@@ -74,19 +80,40 @@ def examine(store: Store) -> list[Finding]:
         findings.append(Finding("journal", mode == "wal", "write-ahead log" if mode == "wal" else
                                 f"journal mode {mode}: readers wait for writers (expected wal)"))
     except sqlite3.DatabaseError as exc:
-        findings.append(Finding("integrity", False, f"the file is damaged: {exc}; restore a backup (`fup backup` makes one)"))
+        findings.append(Finding("integrity", False, f"the file is damaged ({exc}); restore a backup"))
     finally:
         conn.close()
     findings.append(_permissions(store))
     return findings
 
 
+def _damaged_table_list(store: Store) -> str | None:
+    """Why the file's list of tables cannot be read, when SQLite calls it corrupt (not merely
+    "not a database"); None otherwise. Read-only, and creates nothing beside the file."""
+    assert store.path is not None
+    wal = store.path.with_name(store.path.name + "-wal")
+    flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?{flags}", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF == SQLITE_CORRUPT:
+            return f"the file is damaged: its list of tables cannot be read ({exc}); restore a backup"
+    finally:
+        conn.close()
+    return None
+
+
 def _integrity(conn: sqlite3.Connection) -> Finding:
-    rows = [r[0] for r in _run(conn, "PRAGMA integrity_check(20)")]
-    if rows == ["ok"]:
+    problems = integrity_problems(conn)  # one line each: a finding is one line
+    if not problems:
         return Finding("integrity", True, "every page and index is sound")
-    more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
-    return Finding("integrity", False, "; ".join(rows[:3]) + more + "; restore a backup")
+    more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+    return Finding("integrity", False, "the file is damaged: " + "; ".join(problems[:3]) + more
+                   + "; restore a backup")
 
 
 def _foreign_keys(conn: sqlite3.Connection) -> Finding:
