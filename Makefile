@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME := .demo
 DEMO_NOW := 2026-11-23T08:30
 
-.PHONY: install demo test clean bench
+.PHONY: install demo test clean bench soak
 
 install: $(STAMP)
 
@@ -32,3 +32,8 @@ clean:
 # BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS=--quick`.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+# The long versions of tests/reliability: hundreds of SIGKILL rounds, thousands of
+# concurrent writes. SOAK_ARGS passes options, e.g. `make soak SOAK_ARGS="--rounds 2000"`.
+soak: $(STAMP)
+	$(BIN)/python tests/reliability/soak.py $(SOAK_ARGS)

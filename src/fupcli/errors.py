@@ -64,13 +64,80 @@ def check_choice(value: str, choices: tuple[str, ...] | list[str], what: str) ->
     return normal
 
 
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes
+_WRITING = ("WRITE", "FSYNC", "TRUNCATE")  # in the extended names of I/O errors while writing
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc`, then what it wraps (a SQLAlchemy error's `orig`) and what it was raised from or during."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending and len(found) < 20:
+        current = pending.pop(0)
+        if current is None or any(current is known for known in found):
+            continue
+        found.append(current)
+        orig = getattr(current, "orig", None)
+        pending += [orig if isinstance(orig, BaseException) else None, current.__cause__, current.__context__]
+    return found
+
+
+def _sqlite_storage_words(exc: BaseException) -> str | None:
+    """Plain words for a sqlite3 error saying the disk is full or an I/O failed, else None.
+
+    A failed statement rolls its transaction back, hence "nothing was changed". The
+    error's own text is never quoted: wrapped by SQLAlchemy it carries SQL."""
+    if type(exc).__module__ != "sqlite3":
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; 3.10 has only the text
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    text = str(exc)
+    if (code is not None and code & 0xFF == _SQLITE_FULL) or text == "database or disk is full":
+        return "cannot write the database: the disk is full or a file size limit was reached; nothing was changed"
+    if (code is not None and code & 0xFF == _SQLITE_IOERR) or text.startswith("disk I/O error"):
+        if "READ" in name:
+            return "cannot read the database: disk I/O error; nothing was changed"
+        hint = "disk I/O error (is the disk full, or a file size limit reached?); nothing was changed"
+        if "SHM" in name:  # the shared-memory file beside the database: needed to open it at all
+            return f"cannot open the database: {hint}"
+        if any(word in name for word in _WRITING):
+            return f"cannot write the database: {hint}"
+        return f"cannot read or write the database: {hint}"
+    return None
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """One plain line when `exc` (or what it wraps) is a full disk, a file size limit or an I/O error."""
+    import errno
+
+    no_room = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EFBIG: "a file size limit was reached",
+    }
+    for cause in _causes(exc):
+        if isinstance(cause, OSError) and cause.errno in no_room:
+            where = f" {cause.filename}" if cause.filename else ""
+            return f"cannot write{where}: {no_room[cause.errno]}"
+        if isinstance(cause, OSError) and cause.errno == errno.EIO:
+            where = f" {cause.filename}" if cause.filename else ""
+            return f"cannot read or write{where}: input/output error"
+        words = _sqlite_storage_words(cause)
+        if words:
+            return words
+    return None
+
+
 def describe_failure(exc: BaseException) -> tuple[str | None, int]:
     """The one line (or None: say nothing) and exit code for an error that is not a FupError."""
     if isinstance(exc, BrokenPipeError):  # `fup export contacts | head`: the reader left
         return None, 141
     if isinstance(exc, UnicodeError):  # an argument with bytes that are not UTF-8 (a lone surrogate)
         return "an argument is not valid UTF-8 text", int(ExitCode.USAGE)
-    if isinstance(exc, OSError):  # a full disk, a permission: the OS's words
+    storage = storage_failure(exc)  # a full disk, a file size limit (EFBIG), a failing disk
+    if storage:
+        return storage, int(ExitCode.DATABASE)
+    if isinstance(exc, OSError):  # a permission, a missing directory: the OS's words
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc}{where}", int(ExitCode.ERROR)
     first = str(exc).splitlines()[0] if str(exc) else ""
