@@ -21,7 +21,7 @@ from .cli_data import backup_command, doctor_command, forget_command, undo_comma
 from .cli_transfer import export_command, import_command
 from .context import AppContext
 from .dates import WHEN_HELP, parse_date
-from .errors import Aborted, ExitCode, FupError, check_choice, describe_failure
+from .errors import Aborted, ExitCode, FupError, check_choice, describe_failure, flush_stdout
 from .vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
 
 try:  # typer >= 0.22 vendors click
@@ -60,8 +60,8 @@ class FupGroup(TyperGroup):
             if os.environ.get("FUP_DEBUG"):
                 raise
             message, code = describe_failure(exc)
-            if code == 141:
-                _silence_stdout()
+            if code == 141 or isinstance(exc, OSError):  # stdout's reader left, or its disk is full:
+                _silence_stdout()  # what is still buffered can only fail again at exit
             if message:
                 _say_error("fup", message)
             raise typer.Exit(code) from None
@@ -399,10 +399,9 @@ def main() -> None:
     try:
         app(prog_name="fup")
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        failed = flush_stdout()
+        if failed is not None:
+            raise SystemExit(failed)
 
 
 if __name__ == "__main__":  # pragma: no cover

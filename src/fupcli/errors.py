@@ -142,3 +142,21 @@ def describe_failure(exc: BaseException) -> tuple[str | None, int]:
         return f"{exc.strerror or exc}{where}", int(ExitCode.ERROR)
     first = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {first}"[:300], int(ExitCode.ERROR)
+
+
+def flush_stdout() -> int | None:
+    """Flush standard output on the way out: a reader that left (`| head`) or a full disk
+    becomes an exit code and, for the disk, one line on stderr; None when all went out."""
+    import os
+    import sys
+
+    try:
+        sys.stdout.flush()
+        return None
+    except OSError as exc:
+        # Whatever is left in the buffer goes nowhere, so the interpreter's own flush at exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        message, code = describe_failure(exc)
+        if message:
+            sys.stderr.write(f"fup: error: {message}\n")
+        return code

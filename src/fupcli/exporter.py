@@ -9,6 +9,7 @@ so exporting 100k contacts never holds them all. `-o FILE` goes through
 from __future__ import annotations
 
 import json
+import io
 import os
 import sys
 from contextlib import contextmanager
@@ -66,7 +67,15 @@ def export(
     # A large contacts CSV is made spreadsheet-safe by SQLite itself (the same rule, as SQL).
     in_sql = fmt == "csv" and what == "contacts" and not raw
     rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0, neutralised=in_sql)
-    if output is None:
+    if output is None and isinstance(getattr(sys.stdout, "buffer", None), io.RawIOBase):
+        # Unbuffered stdout (python -u, PYTHONUNBUFFERED): its text layer drops what a short
+        # write(2) leaves over, so a full disk would cut the export short unnoticed.
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(io.BufferedWriter(io.FileIO(sys.stdout.fileno(), "wb", closefd=False)),
+                                  encoding="utf-8", newline="")
+        _write(stream, what, fmt, rows, raw or in_sql, bom)
+        stream.flush()
+    elif output is None:
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(newline="")  # CSV rows end in \r\n as written, on every OS
         _write(sys.stdout, what, fmt, rows, raw or in_sql, bom)

@@ -18,7 +18,7 @@ import os
 import sys
 
 from . import __version__
-from .errors import ExitCode, FupError, describe_failure
+from .errors import ExitCode, FupError, describe_failure, flush_stdout
 
 # `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
 TYPE_CHECKING = False
@@ -222,9 +222,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         message, code = describe_failure(exc)
         if message:
             sys.stderr.write(f"fup: error: {message}\n")
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        code = 141
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    failed = flush_stdout()
+    if failed is not None and code == int(ExitCode.OK):
+        code = failed
     sys.exit(code if code != int(ExitCode.OK) else 0)

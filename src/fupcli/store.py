@@ -114,6 +114,8 @@ class Store:
         """The stored schema version; None for an empty database; error if not ours."""
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.OperationalError:
+            raise  # a full disk or an I/O error, not a verdict on the file: worded by the boundary
         except sqlite3.DatabaseError as exc:
             raise DatabaseError(f"{self.location} is not a fup database ({exc}); it was left untouched") from None
         if not tables:

@@ -15,9 +15,6 @@ succeeds, so the limit was the only obstacle. An export past the limit
 partial file. Where mounting is allowed, a 4 MiB tmpfs filled to the last
 byte gives the real ENOSPC; /dev/full does it for standard output.
 `describe_failure` is also checked directly on real SQLite and OS errors.
-
-Known defects outside the error wording are marked xfail(strict=True), with
-the reason: they flip to a failure, to be unmarked, once fixed.
 """
 
 from __future__ import annotations
@@ -177,15 +174,10 @@ def test_a_log_past_the_file_size_limit_fails_cleanly(fup, small_pipeline: Path,
     assert "after the limit" in notes and "lost to the limit" not in notes
 
 
-UNBUFFERED_DROPS_PARTIAL_WRITES = pytest.mark.xfail(strict=True, reason=(
-    "exporter.export writes stdout through sys.stdout; unbuffered (PYTHONUNBUFFERED=1 or -u), its TextIOWrapper "
-    "sits on a raw FileIO and drops the rest of a partial write(2), so the export is cut short with exit 0"))
-
-
 @pytest.mark.parametrize("where, unbuffered", [
     ("-o FILE", False),
     ("stdout", False),
-    pytest.param("stdout", True, marks=UNBUFFERED_DROPS_PARTIAL_WRITES),
+    ("stdout", True),
 ], ids=["-o FILE", "stdout", "stdout, PYTHONUNBUFFERED=1"])
 def test_an_export_past_the_file_size_limit_fails_cleanly(fup, fup_home: Path, child_env: dict[str, str],
                                                           tmp_path: Path, where: str, unbuffered: bool) -> None:
@@ -214,16 +206,11 @@ def test_an_export_past_the_file_size_limit_fails_cleanly(fup, fup_home: Path, c
 
 DEV_FULL = Path("/dev/full")  # every write(2) to it fails with ENOSPC
 
-FINAL_FLUSH_ESCAPES = pytest.mark.xfail(strict=True, reason=(
-    "fastpath.main and cli.main flush stdout at exit outside the error boundary and catch only BrokenPipeError: "
-    "buffered output that meets a full disk there ends in a traceback and exit 120"))
-
-
 @pytest.mark.skipif(not DEV_FULL.exists(), reason="no /dev/full here")
 @pytest.mark.parametrize("args", [
-    pytest.param(["today"], marks=FINAL_FLUSH_ESCAPES, id="today"),
-    pytest.param(["show", "ana"], marks=FINAL_FLUSH_ESCAPES, id="show"),
-    pytest.param(["log", "ana", "--note", "said so"], marks=FINAL_FLUSH_ESCAPES, id="log"),
+    pytest.param(["today"], id="today"),
+    pytest.param(["show", "ana"], id="show"),
+    pytest.param(["log", "ana", "--note", "said so"], id="log"),
 ])
 def test_output_to_a_full_disk_is_one_plain_line(fup, child_env: dict[str, str], args: list[str]) -> None:
     """Standard output on a full disk (buffered, as usual: PYTHONUNBUFFERED unset). A `fup log`
@@ -316,7 +303,6 @@ def test_a_full_file_system_fails_cleanly(fup, full_disk_home: tuple[Path, dict[
     fup.ok(args)  # with room again, the same command works
 
 
-@pytest.mark.xfail(strict=True, reason="store.Store._schema_version reports a disk I/O error as 'not a fup database'")
 def test_a_second_command_on_a_full_file_system_is_not_told_the_database_is_foreign(
         full_disk_home: tuple[Path, dict[str, str]]) -> None:
     """The first failed command leaves a shared-memory file it could not finish; the next one must
