@@ -74,7 +74,7 @@ def forget_command(
             confirmed = False
         if not confirmed:
             raise Aborted("nothing erased (add --yes to skip the question)")
-    summary = core.forget_contact(app_ctx, contact["id"])
+    summary = core.forget_contact(app_ctx, contact["id"], contact.get("step"))
     erased = "from the undo history" if contact.get("removed") else f"and {summary['touches']} touches"
     sys.stdout.write(f"Erased {what} {erased} for good. Backups made before still hold them.\n")
     if not summary["erased"]:

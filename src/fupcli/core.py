@@ -503,26 +503,28 @@ def find_to_forget(ctx: AppContext, who: str) -> dict:
         removed = journal.removed_contacts(conn) if conn is not None else []
         text = who.strip().casefold()
         matches = [r for r in removed if str(r["id"]) == text or r["name"].casefold().startswith(text)]
-        if len({r["id"] for r in matches}) != 1:
+        if len(matches) != 1:
             raise
         return dict(matches[0], removed=True)
 
 
-def forget_contact(ctx: AppContext, contact_id: int) -> dict:
-    """Erase a contact for good: their rows, their undo history (also after `fup rm`),
-    and, with SQLite's secure_delete, a VACUUM and a WAL checkpoint, the bytes of their
-    text in the database files. Not journaled: it cannot be undone."""
+def forget_contact(ctx: AppContext, contact_id: int, removed_at_step: int | None = None) -> dict:
+    """Erase a contact for good: their rows, their undo history, and, with SQLite's
+    secure_delete, a VACUUM and a WAL checkpoint, the bytes of their text in the database
+    files. Not journaled: it cannot be undone. `removed_at_step` names the `rm` step of a
+    contact already removed: only the history is erased (a live contact may have their id now)."""
     with ctx.store.write() as session:
         raw = session.connection().connection.driver_connection
         raw.execute("PRAGMA secure_delete = ON")
-        contact = session.get(Contact, contact_id)
-        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
-        summary = {"id": contact_id, "name": contact.name if contact else None, "touches": touches}
+        contact = session.get(Contact, contact_id) if removed_at_step is None else None
+        if contact is None and removed_at_step is None:
+            raise NotFound(f"no contact with id {contact_id}")
+        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all()) if contact else 0
+        summary = {"id": contact_id, "touches": touches}
         if contact is not None:
             session.delete(contact)
             session.flush()
-        if not journal.forget_contact(raw, contact_id) and contact is None:
-            raise NotFound(f"no contact with id {contact_id}")
+        journal.forget_contact(raw, contact_id, until=removed_at_step)
     summary["erased"] = ctx.store.erase_freed_space()
     return summary
 
@@ -533,6 +535,11 @@ def undo(ctx: AppContext) -> journal.Undone:
 
     if not ctx.store.exists():
         raise NotFound("nothing to undo")
+    if ctx.store.path is not None:  # an older schema has no history: say so without upgrading the file
+        conn, version = ctx.store.peek()
+        conn.close()
+        if version != SCHEMA_VERSION:
+            raise NotFound("nothing to undo")
     with ctx.store.write() as session:
         return journal.undo_last(session.connection().connection.driver_connection, SCHEMA_VERSION)
 

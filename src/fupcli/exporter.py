@@ -8,8 +8,8 @@ so exporting 100k contacts never holds them all. `-o FILE` goes through
 
 from __future__ import annotations
 
-import json
 import io
+import json
 import os
 import sys
 from contextlib import contextmanager

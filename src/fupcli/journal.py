@@ -112,8 +112,16 @@ def label(session: Any, summary: str, contact_id: int | None = None) -> None:
 
 
 def end_step(conn: Any, step: Step, summary: str | None, contact_id: int | None) -> None:
-    """Label the step and stop recording (the triggers belong to this connection only)."""
+    """Label the step and stop recording (the triggers belong to this connection only).
+    A step that changed nothing (an import of rows already there) is dropped: undo takes
+    back the last change, not the last no-op."""
     _drop_triggers(conn)
+    recorded = conn.execute("SELECT 1 FROM undo_change WHERE step_id = ? LIMIT 1", (step.id,)).fetchone()
+    added = any(conn.execute(f"SELECT 1 FROM {t} WHERE id > ? LIMIT 1", (mark,)).fetchone()
+                for t, mark in step.high_water.items())
+    if not recorded and not added:
+        conn.execute("DELETE FROM undo_step WHERE id = ?", (step.id,))
+        return
     if summary is not None:
         conn.execute("UPDATE undo_step SET summary = ?, contact_id = ? WHERE id = ?", (summary, contact_id, step.id))
 
@@ -134,8 +142,11 @@ def undo_last(conn: Any, schema: str) -> Undone:
     if row is None:
         raise NotFound("nothing to undo")
     step_id, command, summary, at, step_schema, high_water = row
+    # Refusals name the step by its command and time only: a summary names a contact, and
+    # error messages never echo the user's data.
+    step = f"the {command} of {str(at)[:16]}"
     if step_schema != schema:
-        raise DatabaseError(f"cannot undo {summary!r}: it was recorded before a schema upgrade")
+        raise DatabaseError(f"cannot undo {step}: it was recorded under schema {step_schema}, and the database is now at {schema}")
     conn.execute("PRAGMA defer_foreign_keys = ON")  # rows come back child before parent, checked at the end
     changes = conn.execute("SELECT id, inverse FROM undo_change WHERE step_id = ? ORDER BY id DESC", (step_id,)).fetchall()
     for _, inverse in changes:
@@ -143,7 +154,7 @@ def undo_last(conn: Any, schema: str) -> Undone:
     for table, _, mark in (pair.partition("=") for pair in reversed(high_water.split())):
         conn.execute(f"DELETE FROM {table} WHERE id > ?", (int(mark),))
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-        raise DatabaseError(f"cannot undo {summary!r}: the history does not match the data (run `fup doctor`)")
+        raise DatabaseError(f"cannot undo {step}: the history does not match the data (run `fup doctor`)")
     conn.execute("DELETE FROM undo_change WHERE step_id = ?", (step_id,))
     conn.execute("DELETE FROM undo_step WHERE id = ?", (step_id,))
     return Undone(command, summary, at[:16], len(changes))
@@ -155,7 +166,41 @@ def history(conn: Any, limit: int = 10) -> list[dict]:
     return [{"id": r[0], "at": str(r[1])[:16], "command": r[2], "summary": r[3]} for r in rows]
 
 
-def forget_contact(conn: Any, contact_id: int) -> None:
-    """Erase a contact from the history: its recorded rows, and the steps that were about it alone."""
-    conn.execute("DELETE FROM undo_change WHERE contact_id = ?", (contact_id,))
-    conn.execute("DELETE FROM undo_step WHERE contact_id = ?", (contact_id,))
+def _born(conn: Any, contact_id: int, until: int | None) -> int:
+    """The first step that can hold rows of the contact now known by `contact_id`: the newest
+    step (up to `until`) that inserted that id. Ids are reused after an `rm` of the newest
+    contact, so older steps may hold another person's rows under the same id."""
+    born = 0
+    for step_id, high_water in conn.execute(
+        "SELECT id, high_water FROM undo_step WHERE id <= ? ORDER BY id", (until if until is not None else 2**62,)
+    ):
+        marks = dict(pair.split("=") for pair in high_water.split())
+        if int(marks["contact"]) < contact_id:
+            born = step_id
+    return born
+
+
+def forget_contact(conn: Any, contact_id: int, until: int | None = None) -> int:
+    """Erase a contact from the history: its recorded rows, and the steps that were about it
+    alone, from the step that added it up to `until` (default: the newest; a removed contact
+    ends at its `rm`). Returns how many rows and steps went (0: the history never knew them)."""
+    span = (_born(conn, contact_id, until), until if until is not None else 2**62)
+    rows = conn.execute("DELETE FROM undo_change WHERE contact_id = ? AND step_id BETWEEN ? AND ?",
+                        (contact_id, *span)).rowcount
+    return rows + conn.execute("DELETE FROM undo_step WHERE contact_id = ? AND id BETWEEN ? AND ?",
+                               (contact_id, *span)).rowcount
+
+
+def removed_contacts(conn: Any) -> list[dict]:
+    """Contacts deleted by `fup rm` whose rows the history still keeps, newest first, with the
+    `rm` step (so `fup forget` can find them and erase just their span of the history)."""
+    import re
+
+    found = []
+    for step_id, contact_id, summary in conn.execute(
+        "SELECT id, contact_id, summary FROM undo_step WHERE command = 'rm' AND contact_id IS NOT NULL ORDER BY id DESC"
+    ):
+        named = re.fullmatch(r"rm (.*) \(#\d+\)", summary, re.DOTALL)
+        if named:
+            found.append({"id": contact_id, "name": named.group(1), "step": step_id})
+    return found
