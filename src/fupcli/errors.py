@@ -16,7 +16,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # WHO matches nobody, or no such commitment
     AMBIGUOUS = 4  # WHO matches several contacts
     CONFLICT = 5  # duplicate email, state that forbids the action
-    DATABASE = 6  # not a fup database, newer schema, unreadable file
+    DATABASE = 6  # not a fup database, newer schema, unreadable file, full disk, a `fup doctor` finding
     ABORTED = 7  # the user said no at a confirmation prompt
 
 
