@@ -22,9 +22,10 @@ history. Nothing here reads the clock or prints.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import DatabaseError, NotFound
 
@@ -94,6 +95,27 @@ def begin_step(conn: Any, undoable: Undoable, schema: str) -> Step:
         for op in _OPS:
             conn.execute(_trigger_sql(table, op, columns, step.id, high_water[table]))
     return step
+
+
+@contextmanager
+def unrecorded_inserts(conn: Any, step: Step | None, table: str, ids: list[int | None]) -> Iterator[None]:
+    """Run a bulk insert into `table` without the INSERT trigger when none of its rows can land
+    at or below the high water (new ids count up from the table's max): a trigger call per row
+    costs an import of 30k contacts about a fifth of its time, for nothing to record."""
+    mark = step.high_water.get(table) if step is not None else None
+    if mark is None:
+        yield
+        return
+    highest = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+    numbered = [i for i in ids if i is not None]
+    if any(i <= mark for i in numbered) or (highest < mark and len(numbered) < len(ids)):
+        yield
+        return
+    conn.execute(f"DROP TRIGGER temp.fup_undo_{table}_insert")
+    try:
+        yield
+    finally:
+        conn.execute(_trigger_sql(table, "INSERT", _columns(conn, table), step.id, mark))
 
 
 def _drop_triggers(conn: Any) -> None:

@@ -305,7 +305,7 @@ class Store:
                 from . import journal
 
                 raw = connection.connection.driver_connection
-                step = journal.begin_step(raw, undo, SCHEMA_VERSION)
+                step = session.info["undo_step"] = journal.begin_step(raw, undo, SCHEMA_VERSION)
                 yield session
                 session.flush()
                 journal.end_step(raw, step, *session.info.get("undo_label", (None, None)))
@@ -393,4 +393,8 @@ def bulk_insert(session: "Session", model: Any, rows: list[dict]) -> None:
                 cells[i] = sql_value(cells[i])
         return cells
 
-    connection.connection.driver_connection.executemany(sql, map(values, rows))
+    raw = connection.connection.driver_connection
+    from .journal import unrecorded_inserts
+
+    with unrecorded_inserts(raw, session.info.get("undo_step"), model.__tablename__, [row.get("id") for row in rows]):
+        raw.executemany(sql, map(values, rows))
