@@ -64,23 +64,32 @@ def integrity_problems(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
 
 
 def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
+    """Make the rename durable; a file system that cannot sync a folder has the file anyway."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
 
-def target_path(store: Store, dest: str | None) -> Path:
-    """Where `fup backup [PATH]` writes: PATH, a file in PATH if it is a directory, else backups/."""
+def target_path(store: Store, dest: str | None) -> tuple[Path, bool]:
+    """Where `fup backup [PATH]` writes: PATH, a file in PATH if it is a directory, else backups/;
+    and whether that is a name the user gave (replaced if it holds an older backup)."""
     assert store.path is not None
     if not dest:
         folder = default_dir(store)
-        return _free_name(folder, f"fup-{_stamp(store.now)}")
+        return _free_name(folder, f"fup-{_stamp(store.now)}"), False
     path = Path(dest).expanduser()
     try:
         if path.is_dir():
-            return _free_name(path, f"fup-{_stamp(store.now)}")
+            return _free_name(path, f"fup-{_stamp(store.now)}"), False
+        if dest.endswith(("/", os.sep)):
+            raise BadInput(f"{shown(path)} is not a folder")
         live = store.path.resolve()
         if path.resolve() in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
             raise BadInput(f"{shown(path)} is the live database; give another path")
@@ -93,7 +102,7 @@ def target_path(store: Store, dest: str | None) -> Path:
     except (OSError, ValueError) as exc:  # a name too long, or with a NUL
         reason = getattr(exc, "strerror", None) or "not a valid file name"
         raise BadInput(f"cannot write {shown(path)}: {reason}") from None
-    return path
+    return path, True
 
 
 def _place(temporary: Path, target: Path, replace: bool) -> Path:

@@ -17,11 +17,11 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .cli_data import backup_command, doctor_command, forget_command, undo_command
+from .cli_data import backup_command, confirm_or_abort, doctor_command, forget_command, undo_command
 from .cli_transfer import export_command, import_command
 from .context import AppContext
 from .dates import WHEN_HELP, parse_date
-from .errors import Aborted, ExitCode, FupError, check_choice, describe_failure, flush_stdout
+from .errors import ExitCode, FupError, check_choice, describe_failure, flush_stdout
 from .vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
 
 try:  # typer >= 0.22 vendors click
@@ -366,13 +366,7 @@ def rm(ctx: typer.Context, who: Who, yes: Annotated[bool, typer.Option("--yes", 
 
     app_ctx = _ctx(ctx)
     contact = core.find(app_ctx, who)
-    if not yes:
-        try:
-            confirmed = typer.confirm(f"Delete {contact['name']} (#{contact['id']}) and all their history?", default=False)
-        except typer.Abort:
-            confirmed = False
-        if not confirmed:
-            raise Aborted("nothing deleted (add --yes to skip the question)")
+    confirm_or_abort(yes, f"Delete {contact['name']} (#{contact['id']}) and all their history?", "nothing deleted")
     summary = core.remove_contact(app_ctx, contact["id"])
     sys.stdout.write(f"Deleted {summary['name']} (#{summary['id']}) and {summary['touches']} touches.\n")
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from . import journal
 from .context import AppContext
 from .dates import parse_birthday, parse_date, parse_moment
-from .errors import BadInput, Conflict, NotFound, check_choice
+from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
 from .queries import SessionRows, contact_view, resolve
@@ -503,8 +503,11 @@ def find_to_forget(ctx: AppContext, who: str) -> dict:
         removed = journal.removed_contacts(conn) if conn is not None else []
         text = who.strip().casefold()
         matches = [r for r in removed if str(r["id"]) == text or r["name"].casefold().startswith(text)]
-        if len(matches) != 1:
+        if not matches:
             raise
+        if len(matches) > 1:
+            listed = ", ".join(f"{r['name']} (#{r['id']})" for r in matches[:8])
+            raise Ambiguous(f"{who!r} matches several removed contacts: {listed}; use the id") from None
         return dict(matches[0], removed=True)
 
 
@@ -525,8 +528,26 @@ def forget_contact(ctx: AppContext, contact_id: int, removed_at_step: int | None
             session.delete(contact)
             session.flush()
         journal.forget_contact(raw, contact_id, until=removed_at_step)
-    summary["erased"] = ctx.store.erase_freed_space()
+        if contact is not None:  # someone of the same name removed earlier is another record: say so
+            summary["removed_namesakes"] = [r for r in journal.removed_contacts(raw)
+                                            if r["name"].casefold() == contact.name.casefold()]
+    summary["erased"], summary["wipe_problem"] = wipe_freed_space(ctx)
     return summary
+
+
+def wipe_freed_space(ctx: AppContext) -> tuple[bool, str | None]:
+    """Rewrite the database file so no old copy of erased text is left in it (after `forget`).
+
+    Returns (done, problem): not done with no problem when another fup is reading (the
+    -wal file keeps old pages until it ends); a problem (a full disk: VACUUM needs room
+    for a copy) is returned in words, since the erasure itself has already committed."""
+    from .errors import storage_failure
+
+    try:
+        return ctx.store.erase_freed_space(), None
+    except Exception as exc:  # noqa: BLE001 - reported as a finding, the data is already safe
+        words = storage_failure(exc) or (str(exc).splitlines() or [type(exc).__name__])[0]
+        return False, words.replace("; nothing was changed", "")
 
 
 def undo(ctx: AppContext) -> journal.Undone:
@@ -535,11 +556,8 @@ def undo(ctx: AppContext) -> journal.Undone:
 
     if not ctx.store.exists():
         raise NotFound("nothing to undo")
-    if ctx.store.path is not None:  # an older schema has no history: say so without upgrading the file
-        conn, version = ctx.store.peek()
-        conn.close()
-        if version != SCHEMA_VERSION:
-            raise NotFound("nothing to undo")
+    if ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION:
+        raise NotFound("nothing to undo")  # an older schema has no history: said without upgrading the file
     with ctx.store.write() as session:
         return journal.undo_last(session.connection().connection.driver_connection, SCHEMA_VERSION)
 
@@ -549,5 +567,5 @@ def reschedule(ctx: AppContext) -> int:
     with ctx.store.write(Undoable("reschedule", ctx.now)) as session:
         contacts = session.exec(select(Contact)).all()
         refresh_many(session, ctx, contacts)
-        journal.label(session, f"reschedule {len(contacts)} contacts")
+        journal.label(session, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
         return len(contacts)

@@ -74,11 +74,12 @@ def examine(store: Store) -> list[Finding]:
         else:
             findings.append(Finding("schema", False, f"version {version}, older than {SCHEMA_VERSION}: "
                                     "any command that writes upgrades it, after a backup"))
-        findings.append(_integrity(conn))
-        findings.append(_foreign_keys(conn))
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        findings.append(Finding("journal", mode == "wal", "write-ahead log" if mode == "wal" else
-                                f"journal mode {mode}: readers wait for writers (expected wal)"))
+        for check, run in (("integrity", _integrity), ("foreign keys", _foreign_keys), ("journal", _journal)):
+            try:
+                findings.append(run(conn))
+            except sqlite3.DatabaseError as exc:  # a damaged page met on the way
+                verdict = "the file is damaged" if check == "integrity" else "not checked: the file is damaged"
+                findings.append(Finding(check, False, f"{verdict} ({exc}); restore a backup"))
     except sqlite3.DatabaseError as exc:
         findings.append(Finding("integrity", False, f"the file is damaged ({exc}); restore a backup"))
     finally:
@@ -105,6 +106,12 @@ def _damaged_table_list(store: Store) -> str | None:
     finally:
         conn.close()
     return None
+
+
+def _journal(conn: sqlite3.Connection) -> Finding:
+    mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+    return Finding("journal", mode == "wal", "write-ahead log" if mode == "wal" else
+                   f"journal mode {mode}: readers wait for writers (expected wal)")
 
 
 def _integrity(conn: sqlite3.Connection) -> Finding:

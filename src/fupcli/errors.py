@@ -128,6 +128,22 @@ def storage_failure(exc: BaseException) -> str | None:
     return None
 
 
+_SQLITE_STATES = {
+    5: "another fup kept the database busy for too long; nothing was changed, try again",  # SQLITE_BUSY
+    6: "another fup kept the database busy for too long; nothing was changed, try again",  # SQLITE_LOCKED
+    11: "the database file is damaged; run `fup doctor`, and restore a backup",  # SQLITE_CORRUPT
+}
+
+
+def database_state(exc: BaseException) -> str | None:
+    """One plain line when `exc` (or what it wraps) is SQLite saying the file is busy or damaged."""
+    for cause in _causes(exc):
+        code = getattr(cause, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _SQLITE_STATES:
+            return _SQLITE_STATES[code & 0xFF]
+    return None
+
+
 def describe_failure(exc: BaseException) -> tuple[str | None, int]:
     """The one line (or None: say nothing) and exit code for an error that is not a FupError."""
     if isinstance(exc, BrokenPipeError):  # `fup export contacts | head`: the reader left
@@ -137,6 +153,9 @@ def describe_failure(exc: BaseException) -> tuple[str | None, int]:
     storage = storage_failure(exc)  # a full disk, a file size limit (EFBIG), a failing disk
     if storage:
         return storage, int(ExitCode.DATABASE)
+    state = database_state(exc)
+    if state:
+        return state, int(ExitCode.DATABASE)
     if isinstance(exc, OSError):  # a permission, a missing directory: the OS's words
         where = f": {exc.filename}" if exc.filename else ""
         return f"{exc.strerror or exc}{where}", int(ExitCode.ERROR)

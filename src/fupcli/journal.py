@@ -13,8 +13,8 @@ How it works, in one write transaction (`Store.write(undo=...)`):
 3. `end_step` labels the step ("log Ana Ruiz (#1): email, sent") and drops the
    triggers.
 
-`undo_last` replays the newest step's statements newest first, deletes the
-rows above its high water, re-checks foreign keys and removes the step. Steps
+`undo_last` deletes the rows above the newest step's high water, replays its
+statements newest first, re-checks foreign keys and removes the step. Steps
 are a stack: only the newest can be undone, so every statement finds the rows
 exactly as it left them. `forget_contact` erases a contact's rows from the
 history. Nothing here reads the clock or prints.
@@ -80,8 +80,6 @@ def _trigger_sql(table: str, op: str, columns: list[str], step: int, high_water:
 
 def begin_step(conn: Any, undoable: Undoable, schema: str) -> Step:
     """Open a step in the caller's write transaction (a DB-API connection) and start recording."""
-    newest = conn.execute("SELECT max(id) FROM undo_step").fetchone()[0] or 0
-    conn.execute("DELETE FROM undo_step WHERE id <= ?", (newest - UNDO_DEPTH + 1,))
     high_water = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in JOURNALED}
     cursor = conn.execute(
         "INSERT INTO undo_step (at, command, summary, schema_version, high_water) VALUES (?, ?, ?, ?, ?)",
@@ -144,6 +142,7 @@ def end_step(conn: Any, step: Step, summary: str | None, contact_id: int | None)
     if not recorded and not added:
         conn.execute("DELETE FROM undo_step WHERE id = ?", (step.id,))
         return
+    conn.execute("DELETE FROM undo_step WHERE id <= ?", (step.id - UNDO_DEPTH,))  # the oldest, past the depth
     if summary is not None:
         conn.execute("UPDATE undo_step SET summary = ?, contact_id = ? WHERE id = ?", (summary, contact_id, step.id))
 
@@ -170,11 +169,13 @@ def undo_last(conn: Any, schema: str) -> Undone:
     if step_schema != schema:
         raise DatabaseError(f"cannot undo {step}: it was recorded under schema {step_schema}, and the database is now at {schema}")
     conn.execute("PRAGMA defer_foreign_keys = ON")  # rows come back child before parent, checked at the end
+    # First the rows the step added (children first), so that an old row taking back a unique
+    # value (an email) never meets the new row that holds it now; then the recorded rows.
+    for table, mark in reversed(_marks(high_water).items()):
+        conn.execute(f"DELETE FROM {table} WHERE id > ?", (mark,))
     changes = conn.execute("SELECT id, inverse FROM undo_change WHERE step_id = ? ORDER BY id DESC", (step_id,)).fetchall()
     for _, inverse in changes:
         conn.execute(inverse)
-    for table, _, mark in (pair.partition("=") for pair in reversed(high_water.split())):
-        conn.execute(f"DELETE FROM {table} WHERE id > ?", (int(mark),))
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         raise DatabaseError(f"cannot undo {step}: the history does not match the data (run `fup doctor`)")
     conn.execute("DELETE FROM undo_change WHERE step_id = ?", (step_id,))
@@ -182,24 +183,26 @@ def undo_last(conn: Any, schema: str) -> Undone:
     return Undone(command, summary, at[:16], len(changes))
 
 
-def history(conn: Any, limit: int = 10) -> list[dict]:
-    """The newest steps first, as plain dicts (for `fup undo --list`)."""
-    rows = conn.execute("SELECT id, at, command, summary FROM undo_step ORDER BY id DESC LIMIT ?", (limit,))
-    return [{"id": r[0], "at": str(r[1])[:16], "command": r[2], "summary": r[3]} for r in rows]
-
-
 def _born(conn: Any, contact_id: int, until: int | None) -> int:
     """The first step that can hold rows of the contact now known by `contact_id`: the newest
     step (up to `until`) that inserted that id. Ids are reused after an `rm` of the newest
     contact, so older steps may hold another person's rows under the same id."""
+    last = until if until is not None else 2**62
     born = 0
-    for step_id, high_water in conn.execute(
-        "SELECT id, high_water FROM undo_step WHERE id <= ? ORDER BY id", (until if until is not None else 2**62,)
-    ):
-        marks = dict(pair.split("=") for pair in high_water.split())
-        if int(marks["contact"]) < contact_id:
+    for step_id, high_water in conn.execute("SELECT id, high_water FROM undo_step WHERE id <= ? ORDER BY id", (last,)):
+        if _marks(high_water)["contact"] < contact_id:
             born = step_id
-    return born
+    # An id at or below the mark (a free id taken by an import) was recorded as inserted.
+    reused = conn.execute(
+        "SELECT max(step_id) FROM undo_change WHERE contact_id = ? AND step_id <= ? AND inverse = ?",
+        (contact_id, last, f"DELETE FROM contact WHERE id={contact_id}"),
+    ).fetchone()[0]
+    return max(born, reused or 0)
+
+
+def _marks(high_water: str) -> dict[str, int]:
+    """'contact=3 touch=9 ...' as {'contact': 3, 'touch': 9, ...}."""
+    return {table: int(mark) for table, _, mark in (pair.partition("=") for pair in high_water.split())}
 
 
 def forget_contact(conn: Any, contact_id: int, until: int | None = None) -> int:

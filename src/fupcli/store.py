@@ -78,6 +78,7 @@ class Store:
         self._engine: Engine | None = None
         self._readers: list[Any] = []
         self._warned = False
+        self._header_checked = False
 
     # --- checks ---------------------------------------------------------------
 
@@ -85,8 +86,14 @@ class Store:
         return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
 
     def _check_sqlite_file(self) -> None:
-        """Refuse a file that is not a SQLite database, without opening it for writing."""
+        """Refuse a file that is not a SQLite database, without opening it for writing.
+
+        The header is read once, before this process opens any connection: on POSIX,
+        closing a file descriptor of the database drops every lock the process holds on
+        it, SQLite's too, and another fup could then delete the -wal file under ours."""
         assert self.path is not None
+        if self._header_checked:
+            return
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a directory, not a fup database")
         try:
@@ -96,6 +103,7 @@ class Store:
             raise DatabaseError(f"cannot read {self.path}: {exc.strerror}") from None
         if header and header != SQLITE_HEADER:
             raise DatabaseError(f"{self.path} is not a fup database (not an SQLite file); it was left untouched")
+        self._header_checked = len(header) == len(SQLITE_HEADER)  # an empty file is checked again once written
 
     def _warn_if_exposed(self) -> None:
         """Warn (once per command) when other users may read the database: it holds personal data."""
@@ -150,6 +158,12 @@ class Store:
         except BaseException:
             conn.close()
             raise
+
+    def stored_version(self) -> str | None:
+        """The schema version of the existing file, read without changing or creating anything;
+        a file that is not fup's is refused, untouched."""
+        self._check_sqlite_file()
+        return self._probe_version()
 
     def _probe_version(self) -> str | None:
         """The schema version, read without creating anything beside the file (see `peek`)."""
@@ -259,9 +273,10 @@ class Store:
         engine = self._sqlite_engine(foreign_keys=False)
         try:
             with engine.begin() as connection:
+                orphans = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
                 upgrade(connection)
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
+                broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()) - orphans
+                if broken:  # only what the migration broke: `fup doctor` reports rows orphaned before
                     raise DatabaseError(f"{len(broken)} rows would point at missing rows")
         except Exception as exc:  # noqa: BLE001 - rolled back; say so in one line
             if version is None:
@@ -279,6 +294,7 @@ class Store:
         if self.path is not None:
             self._prepare_file()
             self._migrate()
+            self._header_checked = True  # ours now, and connections are open: never reopen the file
         else:  # a server database: Alembic checks the version itself (a no-op at head)
             from .migrate import upgrade
 
