@@ -61,13 +61,6 @@ for i in range(5000):
 """
 
 
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
 def query(path: Path, sql: str) -> list[tuple]:
     """Read-only; a file with no -wal beside it is opened immutable, so nothing is created beside it."""
     flags = "mode=ro" if path.with_name(path.name + "-wal").exists() else "mode=ro&immutable=1"

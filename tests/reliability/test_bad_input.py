@@ -41,7 +41,6 @@ runs the same examples every time.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import os
 import re
@@ -65,18 +64,9 @@ from fupcli.errors import ExitCode
 from fupcli.fastpath import main as console_script
 from fupcli.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, LINKEDIN_HEADER, TOUCH_COLUMNS
 from fupcli.vocabulary import CHANNELS, OUTCOMES, STATES
+from workers import shared_test_helpers
 
-
-def _shared_test_helpers():
-    """tests/conftest.py, loaded by its path: a conftest.py nearer to this file would shadow `import conftest`."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("fup_shared_test_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _shared_test_helpers()
+_helpers = shared_test_helpers()
 sqlite_dump = _helpers.sqlite_dump
 FIXED_NOW = _helpers.FIXED_NOW
 

@@ -32,7 +32,9 @@ from typing import Iterator, Optional
 import pytest
 
 from fupcli.errors import ExitCode, describe_failure
-from workers import FUP, fup_env, linkedin_csv
+from workers import FUP, fup_env, linkedin_csv, shared_test_helpers
+
+sqlite_dump = shared_test_helpers().sqlite_dump
 
 LEAKS = ("Traceback", "SQL", "INSERT", "UPDATE", "SELECT", "sqlite3", "OperationalError", "[parameters")
 
@@ -272,14 +274,6 @@ def full_disk_home(fup, tiny_filesystem: Path, monkeypatch: pytest.MonkeyPatch) 
     return home, fup_env(home)
 
 
-def _dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("command", ["import", "log", "export -o"])
 def test_a_full_file_system_fails_cleanly(fup, full_disk_home: tuple[Path, dict[str, str]], tmp_path: Path,
                                           command: str) -> None:
@@ -290,14 +284,14 @@ def test_a_full_file_system_fails_cleanly(fup, full_disk_home: tuple[Path, dict[
         "log": ["log", "ana", "--note", "no room"],
         "export -o": ["export", "contacts", "-o", str(home / "contacts.csv")],
     }[command]
-    before = _dump(db)
+    before = sqlite_dump(db)
     filler = fill(home)
 
     result = run_limited(args, env, None)
 
     filler.unlink()
     assert_one_plain_line(result, "cannot", "full")
-    assert _dump(db) == before
+    assert sqlite_dump(db) == before
     assert integrity(db) == [("ok",)]
     assert not (home / "contacts.csv").exists()
     fup.ok(args)  # with room again, the same command works

@@ -50,20 +50,15 @@ from pathlib import Path
 
 import pytest
 
+from workers import shared_test_helpers
+
+sqlite_dump = shared_test_helpers().sqlite_dump
+
 FIXTURE = Path(__file__).parent / "fixtures" / "fup-0001.db"
 FUP = Path(sys.executable).parent / "fup"
 OLD_TABLES = ("contact", "touch", "commitment", "agenda_item")
 UPGRADE_NOW = "2026-11-24T08:30"
 BACKUP_NAME = "fup-20261124-083000-pre-0002.db"
-
-
-def sqlite_dump(path: Path) -> list[str]:
-    """Every SQL statement that rebuilds the database at `path` (opened read-only)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def copy_fixture(to: Path) -> Path:
@@ -114,13 +109,6 @@ def subprocess_env(home: Path, now: str) -> dict[str, str]:
 def reference(tmp_path: Path) -> Path:
     """A pristine copy of the fixture, kept apart from FUP_HOME, to compare against."""
     return copy_fixture(tmp_path / "reference" / "fup-0001.db")
-
-
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 def test_the_fixture_is_a_schema_0001_database(reference: Path) -> None:

@@ -37,18 +37,15 @@ from pathlib import Path
 
 import pytest
 
+from workers import shared_test_helpers
+
+sqlite_dump = shared_test_helpers().sqlite_dump
+
 FIXTURE = Path(__file__).parent / "fixtures" / "fup-0001.db"
 SENTINEL = "Zqvx7Sentinel"
 NAME = f"{SENTINEL} Straße ẞtrict"  # casefolds to "zqvx7sentinel strasse sstrict"
 EMAIL = f"{SENTINEL}@Example.org"
 CANARY = "CANARY-5f3a9c-секрет"
-
-
-@pytest.fixture
-def umask_022():
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 def mode(path: Path) -> int:
@@ -82,11 +79,8 @@ def quoted_rows(db: Path, sql_from: str) -> list[tuple]:
 
 
 def dump(db: Path) -> str:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+    """The SQL dump of `db` (read-only) as one text."""
+    return "\n".join(sqlite_dump(db))
 
 
 # --- permissions ------------------------------------------------------------------

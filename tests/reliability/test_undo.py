@@ -44,7 +44,6 @@ only an exact copy gives back (15 significant digits would not).
 from __future__ import annotations
 
 import csv
-import importlib.util
 import shutil
 import sqlite3
 import tempfile
@@ -62,18 +61,9 @@ from fupcli.context import AppContext
 from fupcli.errors import NotFound
 from fupcli.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, TOUCH_COLUMNS
 from fupcli.vocabulary import CHANNELS, OUTCOMES, STATES
+from workers import shared_test_helpers
 
-
-def _shared_test_helpers():
-    """tests/conftest.py, loaded by its path: the conftest.py beside this file would shadow `import conftest`."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("fup_shared_test_helpers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_helpers = _shared_test_helpers()
+_helpers = shared_test_helpers()
 sqlite_dump = _helpers.sqlite_dump
 FupRunner = _helpers.FupRunner
 FIXED_NOW = _helpers.FIXED_NOW

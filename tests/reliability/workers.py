@@ -16,12 +16,16 @@ still a separate OS process contending for the same database file.
 Imported, the module gives the parent's side: `fup_env`, `FUP`, starting
 and talking to the children, reading the database's files byte for byte,
 the LinkedIn CSV the imports read, and the crash loop's vocabulary shared by
-the tests and `soak.py`.
+the tests and `soak.py`; and `shared_test_helpers`, tests/conftest.py loaded
+by its path (for `sqlite_dump`, `FupRunner` and `FIXED_NOW`), since the
+conftest.py beside this file shadows `import conftest`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import io
 import json
 import os
@@ -78,6 +82,16 @@ def linkedin_csv(path: Path, rows: Sequence[tuple[str, str, str]]) -> Path:
     lines = [LINKEDIN_HEADER] + [f"{first},{last},,{email},Acme,Buyer,01 Jan 2026\r\n" for first, last, email in rows]
     path.write_text("".join(lines), encoding="utf-8")
     return path
+
+
+@functools.cache
+def shared_test_helpers():
+    """tests/conftest.py, loaded by its path (once): the conftest.py beside this file would shadow `import conftest`."""
+    path = HERE.parent / "conftest.py"
+    spec = importlib.util.spec_from_file_location("fup_shared_test_helpers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # --- the crash loop: which write k is, and how to find it afterwards ------------------------
