@@ -378,3 +378,23 @@ def test_the_console_scripts_fast_readers_refuse_an_old_schema_too(tmp_path: Pat
         assert proc.stderr.splitlines() == [f"fup: error: {db} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)"]
     assert db.read_bytes() == before
     assert sorted(p.name for p in home.iterdir() if not p.name.endswith(("-wal", "-shm"))) == ["fup.db"]
+
+
+def test_rows_orphaned_before_the_upgrade_do_not_block_it(fup) -> None:
+    """The foreign-key check before commit guards against what the migration breaks; rows that
+    were orphans already (a hand edit with foreign keys off) are `fup doctor`'s to report."""
+    db = copy_fixture(fup.db_path)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DELETE FROM contact WHERE id = (SELECT min(id) FROM contact)")
+    conn.commit()
+    orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+    conn.close()
+    assert orphans
+
+    fup.ok("reschedule")
+
+    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
+    assert sorted(rows(db, "PRAGMA foreign_key_check")) == sorted(orphans)
+    doctor = fup("doctor")
+    assert doctor.exit_code == 6 and "foreign keys: " in doctor.stdout
