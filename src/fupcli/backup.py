@@ -90,8 +90,7 @@ def target_path(store: Store, dest: str | None) -> tuple[Path, bool]:
             return _free_name(path, f"fup-{_stamp(store.now)}"), False
         if dest.endswith(("/", os.sep)):
             raise BadInput(f"{shown(path)} is not a folder")
-        live = store.path.resolve()
-        if path.resolve() in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
+        if store.holds(path):
             raise BadInput(f"{shown(path)} is the live database; give another path")
         if path.exists():
             with path.open("rb") as handle:

@@ -486,11 +486,14 @@ def remove_contact(ctx: AppContext, contact_id: int) -> dict:
         contact = session.get(Contact, contact_id)
         if contact is None:
             raise NotFound(f"no contact with id {contact_id}")
-        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
-        summary = {"id": contact.id, "name": contact.name, "touches": touches}
+        summary = {"id": contact.id, "name": contact.name, "touches": _touch_count(session, contact_id)}
         journal.label(session, f"rm {_who(contact)}", contact.id)
         session.delete(contact)
         return summary
+
+
+def _touch_count(session: Session, contact_id: int) -> int:
+    return len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
 
 
 def find_to_forget(ctx: AppContext, who: str) -> dict:
@@ -522,8 +525,7 @@ def forget_contact(ctx: AppContext, contact_id: int, removed_at_step: int | None
         contact = session.get(Contact, contact_id) if removed_at_step is None else None
         if contact is None and removed_at_step is None:
             raise NotFound(f"no contact with id {contact_id}")
-        touches = len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all()) if contact else 0
-        summary = {"id": contact_id, "touches": touches}
+        summary = {"id": contact_id, "touches": _touch_count(session, contact_id) if contact else 0}
         if contact is not None:
             session.delete(contact)
             session.flush()

@@ -35,7 +35,7 @@ class Finding:
 def _permissions(store: Store) -> Finding:
     assert store.path is not None
     exposed = []
-    files = [store.path, *(store.path.with_name(store.path.name + s) for s in ("-wal", "-shm"))]
+    files = [store.path, *store.sidecars()]
     backups = default_dir(store)
     if backups.is_dir():
         files += [backups, *backups.glob("*.db")]
@@ -92,7 +92,7 @@ def _damaged_table_list(store: Store) -> str | None:
     """Why the file's list of tables cannot be read, when SQLite calls it corrupt (not merely
     "not a database"); None otherwise. Read-only, and creates nothing beside the file."""
     assert store.path is not None
-    wal = store.path.with_name(store.path.name + "-wal")
+    wal = store.sidecars()[0]
     flags = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
     try:
         conn = sqlite3.connect(f"{store.path.resolve().as_uri()}?{flags}", uri=True)

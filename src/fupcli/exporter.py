@@ -51,7 +51,7 @@ def export(
         raise BadInput("--days applies to --format ics only")
     if fmt != "csv" and (bom or raw):
         raise BadInput("--bom and --raw apply to CSV only")
-    if output is not None and _is_the_database(app_ctx.store.path, Path(output)):
+    if output is not None and app_ctx.store.holds(Path(output)):
         raise BadInput(f"cannot write {shown(output)}: it is the database itself; give another file")
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
     conn = app_ctx.store.reader()
@@ -82,17 +82,6 @@ def export(
     else:
         with atomic_output(Path(output)) as handle:
             _write(handle, what, fmt, rows, raw or in_sql, bom)
-
-
-def _is_the_database(database: Path | None, path: Path) -> bool:
-    """Whether `path` is the database file or its -wal/-shm companion (an export there would destroy it)."""
-    if database is None:
-        return False
-    try:
-        live, target = database.resolve(), path.resolve()
-    except (OSError, ValueError):  # an unreadable or impossible name: atomic_output says what is wrong
-        return False
-    return target in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm"))
 
 
 def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: bool, bom: bool) -> None:

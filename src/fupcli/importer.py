@@ -29,7 +29,7 @@ from .dates import check_range, parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import MAX_ID, count_due
+from .queries import count_due, parse_id
 from .store import bulk_insert
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
@@ -212,10 +212,9 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         "tags": clean_tags(rec.tags + tags),
     }
     if own:
-        if rec.id.strip() and not (rec.id.strip().isascii() and rec.id.strip().isdigit()
-                                and len(rec.id.strip()) <= 19 and 0 < int(rec.id) <= MAX_ID):
+        fields["id"] = parse_id(rec.id) if rec.id.strip() else None
+        if rec.id.strip() and (fields["id"] is None or not rec.id.strip().isascii()):
             raise BadInput(f"id {rec.id!r} must be a positive whole number")
-        fields["id"] = int(rec.id) if rec.id.strip() else None
         fields["channel"] = check_choice(rec.channel or ctx.settings.default_channel, CHANNELS, "channel")
         fields["cadence"] = check_cadence(ctx, cadence or rec.cadence or "none")
         fields["state"] = check_choice(rec.state or "active", STATES, "state")
@@ -399,9 +398,9 @@ def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN20
 
 def _contact_for(cells: dict[str, str], by_id: dict[int, str], by_name: dict[str, list[int]]) -> int:
     raw_id, name = cells.get("contact_id", "").strip(), cells.get("contact_name", "").strip()
-    known = raw_id.isdecimal() and len(raw_id) <= 19 and int(raw_id) in by_id
-    if known and (not name or by_id[int(raw_id)].casefold() == name.casefold()):
-        return int(raw_id)
+    wanted = parse_id(raw_id)
+    if wanted in by_id and (not name or by_id[wanted].casefold() == name.casefold()):
+        return wanted
     matches = by_name.get(name.casefold(), [])
     if len(matches) == 1:
         return matches[0]
@@ -502,7 +501,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
                 row = _touch_row(ctx, cells) if what == "touches" else _commitment_row(ctx, cells)
                 row["contact_id"] = contact_id
                 digest = _digest(_history_key(what, [row[c] for c in _history_columns(what)]))
-                wanted = _usable_id(cells.get("id", ""))
+                wanted = parse_id(cells.get("id", ""))
                 if wanted is not None and wanted not in by_row_id:
                     row["id"] = wanted  # a free id: this row is new, even if another row looks the same
                 elif (wanted is not None and by_row_id[wanted] == digest) or digest in contents:
@@ -532,12 +531,6 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
     for start in range(0, len(ids), 5000):
         contacts = list(write.exec(select(Contact).where(Contact.id.in_(ids[start:start + 5000]))))
         refresh_many(write, ctx, contacts)
-
-
-def _usable_id(text: str) -> int | None:
-    """The id a row of fup's export asks for, or None (a fresh one) when it is no id SQLite can keep."""
-    text = text.strip()
-    return int(text) if text.isdecimal() and len(text) <= 19 and 0 < int(text) <= MAX_ID else None
 
 
 def _history_columns(what: str) -> tuple[str, ...]:

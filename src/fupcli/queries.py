@@ -27,6 +27,17 @@ MAX_CANDIDATES = 8
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody (and cannot be bound)
 
 
+def parse_id(text: str) -> int | None:
+    """A row id as typed (a contact's WHO, an id column of fup's CSV), or None when it is no id
+    SQLite can hold: not decimal ('²' is a digit int() refuses), zero, or past MAX_ID (the
+    length is checked first: int() refuses 4300 digits)."""
+    text = text.strip()
+    if not (text.isdecimal() and len(text) <= 19):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 class SessionRows:
     """Lets the queries run inside a SQLModel write transaction."""
 
@@ -65,10 +76,11 @@ def resolve(conn: Any, who: str) -> dict:
     text = who.strip()
     if not text:
         raise BadInput("empty contact name; give an id, an email or a name")
-    if text.isdecimal():  # (not isdigit: '²' is a digit that int() refuses)
-        if len(text) > 19 or int(text) > MAX_ID:  # (the length first: int() refuses 4300 digits)
+    if text.isdecimal():
+        contact_id = parse_id(text)
+        if contact_id is None:
             raise NotFound(f"no contact with id {text}")
-        rows = _contacts(conn, "contact.id = :id", {"id": int(text)})
+        rows = _contacts(conn, "contact.id = :id", {"id": contact_id})
         if not rows:
             raise NotFound(f"no contact with id {text}")
         return rows[0]

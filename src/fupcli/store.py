@@ -82,6 +82,20 @@ class Store:
 
     # --- checks ---------------------------------------------------------------
 
+    def sidecars(self) -> list[Path]:
+        """The -wal and -shm files SQLite keeps beside the database."""
+        assert self.path is not None
+        return [self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm")]
+
+    def holds(self, path: Path) -> bool:
+        """Whether `path` is the database or one of its sidecars (never to be written over)."""
+        if self.path is None:
+            return False
+        try:
+            return path.resolve() in {p.resolve() for p in (self.path, *self.sidecars())}
+        except (OSError, ValueError):  # an impossible name: whoever opens it says what is wrong
+            return False
+
     def exists(self) -> bool:
         return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
 
@@ -148,7 +162,7 @@ class Store:
         """A read-only connection and the schema version, opened without creating -wal/-shm files
         beside a file that may not be ours. The caller closes the connection."""
         assert self.path is not None
-        wal = self.path.with_name(self.path.name + "-wal")
+        wal = self.sidecars()[0]
         # With no -wal file the main file holds everything, so an immutable open reads it all
         # and creates nothing; with one, the files exist already.
         flags = "mode=ro&immutable=1" if not wal.exists() else "mode=ro"
