@@ -152,7 +152,7 @@ def show(ctx: typer.Context, who: Who, fmt: Format = "table") -> None:
     conn = app_ctx.store.reader()
     if conn is None:
         raise NotFound("no contacts yet: add one with `fup add NAME`")
-    render.contact_card(contact_card(conn, who, app_ctx.today), fmt, app_ctx.today)
+    render.contact_card(contact_card(conn, who, app_ctx.today, app_ctx.settings.rules), fmt, app_ctx.today)
 
 
 @app.command("list")
@@ -162,7 +162,7 @@ def list_(
     state: Annotated[Optional[str], typer.Option(help="active, nurture, client or closed.")] = None,
     cadence: Annotated[Optional[str], typer.Option(help="Only contacts on this cadence profile.")] = None,
     due_before: Annotated[Optional[str], typer.Option(metavar="WHEN", help="Only contacts due before this date.")] = None,
-    no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts with no open hard commitment.")] = False,
+    no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts on a cadence with no agreed next step (no open hard commitment, no date they asked for).")] = False,
     fmt: Format = "table",
 ) -> None:
     """List contacts, with filters."""
@@ -178,7 +178,7 @@ def list_(
         no_next_step=no_next_step,
     )
     conn = app_ctx.store.reader()
-    render.contact_list(list_contacts(conn, filters, app_ctx.today) if conn else [], fmt, app_ctx.today)
+    render.contact_list(list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules) if conn else [], fmt, app_ctx.today)
 
 
 @app.command()
@@ -210,6 +210,8 @@ Next = Annotated[Optional[str], typer.Option("--next", metavar="ACTION", help="T
 Due = Annotated[Optional[str], typer.Option("--due", metavar="WHEN", help="When the next step is due.")]
 Soft = Annotated[bool, typer.Option("--soft", help="A soft next step (does not pause the cadence).")]
 Theirs = Annotated[bool, typer.Option("--theirs", help="They promised it, not you.")]
+NextChannel = Annotated[Optional[str], typer.Option("--next-channel", metavar="CHANNEL",
+                                                    help="How the next step is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")]
 
 
 @app.command()
@@ -233,13 +235,14 @@ def add(
     due: Due = None,
     soft: Soft = False,
     theirs: Theirs = False,
+    next_channel: NextChannel = None,
 ) -> None:
     """Add a contact right after meeting them; the meeting counts as the first touch."""
     from . import core, render
 
     app_ctx = _ctx(ctx)
     new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
-    step = core.next_step(app_ctx, next_, due, soft, theirs)
+    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
     view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
     render.written(f"Added {view['name']} (#{view['id']}).", view, app_ctx.today)
 
@@ -257,32 +260,29 @@ def log(
     due: Due = None,
     soft: Soft = False,
     theirs: Theirs = False,
+    next_channel: NextChannel = None,
     ask_again: Annotated[Optional[str], typer.Option("--ask-again", metavar="WHEN", help="They asked to be contacted then: that exact date replaces the cadence.")] = None,
 ) -> None:
     """Log a call, email or meeting in one line; prints the new next due date and why."""
     from . import core, render
 
     app_ctx = _ctx(ctx)
-    step = core.next_step(app_ctx, next_, due, soft, theirs)
+    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
     view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again)
-    logged = view["logged"]
-    arrow = "from" if logged["direction"] == "in" else "with"
-    moved = f" {view['name']} is now {view['state']}." if view["state"] != logged["state_before"] else ""
-    render.written(f"Logged {logged['channel']} {arrow} {view['name']} ({logged['outcome']}).{moved}", view, app_ctx.today)
+    render.written(render.logged_line(view), view, app_ctx.today)
 
 
 @app.command("next")
 def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument(help="What will happen, e.g. 'send the proposal'.")],
-             due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False) -> None:
+             due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False,
+             channel: Annotated[Optional[str], typer.Option("--channel", help="How it is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")] = None) -> None:
     """Record a commitment: a next step of yours, or of theirs with --theirs."""
     from . import core, render
 
     app_ctx = _ctx(ctx)
-    step = core.next_step(app_ctx, action, due, soft, theirs)
+    step = core.next_step(app_ctx, action, due, soft, theirs, channel, channel_option="--channel")
     view = core.add_commitment(app_ctx, who, step)
-    c = view["commitment"]
-    whose = "You promised" if c["whose"] == "mine" else "They promised"
-    render.written(f"{whose} {view['name']}: {c['action']} by {c['due']} ({c['firmness']}, #{c['id']}).", view, app_ctx.today)
+    render.written(render.commitment_line(view["name"], view["commitment"]), view, app_ctx.today)
 
 
 def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: str) -> None:
@@ -291,7 +291,7 @@ def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: s
     app_ctx = _ctx(ctx)
     view = core.close_commitment(app_ctx, who, status, commitment_id)
     c = view["commitment"]
-    render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, #{c['id']}).", view, app_ctx.today)
+    render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, commitment {c['id']}).", view, app_ctx.today)
 
 
 CommitmentId = Annotated[Optional[int], typer.Option("--id", max=2**63 - 1,  # SQLite's largest integer

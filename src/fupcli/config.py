@@ -19,6 +19,7 @@ from .dates import WEEKDAYS
 from .errors import BadInput
 from .paths import config_path
 from .scheduler import (
+    CHECKIN_GAP,
     DEFAULT_PROFILES,
     NO_CADENCE,
     NURTURE,
@@ -44,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_channel", "email", "Channel of a new contact when `fup add` gets no `--channel`.", 'default_channel = "call"'),
     Setting("workdays", ["mon", "tue", "wed", "thu", "fri"], "Days on which a computed follow-up may fall; others move to the next workday.", 'workdays = ["mon", "tue", "wed", "thu"]'),
     Setting("holidays", [], "ISO dates that are never workdays.", 'holidays = ["2026-12-25", "2027-01-01"]'),
+    Setting("checkin_gap", CHECKIN_GAP, "Workdays between check-ins on a late promise of theirs (and on a soft step): "
+            "a touch on or after its due date clears the row, which comes back this many workdays after the touch.",
+            "checkin_gap = 2"),
     Setting(
         "profiles",
         {name: {"gaps": list(p.gaps), "end": p.end, "weight": p.weight} for name, p in DEFAULT_PROFILES.items() if name != NO_CADENCE},
@@ -145,7 +149,11 @@ def load_settings(path: Path | None = None) -> Settings:
     if channel not in CHANNELS:
         raise BadInput(f"{where}: default_channel must be one of: {', '.join(CHANNELS)}")
 
-    rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays))
+    checkin_gap = raw.get("checkin_gap", CHECKIN_GAP)
+    if not isinstance(checkin_gap, int) or isinstance(checkin_gap, bool) or not 1 <= checkin_gap <= 60:
+        raise BadInput(f"{where}: checkin_gap must be a whole number of workdays from 1 to 60")
+
+    rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays), checkin_gap=checkin_gap)
     return Settings(limit, cadence, channel, rules, path)
 
 

@@ -49,8 +49,14 @@ class AppContext:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.db_location, now=self.now)
+            self._store = Store(self.db_location, now=self.now, replan=self._replan)
         return self._store
+
+    def _replan(self, connection: object) -> None:
+        """Plan every contact anew inside an upgrade's transaction (rules may have changed with it)."""
+        from .core import replan_all
+
+        replan_all(connection, self)
 
     def close(self) -> None:
         if self._store is not None:

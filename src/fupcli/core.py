@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import delete
@@ -105,24 +105,32 @@ def check_cadence(ctx: AppContext, cadence: str) -> str:
 
 @dataclass(frozen=True)
 class NextStep:
-    """A commitment as typed: what, when, whose, how firm."""
+    """A commitment as typed: what, when, whose, how firm, and by which channel (None: the contact's)."""
 
     action: str
     due: date
     whose: str = "mine"
     firmness: str = "hard"
+    channel: str | None = None
 
 
-def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, theirs: bool) -> NextStep | None:
-    """Validate --next/--due/--soft/--theirs as one group."""
+def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, theirs: bool,
+              channel: str | None = None, channel_option: str = "--next-channel") -> NextStep | None:
+    """Validate --next/--due/--soft/--theirs/--next-channel as one group."""
     if action is None:
-        if due is not None or soft or theirs:
-            raise BadInput("--due, --soft and --theirs describe a next step: give --next ACTION too")
+        if due is not None or soft or theirs or channel is not None:
+            raise BadInput(f"--due, --soft, --theirs and {channel_option} describe a next step: give --next ACTION too")
         return None
     text = clean_text(action, "next step", required=True)
     if due is None:
         raise BadInput("a next step needs a date: add --due WHEN")
-    return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard")
+    chosen = check_choice(channel, CHANNELS, "channel") if channel is not None else None
+    return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard", chosen)
+
+
+def _commitment(contact: Contact, step: NextStep, now: datetime) -> Commitment:
+    return Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
+                      firmness=step.firmness, channel=step.channel, created_at=now)
 
 
 # --- refreshing a contact's plan ---------------------------------------------
@@ -147,7 +155,7 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
         commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
         for cid, *facts in session.execute(
             select(Commitment.contact_id, Commitment.id, Commitment.whose, Commitment.action, Commitment.due,
-                   Commitment.firmness, Commitment.status)
+                   Commitment.firmness, Commitment.status, Commitment.channel)
             .where(Commitment.contact_id.in_(batch), Commitment.status == "open")
         ):
             commitments[cid].append(CommitmentFacts(*facts))
@@ -175,11 +183,10 @@ def plan_columns(
     `agenda_item` rows; used for ORM objects and for plain rows alike (bulk imports)."""
     snooze = contact["snoozed_until"]
     birthday = contact["birthday"]
-    facts = ContactFacts(contact["name"], contact["cadence"], contact["state"], contact["created_at"], snooze, birthday)
+    facts = ContactFacts(contact["name"], contact["cadence"], contact["state"], contact["created_at"], snooze, birthday,
+                         contact.get("reopened_at"))
     plan = plan_contact(facts, touches, commitments, rules)
-    first = plan.next_due
-    if first is not None and snooze is not None:
-        first = max(first, snooze)
+    first = plan.next_due  # (the plan applies the snooze: nothing is due before it ends)
     columns = {  # (planning never changes the state: that happens when a touch is logged)
         "next_due": None if plan.state == "closed" else first,
         "birthday_md": birthday[-5:] if birthday else None,
@@ -192,11 +199,12 @@ def plan_columns(
             "contact_id": contact["id"],
             "kind": item.kind,
             "due": item.due,
-            "visible_from": max(item.due, snooze) if snooze else item.due,
+            "visible_from": item.due,
             "weight": item.weight,
             "rank": item.rank,
             "reason": item.reason,
             "commitment_id": item.commitment_id,
+            "channel": item.channel,
         }
         for item in plan.items
     ]
@@ -206,7 +214,7 @@ def plan_columns(
 def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
     session.flush()
     row = resolve(SessionRows(session), str(contact.id))
-    return contact_view(row, ctx.today)
+    return contact_view(row, ctx.today, ctx.settings.rules)
 
 
 def _who(contact: Contact) -> str:
@@ -280,8 +288,7 @@ def add_contact(
             session.add(Touch(contact_id=contact.id, at=met_at, channel="meeting", direction="out",
                               outcome="meeting", note=None, created_at=ctx.now))
         if step is not None:
-            session.add(Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
-                                   firmness=step.firmness, created_at=ctx.now))
+            session.add(_commitment(contact, step, ctx.now))
         session.flush()
         refresh(session, ctx, contact)
         journal.label(session, f"add {_who(contact)}", contact.id)
@@ -330,9 +337,15 @@ def log_touch(
         before = contact.state
         facts = TouchFacts(when, touch.direction, chosen_outcome, touch.channel)
         contact.state = next_state(contact.state, facts)
+        closed: list[str] = []
+        if chosen_outcome == "won":  # they signed: what they owed is delivered; what I owe stays open
+            for owed in session.exec(select(Commitment).where(
+                    Commitment.contact_id == contact.id, Commitment.status == "open", Commitment.whose == "theirs")):
+                owed.status, owed.closed_at = "done", ctx.now
+                session.add(owed)
+                closed.append(owed.action)
         if step is not None:
-            session.add(Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
-                                   firmness=step.firmness, created_at=ctx.now))
+            session.add(_commitment(contact, step, ctx.now))
         contact.updated_at = ctx.now
         session.flush()
         refresh(session, ctx, contact)
@@ -349,6 +362,7 @@ def log_touch(
             "outcome": touch.outcome,
             "two_way": is_two_way(touch.direction, touch.outcome),
             "state_before": before,
+            "closed": closed,
         }
         return view
 
@@ -359,8 +373,7 @@ def log_touch(
 def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
     with ctx.store.write(Undoable("next", ctx.now)) as session:
         contact = _contact(session, who)
-        commitment = Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
-                                firmness=step.firmness, created_at=ctx.now)
+        commitment = _commitment(contact, step, ctx.now)
         session.add(commitment)
         contact.updated_at = ctx.now
         session.flush()
@@ -368,7 +381,7 @@ def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
         journal.label(session, f"next {_who(contact)}: {_short(step.action)}", contact.id)
         view = _view(session, ctx, contact)
         view["commitment"] = {"id": commitment.id, "whose": step.whose, "action": step.action,
-                              "due": step.due.isoformat(), "firmness": step.firmness}
+                              "due": step.due.isoformat(), "firmness": step.firmness, "channel": step.channel}
         return view
 
 
@@ -466,6 +479,8 @@ def set_state(ctx: AppContext, who: str, state: str) -> dict:
         contact = _contact(session, who)
         before = contact.state
         contact.state = state
+        if before == "closed" and state != "closed":  # reopened: counted afresh from today, never overdue
+            contact.reopened_at = ctx.now
         contact.updated_at = ctx.now
         refresh(session, ctx, contact)
         journal.label(session, f"state {_who(contact)}: {before} to {state}", contact.id)
@@ -562,6 +577,15 @@ def undo(ctx: AppContext) -> journal.Undone:
         raise NotFound("nothing to undo")  # an older schema has no history: said without upgrading the file
     with ctx.store.write() as session:
         return journal.undo_last(session.connection().connection.driver_connection, SCHEMA_VERSION)
+
+
+def replan_all(connection: Any, ctx: AppContext) -> int:
+    """Re-plan every contact through `connection`, in its transaction (a schema upgrade's)."""
+    with Session(bind=connection) as session:
+        contacts = session.exec(select(Contact)).all()
+        refresh_many(session, ctx, contacts)
+        session.flush()
+        return len(contacts)
 
 
 def reschedule(ctx: AppContext) -> int:

@@ -179,3 +179,31 @@ def shift_to_workday(day: date, workdays: Iterable[int], holidays: Iterable[date
             return day
         day += timedelta(days=1)
     return day
+
+
+def is_workday(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> bool:
+    return day.weekday() in workdays and day not in holidays
+
+
+def add_workdays(day: date, count: int, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
+    """The `count`-th workday after `day` (Thu + 3 workdays = Tue); with no workdays at all, `count` days."""
+    workdays = frozenset(workdays)
+    holidays = frozenset(holidays)
+    if not workdays:
+        return day + timedelta(days=count)
+    for _ in range(count):
+        day = shift_to_workday(day + timedelta(days=1), workdays, holidays)
+    return day
+
+
+def workday_on_or_before(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
+    """The last workday on or before `day` (a Saturday's is the Friday before)."""
+    workdays = frozenset(workdays)
+    holidays = frozenset(holidays)
+    if not workdays:
+        return day
+    for _ in range(3660):
+        if day.weekday() in workdays and day not in holidays:
+            return day
+        day -= timedelta(days=1)
+    return day

@@ -22,7 +22,7 @@ from .dates import parse_date
 from .errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
 from .queries import due_rows, iter_commitments, iter_contacts, iter_touches
-from .scheduler import BIRTHDAY_WINDOW_DAYS, first_visible_day
+from .scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, first_visible_day
 from .dates import birthday_on
 
 EXPORTS = tuple(EXPORT_COLUMNS)
@@ -66,7 +66,7 @@ def export(
         return
     # A large contacts CSV is made spreadsheet-safe by SQLite itself (the same rule, as SQL).
     in_sql = fmt == "csv" and what == "contacts" and not raw
-    rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0, neutralised=in_sql)
+    rows = rows_of(conn, what, app_ctx.today, on=day, limit=limit or 0, neutralised=in_sql, rules=app_ctx.settings.rules)
     if output is None and isinstance(getattr(sys.stdout, "buffer", None), io.RawIOBase):
         # Unbuffered stdout (python -u, PYTHONUNBUFFERED): its text layer drops what a short
         # write(2) leaves over, so a full disk would cut the export short unnoticed.
@@ -92,20 +92,20 @@ def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: boo
 
 
 def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: int = 0,
-            neutralised: bool = False) -> Iterator[tuple]:
+            neutralised: bool = False, rules: Rules = DEFAULT_RULES) -> Iterator[tuple]:
     """The rows of one export as tuples in the order of its columns, in a stable order (by id; due by rank).
     `neutralised`: contacts come spreadsheet-safe from SQL already (the others never do)."""
     if conn is None:
         return iter(())
     columns = EXPORT_COLUMNS[what] if what in EXPORT_COLUMNS else ()
     if what == "contacts":
-        return _contact_rows(conn, today, neutralised)
+        return _contact_rows(conn, today, neutralised, rules)
     if what == "touches":
         return (tuple(row[c] for c in columns) for row in iter_touches(conn))
     if what == "commitments":
         return (tuple(row[c] for c in columns) for row in iter_commitments(conn))
     if what == "due":
-        return (tuple(row.as_dict().values()) for row in due_rows(conn, on or today, limit))
+        return (tuple(row.as_dict().values()) for row in due_rows(conn, on or today, limit, rules))
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
@@ -122,20 +122,21 @@ _CONTACT_EXPORT_SQL = (
 )
 
 
-def _contact_rows(conn: Any, today: date, neutralised: bool = False) -> Iterator[tuple]:
+def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules = DEFAULT_RULES) -> Iterator[tuple]:
     """Contacts as export rows, formatted by SQL (and made spreadsheet-safe there when
     `neutralised`): the stored `next_due` (snooze applied) is the agenda's first day, so only
     a contact with a birthday needs the scheduler."""
     text = {name: neutralise_sql(name) if neutralised else name for name in TEXT_COLUMNS["contacts"]}
-    # A birthday can only come first when the agenda's first day is within its 7-day window or later.
-    long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS)).isoformat()
+    # A birthday can only come first when the agenda's first day is within its window (7 days, and
+    # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
+    long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
     for row in conn.execute(_CONTACT_EXPORT_SQL.format(**text)):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
             yield row[:17]
             continue
         state, next_due, snoozed_until, last_touch_at = row[11], row[15], row[16], row[17]
-        first = first_visible_day(state, _day(next_due), today, _day(snoozed_until), birthday, _day(last_touch_at))
+        first = first_visible_day(state, _day(next_due), today, _day(snoozed_until), birthday, _day(last_touch_at), rules)
         yield (*row[:15], first.isoformat() if first else None, snoozed_until)
 
 

@@ -49,9 +49,10 @@ def run_today(app_ctx, on: str | None, limit: int | None, fmt: str, stream: Text
         return
     if limit is None:
         limit = app_ctx.settings.daily_limit if fmt == "table" else 0
-    rows = due_rows(conn, day, limit)
+    rules = app_ctx.settings.rules
+    rows = due_rows(conn, day, limit, rules)
     if fmt == "table":
-        total = count_due(conn, day) if limit and len(rows) == limit else len(rows)
+        total = count_due(conn, day, rules) if limit and len(rows) == limit else len(rows)
         render.today(rows, fmt, day, total, count_without_next_step(conn), stream)
     else:
         render.today(rows, fmt, day, len(rows), 0, stream)

@@ -10,7 +10,7 @@ two directions cannot drift apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Sequence
 
@@ -23,7 +23,10 @@ CONTACT_COLUMNS = (
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
     "id", "contact_id", "contact_name", "whose", "action", "due", "firmness", "status", "created_at", "closed_at",
+    "channel",
 )
+# Columns an older export may lack (they were added later): an import takes them as empty.
+OPTIONAL_HISTORY_COLUMNS = frozenset({"ask_again", "channel"})
 EXPORT_COLUMNS = {
     "contacts": CONTACT_COLUMNS,
     "touches": TOUCH_COLUMNS,
@@ -127,6 +130,15 @@ def _linkedin_date(value: str) -> str:
     raise ValueError(f"Connected On {value!r} is not a date like '12 Mar 2024'")
 
 
+def reach(record: ContactRecord, fallback: str = "") -> ContactRecord:
+    """Set the channel of an imported record with no email: `fallback` (LinkedIn's own messages
+    for a connection), else a call when there is a phone; with an email, the user's default."""
+    if record.email:
+        return record
+    channel = fallback or ("call" if record.phone else "")
+    return replace(record, channel=channel) if channel else record
+
+
 def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactRecord:
     if layout == FUP:  # fup's own columns, as exported (validation strips and checks them)
         c = cells.get
@@ -139,28 +151,28 @@ def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactReco
     get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     if layout == LINKEDIN:
         connected = _linkedin_date(get("Connected On"))
-        return ContactRecord(
+        return reach(ContactRecord(
             line=line, name=_join(get("First Name"), get("Last Name")), company=get("Company"),
             title=get("Position"), email=get("Email Address"), url=get("URL"),
             source=f"LinkedIn, connected {connected}" if connected else "LinkedIn",
-        )
+        ), fallback="linkedin")
     if layout == GOOGLE:
         name = _join(get("First Name"), get("Middle Name"), get("Last Name")) or get("File As") or get("Nickname")
-        return ContactRecord(
+        return reach(ContactRecord(
             line=line, name=name, company=get("Organization Name"), title=get("Organization Title"),
             email=_first_value(cells, "E-mail"), phone=_first_value(cells, "Phone"),
             url=_first_value(cells, "Website"), tags=_google_tags(get("Labels")), source="Google Contacts",
             notes=cells.get("Notes", ""), birthday=_google_birthday(get("Birthday")),
-        )
+        ))
     if layout == GOOGLE_LEGACY:
         orgs = sorted((int(m.group(1)), m.group(2), key) for key in cells if (m := _GOOGLE_LEGACY_ORG.match(key)))
         company = next((get(key) for _, what, key in orgs if what == "Name" and get(key)), "")
         title = next((get(key) for _, what, key in orgs if what == "Title" and get(key)), "")
         name = get("Name") or _join(get("Given Name"), get("Additional Name"), get("Family Name"))
-        return ContactRecord(
+        return reach(ContactRecord(
             line=line, name=name, company=company, title=title, email=_first_value(cells, "E-mail"),
             phone=_first_value(cells, "Phone"), url=_first_value(cells, "Website"),
             tags=_google_tags(get("Group Membership")), source="Google Contacts", notes=cells.get("Notes", ""),
             birthday=_google_birthday(get("Birthday")),
-        )
+        ))
     raise ValueError(f"unknown layout {layout!r}")

@@ -221,7 +221,8 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         fields["created_at"] = _iso_moment(rec.created_at, "created_at") if rec.created_at else ctx.now
         fields["snoozed_until"] = _iso_day(rec.snoozed_until, "snoozed_until") if rec.snoozed_until else None
     else:
-        fields.update(id=None, channel=ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
+        # The layout names the channel a record can be reached by when it has no email (formats.reach).
+        fields.update(id=None, channel=rec.channel or ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
                       state="active", created_at=ctx.now, snoozed_until=None)
     return fields
 
@@ -384,7 +385,7 @@ def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN20
 
     rules = ctx.settings.rules
     day = ctx.today
-    free = max(0, limit - count_due(SessionRows(session), day)) if rules.workday(day) == day else 0
+    free = max(0, limit - count_due(SessionRows(session), day, rules)) if rules.workday(day) == day else 0
     slots = []
     while len(slots) < count:
         slots.extend([day] * min(free, count - len(slots)))
@@ -427,7 +428,7 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
         header, _ = csvio.read_csv(text)
     except csvio.CsvProblem as exc:
         raise ImportProblems([f"{name}:{exc.line}: {exc.message}"]) from None
-    required = set(columns) - {"ask_again"}
+    required = set(columns) - formats.OPTIONAL_HISTORY_COLUMNS
     if not required <= set(header):
         raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
     report = ImportReport(what, formats.FUP, dry_run=dry_run)
@@ -472,7 +473,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
         if what == "touches":
             sql = "SELECT id, contact_id, at, channel, direction, outcome, note, ask_again FROM touch"
         else:
-            sql = "SELECT id, contact_id, whose, action, due, firmness, status, created_at, closed_at FROM commitment"
+            sql = "SELECT id, contact_id, whose, action, due, firmness, status, created_at, closed_at, channel FROM commitment"
         for row in conn.execute(sql):
             by_row_id[row[0]] = digest = _digest(_history_key(what, row[1:]))
             contents.add(digest)
@@ -536,7 +537,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
 def _history_columns(what: str) -> tuple[str, ...]:
     if what == "touches":
         return ("contact_id", "at", "channel", "direction", "outcome", "note", "ask_again")
-    return ("contact_id", "whose", "action", "due", "firmness", "status", "created_at", "closed_at")
+    return ("contact_id", "whose", "action", "due", "firmness", "status", "created_at", "closed_at", "channel")
 
 
 def _history_key(what: str, values: Iterable[Any]) -> tuple:
@@ -574,4 +575,5 @@ def _commitment_row(ctx: AppContext, cells: dict[str, str]) -> dict:
         "status": status,
         "created_at": _iso_moment(cells["created_at"], "created_at") if cells.get("created_at") else ctx.now,
         "closed_at": _iso_moment(cells["closed_at"], "closed_at") if cells.get("closed_at") else None,
+        "channel": check_choice(cells["channel"].strip(), CHANNELS, "channel") if (cells.get("channel") or "").strip() else None,
     }

@@ -48,6 +48,7 @@ class Contact(SQLModel, table=True):
     birthday: Optional[str] = None  # 'MM-DD' or 'YYYY-MM-DD'
     notes: Optional[str] = None
     snoozed_until: Optional[date] = None
+    reopened_at: Optional[datetime] = Field(default=None, sa_type=DateTime)  # last moved out of closed by hand
     created_at: datetime = Field(sa_type=DateTime)
     updated_at: datetime = Field(sa_type=DateTime)
 
@@ -89,6 +90,7 @@ class Commitment(SQLModel, table=True):
     due: date
     firmness: str = "hard"
     status: str = "open"
+    channel: Optional[str] = None  # how to do it, when not the contact's usual channel
     created_at: datetime = Field(sa_type=DateTime)
     closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
 
@@ -106,11 +108,12 @@ class AgendaItem(SQLModel, table=True):
     contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
     kind: str
     due: date
-    visible_from: date  # the due date, or the end of a snooze
-    weight: float
-    rank: float  # due's ordinal day minus weight: lower is more urgent; urgency on a day = its ordinal - rank
+    visible_from: date  # the first day it shows: its due date (a snooze is applied to both)
+    weight: float  # the cadence profile's weight; 0 for other kinds
+    rank: float  # tier x TIER_SPAN + due's ordinal - weight / 10: lower is more urgent (scheduler.Item.rank)
     reason: str
     commitment_id: Optional[int] = None
+    channel: Optional[str] = None  # the commitment's own channel; None: the contact's
 
 
 class UndoStep(SQLModel, table=True):

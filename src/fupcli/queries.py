@@ -14,7 +14,20 @@ from typing import Any, Iterable, Iterator
 
 from .dates import is_leap_year
 from .errors import Ambiguous, BadInput, NotFound
-from .scheduler import Item, birthday_days, birthday_item, first_visible, row_on
+from .scheduler import (
+    DEFAULT_RULES,
+    TIERS,
+    Item,
+    Rules,
+    birthday_days,
+    birthday_item,
+    first_visible,
+    item_order,
+    rank_bounds,
+    row_on,
+    rows_on,
+    with_more,
+)
 
 CONTACT_FIELDS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
@@ -22,7 +35,7 @@ CONTACT_FIELDS = (
     "last_touch_at", "next_due", "unanswered_streak", "next_step_due",
 )
 _CONTACT_COLUMNS = ", ".join(f"contact.{name}" for name in CONTACT_FIELDS)
-_ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id"
+_ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id, a.channel"
 MAX_CANDIDATES = 8
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody (and cannot be bound)
 
@@ -122,8 +135,8 @@ def iter_contacts(
                 yield {**current, "agenda": tuple(items)}
             current, items = dict(zip(CONTACT_FIELDS, row[:width])), []
         if row[width] is not None:
-            kind, due, reason, weight, commitment_id = row[width:]
-            items.append(Item(kind, _date(due), reason, float(weight), commitment_id))
+            kind, due, reason, weight, commitment_id, channel = row[width:]
+            items.append(Item(kind, _date(due), reason, float(weight), commitment_id, channel))
     if current is not None:
         yield {**current, "agenda": tuple(items)}
 
@@ -157,17 +170,17 @@ class DueRow:
 DUE_COLUMNS = tuple(DueRow.__dataclass_fields__)
 
 
-def _due_row(contact: dict, item: Item, on: date) -> DueRow:
+def _due_row(contact: dict, item: Item, on: date, reason: str | None = None) -> DueRow:
     last = _date(contact["last_touch_at"])
     return DueRow(
         contact_id=contact["id"],
         name=contact["name"],
         company=contact["company"],
         kind=item.kind,
-        reason=item.reason,
+        reason=item.reason if reason is None else reason,
         due=item.due.isoformat(),
         days_overdue=(on - item.due).days,
-        channel=contact["channel"],
+        channel=item.channel or contact["channel"],
         urgency=round(item.urgency(on), 2),
         last_touch=last.isoformat() if last else None,
     )
@@ -178,106 +191,117 @@ def rank_key(row: DueRow) -> tuple:
     return (-row.urgency, row.due, row.name.casefold(), row.contact_id)
 
 
+# The visible items of one tier, in rank order, from the index on `rank`: an index range per tier.
 _RANKED_ITEMS = (
-    "SELECT a.contact_id, a.kind, a.due, a.reason, a.weight, a.commitment_id, a.rank, "
+    "SELECT a.contact_id, a.kind, a.due, a.reason, a.weight, a.commitment_id, a.channel, a.rank, "
     "contact.name, contact.company, contact.channel, contact.last_touch_at "
     "FROM agenda_item a JOIN contact ON contact.id = a.contact_id "
-    "WHERE a.visible_from <= :on ORDER BY a.rank, a.due"
+    "WHERE a.rank >= :lo AND a.rank < :hi ORDER BY a.rank, a.due"
 )
+_BIRTHDAY_TIER = TIERS.index("birthday")
+_CHUNK = 500  # ids per `IN (...)` list
 
 
-def _birthday_query(on: date, select: str, extra: str = "", order: str = "") -> tuple[str, dict]:
-    """SQL over the contacts whose birthday row shows on `on`: in the 7-day window (an indexed
-    lookup by 'MM-DD'), not closed or snoozed, and not touched since the birthday. `occurs` is
-    the birthday's date in the window (29 February falls on the 28th in common years)."""
-    days = birthday_days(on)
-    marks = ", ".join(f":b{i}" for i in range(len(days)))
-    this, last = on.year, on.year - 1
-    md = "CASE WHEN birthday_md = '02-29' THEN {} ELSE birthday_md END"
-    occurs = (
-        f"(CASE WHEN {md.format(':y29')} <= :md THEN :y || '-' || {md.format(':y29')} "
-        f"ELSE :py || '-' || {md.format(':py29')} END)"
-    )
-    params: dict[str, Any] = {
-        "on": on.isoformat(), "md": on.strftime("%m-%d"), "y": f"{this:04d}", "py": f"{last:04d}",
-        "y29": "02-29" if is_leap_year(this) else "02-28", "py29": "02-29" if is_leap_year(last) else "02-28",
-        **{f"b{i}": day for i, day in enumerate(days)},
-    }
+def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) -> Iterator[tuple[dict, Item]]:
+    """(contact, birthday item) for each contact whose birthday row shows on `on`: candidates by
+    an indexed lookup of 'MM-DD' (the few days whose birthdays can show), then the exact rule."""
+    days = birthday_days(on, rules)
+    params: dict[str, Any] = {f"b{i}": day for i, day in enumerate(days)}
     sql = (
-        f"SELECT {select.format(occurs=occurs)} FROM contact WHERE birthday_md IN ({marks}) AND state != 'closed' "
-        f"AND (snoozed_until IS NULL OR snoozed_until <= :on) AND (last_touch_at IS NULL OR last_touch_at < {occurs})"
-        f"{extra}{order}"
+        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, next_due FROM contact "
+        f"WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
     )
-    return sql, params
-
-
-def _birthday_rows(conn: Any, on: date) -> Iterator[tuple[float, date, DueRow]]:
-    """Birthday rows visible on `on`, in rank order, read lazily (only as many as `due_rows` needs)."""
-    sql, params = _birthday_query(
-        on, "id, name, company, channel, last_touch_at, birthday, {occurs} AS occurs", order=" ORDER BY occurs, id"
-    )
-    for cid, name, company, channel, last_touch_at, birthday, _occurs in conn.execute(sql, params):
-        item = birthday_item(birthday, _date(last_touch_at), on)
+    if ids is not None:
+        sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
+    for cid, name, company, channel, last, birthday, snoozed, next_due in conn.execute(sql, params):
+        item = birthday_item(birthday, _date(last), on, _date(snoozed), rules)
         if item is not None:
-            contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last_touch_at}
-            yield item.rank, item.due, _due_row(contact, item, on)
+            contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
+                       "next_due": next_due}
+            yield contact, item
 
 
-def due_rows(conn: Any, on: date, limit: int = 0) -> list[DueRow]:
+def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict, Item]]:
+    """Every visible item on `on` in rank order, tier by tier; lazily, so a short list reads little."""
+    for tier, kind in enumerate(TIERS):
+        if tier == _BIRTHDAY_TIER:
+            found = sorted(_birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
+            for contact, item in found:
+                yield item.rank, contact, item
+            continue
+        lo, hi = rank_bounds(tier, on)
+        for cid, kind, due, reason, weight, commitment_id, channel, rank, name, company, contact_channel, last in conn.execute(
+            _RANKED_ITEMS, {"lo": lo, "hi": hi}
+        ):
+            contact = {"id": cid, "name": name, "company": company, "channel": contact_channel, "last_touch_at": last}
+            yield float(rank), contact, Item(kind, _date(due), reason, float(weight), commitment_id, channel)
+
+
+def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[int, list[Item]]:
+    """Every item visible on `on` of the contacts `ids`, most urgent first (birthdays included)."""
+    found: dict[int, list[Item]] = {cid: [] for cid in ids}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        marks = ", ".join(str(int(cid)) for cid in chunk)
+        for cid, kind, due, reason, weight, commitment_id, channel in conn.execute(
+            "SELECT contact_id, kind, due, reason, weight, commitment_id, channel FROM agenda_item "
+            f"WHERE contact_id IN ({marks}) AND due <= :on", {"on": on.isoformat()}
+        ):
+            found[cid].append(Item(kind, _date(due), reason, float(weight), commitment_id, channel))
+        for contact, item in _birthdays(conn, on, rules, chunk):
+            found[contact["id"]].append(item)
+    return {cid: sorted(items, key=item_order) for cid, items in found.items()}
+
+
+def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) -> list[DueRow]:
     """The contacts with something to do on `on`, one row each, ranked; the first `limit` (0 = all).
 
-    Items are read in `rank` order from an index, so the cost follows the rows
-    asked for, not the size of the database: reading stops once `limit`
-    contacts are found and no later item can tie with the last of them.
+    Items are read in `rank` order from an index, one range per tier, so the cost
+    follows the rows asked for, not the size of the database: reading stops once
+    `limit` contacts are found and no later item can tie with the last of them.
+    Each row is its contact's most urgent item; when the contact has more items due,
+    its reason says how many and what the next one is ("(+1 more: ...)").
     """
-    chosen: dict[int, DueRow] = {}
-    cut: tuple[float, date] | None = None
-
-    def take(rank: float, due: date, row: DueRow) -> bool:
-        """Add a row (its contact's most urgent: the first seen); False once past the cut."""
-        nonlocal cut
-        if cut is not None and (rank, due) > cut:
-            return False
-        if row.contact_id not in chosen:
-            chosen[row.contact_id] = row
-            if limit and len(chosen) == limit:
-                cut = (rank, due)
-        return True
-
-    waiting = _birthday_rows(conn, on)
-    pending = next(waiting, None)
-    for cid, kind, due, reason, weight, commitment_id, rank, name, company, channel, last in conn.execute(
-        _RANKED_ITEMS, {"on": on.isoformat()}
-    ):
-        due = _date(due)
-        while pending is not None and (pending[0], pending[1]) <= (rank, due):
-            if not take(*pending):
-                break
-            pending = next(waiting, None)
-        item = Item(kind, due, reason, float(weight), commitment_id)
-        contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last}
-        if not take(rank, due, _due_row(contact, item, on)):
+    chosen: dict[int, dict] = {}
+    cut: float | None = None
+    for rank, contact, _item in _ranked(conn, on, rules):
+        if cut is not None and rank > cut:
             break
-    while pending is not None and take(*pending):
-        pending = next(waiting, None)
-    rows = sorted(chosen.values(), key=rank_key)
+        if contact["id"] not in chosen:
+            chosen[contact["id"]] = contact
+            if limit and len(chosen) == limit:
+                cut = rank
+    visible = _visible_items(conn, list(chosen), on, rules)
+    rows = []
+    for cid, contact in chosen.items():
+        items = visible[cid]
+        if items:  # (always: the item that chose the contact is among them)
+            rows.append(_due_row(contact, items[0], on, with_more(items[0], items[1:])))
+    rows.sort(key=rank_key)
     return rows[:limit] if limit else rows
 
 
-def count_due(conn: Any, on: date) -> int:
-    """How many contacts have something to do on `on`: index counts, agenda and birthdays."""
+def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
+    """How many contacts have something to do on `on`: an index count, plus birthdays of the others."""
     row = conn.execute(
         # one index range per open state, rather than a scan of every contact
         "SELECT COUNT(*) FROM contact WHERE state IN ('active', 'nurture', 'client') AND next_due <= :on",
         {"on": on.isoformat()},
     ).fetchone()
-    sql, params = _birthday_query(on, "COUNT(*)", extra=" AND (next_due IS NULL OR next_due > :on)")
-    return int(row[0]) + int(conn.execute(sql, params).fetchone()[0])
+    day = on.isoformat()
+    others = sum(1 for contact, _ in _birthdays(conn, on, rules)
+                 if contact["next_due"] is None or str(contact["next_due"])[:10] > day)
+    return int(row[0]) + others
+
+
+# An agreed next step: an open hard commitment (either side's) or a date they asked for, still
+# standing (`next_step_due`). Contacts on cadence `none` are not chased, so they lack none.
+WITHOUT_NEXT_STEP = "state = 'active' AND cadence != 'none' AND next_step_due IS NULL"
 
 
 def count_without_next_step(conn: Any) -> int:
-    """Active contacts with no open hard commitment (no agreed next step)."""
-    row = conn.execute("SELECT COUNT(*) FROM contact WHERE state = 'active' AND next_step_due IS NULL").fetchone()
+    """Active contacts on a cadence with no agreed next step (see WITHOUT_NEXT_STEP)."""
+    row = conn.execute(f"SELECT COUNT(*) FROM contact WHERE {WITHOUT_NEXT_STEP}").fetchone()
     return int(row[0])
 
 
@@ -288,17 +312,18 @@ def count_contacts(conn: Any) -> int:
 # --- show and list ------------------------------------------------------------
 
 
-def contact_view(contact: dict, today: date) -> dict:
+def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> dict:
     """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
     items = contact["agenda"]
     snoozed = _date(contact["snoozed_until"])
     last = _date(contact["last_touch_at"])
-    first = first_visible(contact["state"], items, today, snoozed, contact["birthday"], last)
+    first = first_visible(contact["state"], items, today, snoozed, contact["birthday"], last, rules)
     nxt = None
     if first is not None:
-        item = row_on(contact["state"], items, max(first, today), snoozed, contact["birthday"], last)
+        item = row_on(contact["state"], items, max(first, today), snoozed, contact["birthday"], last, rules)
         if item is not None:
-            nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason}
+            nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason,
+                   "channel": item.channel or contact["channel"]}
     created, updated, touched = (_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at"))
     return {
         "id": contact["id"],
@@ -353,7 +378,8 @@ def iter_commitments(conn: Any, contact_id: int | None = None) -> Iterator[dict]
     """Commitments with their contact's id and name (all by id, or one contact's by due date)."""
     where, params = ("WHERE m.contact_id = :id ", {"id": contact_id}) if contact_id is not None else ("", {})
     rows = conn.execute(
-        "SELECT m.id, m.contact_id, c.name, m.whose, m.action, m.due, m.firmness, m.status, m.created_at, m.closed_at "
+        "SELECT m.id, m.contact_id, c.name, m.whose, m.action, m.due, m.firmness, m.status, m.created_at, m.closed_at, "
+        "m.channel "
         f"FROM commitment m JOIN contact c ON c.id = m.contact_id {where}ORDER BY "
         + ("m.due, m.id" if contact_id is not None else "m.id"),
         params,
@@ -370,6 +396,7 @@ def iter_commitments(conn: Any, contact_id: int | None = None) -> Iterator[dict]
             "status": r[7],
             "created_at": _moment(r[8]).isoformat(),
             "closed_at": _moment(r[9]).isoformat() if r[9] else None,
+            "channel": r[10],
         }
 
 
@@ -377,9 +404,19 @@ def _own(rows: Iterable[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in ("contact_id", "contact_name")} for row in rows]
 
 
-def contact_card(conn: Any, who: str, today: date) -> dict:
+def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES) -> dict:
+    """A contact's view with its timeline, commitments and whole agenda: every item planned,
+    with `due_now` true for those in today's list (the first is the row `fup today` shows)."""
     contact = resolve(conn, who)
-    view = contact_view(contact, today)
+    view = contact_view(contact, today, rules)
+    snoozed, last = _date(contact["snoozed_until"]), _date(contact["last_touch_at"])
+    now = rows_on(contact["state"], contact["agenda"], today, snoozed, contact["birthday"], last, rules)
+    later = [item for item in contact["agenda"] if item not in now and contact["state"] != "closed"]
+    view["agenda"] = [
+        {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason, "channel": item.channel or contact["channel"],
+         "due_now": item in now}
+        for item in [*now, *sorted(later, key=lambda item: (item.due, item_order(item)))]
+    ]
     view["touches"] = _own(iter_touches(conn, contact["id"]))
     view["commitments"] = _own(iter_commitments(conn, contact["id"]))
     return view
@@ -394,7 +431,7 @@ class ListFilter:
     no_next_step: bool = False
 
 
-def list_contacts(conn: Any, filters: ListFilter, today: date) -> list[dict]:
+def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DEFAULT_RULES) -> list[dict]:
     where, params = ["1 = 1"], {}
     if filters.state:
         where.append("state = :state")
@@ -403,8 +440,8 @@ def list_contacts(conn: Any, filters: ListFilter, today: date) -> list[dict]:
         where.append("cadence = :cadence")
         params["cadence"] = filters.cadence
     if filters.no_next_step:
-        where.append("state = 'active' AND next_step_due IS NULL")
-    views: Iterable[dict] = (contact_view(c, today) for c in _contacts(conn, " AND ".join(where), params))
+        where.append(WITHOUT_NEXT_STEP)
+    views: Iterable[dict] = (contact_view(c, today, rules) for c in _contacts(conn, " AND ".join(where), params))
     if filters.tag:
         views = (v for v in views if filters.tag in v["tags"])
     if filters.due_before is not None:

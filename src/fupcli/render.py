@@ -132,11 +132,41 @@ def welcome(stream: TextIO | None = None) -> None:
 def next_line(view: dict, today_: date) -> str:
     nxt = view.get("next")
     if view["state"] == "closed":
-        return "closed: nothing more is scheduled (fup state NAME active reopens)"
+        return f"closed: nothing more is scheduled (`fup state {_quoted(view['name'])} active` reopens)"
     if not nxt:
         return "nothing scheduled" + ("" if view["cadence"] != "none" else " (cadence none)")
-    snooze = f", snoozed until {view['snoozed_until']}" if view.get("snoozed_until") else ""
-    return f"{view['next_due']} ({when_text(view['next_due'], today_)}): {nxt['reason']}, by {view['channel']}{snooze}"
+    snoozed = view.get("snoozed_until")
+    snooze = f", snoozed until {snoozed}" if snoozed and snoozed > today_.isoformat() else ""  # an ended snooze is no news
+    channel = nxt.get("channel") or view["channel"]
+    return f"{view['next_due']} ({when_text(view['next_due'], today_)}): {nxt['reason']}, by {channel}{snooze}"
+
+
+def _quoted(name: str) -> str:
+    """A name as the user would type it in a shell."""
+    return name if name.replace("-", "").replace(".", "").isalnum() else '"' + name.replace('"', '\\"') + '"'
+
+
+def logged_line(view: dict) -> str:
+    """What `fup log` says it did: the touch, a change of state, what a win closed."""
+    logged = view["logged"]
+    arrow = "from" if logged["direction"] == "in" else "with"
+    line = f"Logged {logged['channel']} {arrow} {view['name']} ({logged['outcome']})."
+    before, after = logged["state_before"], view["state"]
+    if before == "closed" and after != "closed":
+        line += f" {view['name']} is reopened ({after})."
+    elif after != before:
+        line += f" {view['name']} is now {after}."
+    closed = logged.get("closed") or []
+    if closed:
+        line += " Done, as they signed: " + "; ".join(closed) + "."
+    return line
+
+
+def commitment_line(name: str, c: dict) -> str:
+    """What `fup next` says it recorded: 'Helen Park promised: decision on pricing by 2026-11-20 (hard, commitment 3).'"""
+    who = f"You promised {name}" if c["whose"] == "mine" else f"{name} promised"
+    via = f", by {c['channel']}" if c.get("channel") else ""
+    return f"{who}: {c['action']} by {c['due']} ({c['firmness']}{via}, commitment {c['id']})."
 
 
 def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = None) -> None:
@@ -157,13 +187,22 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
     if view["tags"]:
         console.print(f"  tags: {', '.join(view['tags'])}", markup=False)
     console.print(f"  next: {next_line(view, today_)}", markup=False)
+    agenda = view.get("agenda") or []
+    if agenda:
+        console.print("\n[bold]Agenda[/bold]")
+        table = Table(box=None, pad_edge=False, show_header=False)
+        for item in agenda:
+            table.add_row("due now" if item["due_now"] else "", item["due"], when_text(item["due"], today_),
+                          item["reason"], item["channel"])
+        console.print(table)
     open_ones = [c for c in view["commitments"] if c["status"] == "open"]
     if open_ones:
         console.print("\n[bold]Open commitments[/bold]")
         table = Table(box=None, pad_edge=False, show_header=False)
         for c in open_ones:
             who = "I" if c["whose"] == "mine" else "they"
-            table.add_row(f"#{c['id']}", c["due"], f"{who}: {c['action']}", c["firmness"])
+            via = f", by {c['channel']}" if c.get("channel") else ""
+            table.add_row(f"commitment {c['id']}", c["due"], f"{who}: {c['action']}", c["firmness"] + via)
         console.print(table)
     if view["touches"]:
         console.print("\n[bold]Timeline[/bold]")

@@ -3,11 +3,15 @@
 Data flow: the core loads a contact's facts (profile, state, touches,
 commitments, snooze) and calls `plan_contact`, which returns a `Plan`: the
 state it was planned for and its *agenda*, every item that will come due (a
-promise of mine, a check-in on theirs, the date they asked for, the next
-cadence follow-up). The agenda does not depend on today's date, so the core
-stores it (one `AgendaItem` row per item, with its `rank`), and `fup today`
-reads the most urgent visible items in rank order without reading any history;
-`row_on` is the same choice for one contact.
+promise of mine, the date they asked for, a check-in on their promise, the
+next cadence follow-up, a soft step). The agenda does not depend on today's
+date, so the core stores it (one `AgendaItem` row per item, with its `rank`),
+and `fup today` reads the most urgent visible items in rank order without
+reading any history; `rows_on` is the same choice for one contact.
+
+Ranking is by tier first (`TIERS`, a promise of mine on top, soft steps last),
+then by days overdue, then by profile weight; `Item.rank` encodes all three in
+one number that does not depend on the day, so an index can serve it.
 
 Nothing here does I/O or reads the clock; every rule is documented, with
 worked examples, in docs/scheduling.md.
@@ -15,12 +19,12 @@ worked examples, in docs/scheduling.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
-from .dates import birthday_on, is_leap_year, shift_to_workday
-from .vocabulary import is_two_way
+from .dates import WEEKDAYS, add_workdays, birthday_on, is_leap_year, is_workday, shift_to_workday, workday_on_or_before
+from .vocabulary import KINDS, is_two_way
 
 # --- rules -----------------------------------------------------------------
 
@@ -30,12 +34,16 @@ PROFILE_ENDS = (PARK, REPEAT)
 NURTURE = "nurture"
 NO_CADENCE = "none"
 
-# Urgency of each kind of row on its due day; a day overdue adds 1.
-# A promise of mine outweighs every other kind, so it ranks above any row that
-# is not more overdue than it is. Cadence rows add their profile's weight.
-KIND_WEIGHTS = {"promise": 12.0, "asked": 9.0, "their-promise": 7.0, "birthday": 6.0, "cadence": 2.0}
-OVERDUE_WEIGHT = 1.0
-BIRTHDAY_WINDOW_DAYS = 7  # a birthday stays listed this many days unless you touch the contact
+# The tiers of a row in `fup today`, top down: a hard promise of mine; a date they
+# asked for; a check-in on their hard promise; a birthday; a cadence follow-up; a soft
+# step (either side's). A row of a higher tier ranks above any row of a lower one,
+# however overdue; within a tier, more days overdue first, then the profile's weight.
+TIERS = KINDS
+TIER_SPAN = 10_000_000  # more than any date's ordinal (3,652,059): tiers never overlap
+WEIGHT_SCALE = 10.0  # a profile weight (0 to 5) / 10 stays under one day overdue
+BIRTHDAY_WINDOW_DAYS = 7  # a birthday stays listed until six days after it, unless you touch the contact
+CHECKIN_GAP = 3  # workdays from a check-in on their promise to the next one
+SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
 
 
 @dataclass(frozen=True)
@@ -70,14 +78,29 @@ DEFAULT_PROFILES: dict[str, Profile] = {
 
 @dataclass(frozen=True)
 class Rules:
-    """Everything configurable the scheduler needs: profiles and the workday calendar."""
+    """Everything configurable the scheduler needs: profiles, the workday calendar, the check-in gap."""
 
     profiles: Mapping[str, Profile] = field(default_factory=lambda: dict(DEFAULT_PROFILES))
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     holidays: frozenset[date] = frozenset()
+    checkin_gap: int = CHECKIN_GAP
 
     def workday(self, day: date) -> date:
+        """`day`, or the next workday when it is none (computed dates)."""
         return shift_to_workday(day, self.workdays, self.holidays)
+
+    def is_workday(self, day: date) -> bool:
+        return is_workday(day, self.workdays, self.holidays)
+
+    def workday_before(self, day: date) -> date:
+        """`day`, or the last workday before it when it is none (a weekend birthday shows on Friday)."""
+        return workday_on_or_before(day, self.workdays, self.holidays)
+
+    def add_workdays(self, day: date, count: int) -> date:
+        return add_workdays(day, count, self.workdays, self.holidays)
+
+
+DEFAULT_RULES = Rules()
 
 
 # --- facts in ---------------------------------------------------------------
@@ -91,6 +114,7 @@ class ContactFacts:
     created_at: datetime = datetime(2000, 1, 1)
     snoozed_until: date | None = None
     birthday: str | None = None
+    reopened_at: datetime | None = None  # when it was last moved out of `closed` by hand
 
 
 @dataclass(frozen=True)
@@ -115,6 +139,7 @@ class CommitmentFacts:
     due: date
     firmness: str = "hard"
     status: str = "open"
+    channel: str | None = None  # how to do it, when not the contact's usual channel
 
 
 # --- decisions out ----------------------------------------------------------
@@ -122,21 +147,41 @@ class CommitmentFacts:
 
 @dataclass(frozen=True)
 class Item:
-    """One thing that comes due for a contact on `due`, and why."""
+    """One thing that comes due for a contact on `due`, and why.
+
+    `weight` is the cadence profile's weight (0 for other kinds); `channel` the
+    channel the commitment asks for (None: the contact's preferred one)."""
 
     kind: str
     due: date
     reason: str
-    weight: float
+    weight: float = 0.0
     commitment_id: int | None = None
+    channel: str | None = None
+
+    @property
+    def tier(self) -> int:
+        return TIERS.index(self.kind)
 
     def urgency(self, on: date) -> float:
-        return self.weight + OVERDUE_WEIGHT * (on - self.due).days
+        """How urgent the item is on `on`: higher first. Tier x TIER_SPAN + days overdue + weight / 10."""
+        return (len(TIERS) - 1 - self.tier) * TIER_SPAN + (on - self.due).days + self.weight / WEIGHT_SCALE
 
     @property
     def rank(self) -> float:
-        """A day-independent sort key: on any day, a lower rank means a higher urgency."""
-        return self.due.toordinal() * OVERDUE_WEIGHT - self.weight
+        """A day-independent sort key: on any day, a lower rank means a higher urgency
+        (urgency on `on` = (len(TIERS) - 1) x TIER_SPAN + on's ordinal - rank)."""
+        return self.tier * TIER_SPAN + self.due.toordinal() - self.weight / WEIGHT_SCALE
+
+
+def rank_bounds(tier: int, on: date) -> tuple[float, float]:
+    """The `rank` range of the items of `tier` that are due on or before `on` (lo <= rank < hi)."""
+    return tier * TIER_SPAN - 1.0, tier * TIER_SPAN + on.toordinal() + 0.5
+
+
+def item_order(item: Item) -> tuple:
+    """The order of one contact's items, most urgent first (the order `fup today` reads them in)."""
+    return (item.rank, item.commitment_id or 0, item.kind)
 
 
 @dataclass(frozen=True)
@@ -147,11 +192,11 @@ class Plan:
     items: tuple[Item, ...]
     unanswered_streak: int
     last_touch: date | None
-    next_step_due: date | None  # earliest open hard commitment, either side's
+    next_step_due: date | None  # earliest open hard commitment (either side's) or date they asked for
 
     @property
     def next_due(self) -> date | None:
-        """First day an agenda item is due (birthdays and snooze apart)."""
+        """First day an agenda item is due (birthdays apart; a snooze is applied)."""
         return min((item.due for item in self.items), default=None)
 
 
@@ -159,18 +204,19 @@ class Plan:
 
 
 def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profile: Profile | None = None) -> str:
-    """The state a contact moves to when `touch` is logged (rules 2, 5 and parking).
+    """The state a contact moves to when `touch` is logged (rules 2, 5, parking and reopening).
 
     `unanswered_streak` is the streak with `touch` counted, `profile` the contact's
     cadence: a `park` profile whose gaps that streak has used up parks the contact.
     Parking happens here, when a touch is logged, and nowhere else, so a contact you
     move back to `active` by hand stays active until its next unanswered touch.
+    A closed contact who engages (writes, replies, talks, meets) is reopened.
     """
     if touch.outcome == "not-interested":
         return "closed"
     if touch.outcome == "won":
         return "client"
-    if state == NURTURE and touch.two_way:
+    if state in (NURTURE, "closed") and touch.two_way:
         return "active"
     if (
         state == "active"
@@ -184,20 +230,67 @@ def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profil
     return state
 
 
-def _describe_anchor(touch: TouchFacts) -> str:
+_CHANNEL_NOUNS = {"email": "email", "call": "call", "text": "text", "linkedin": "LinkedIn message",
+                  "meeting": "meeting", "other": "message"}
+
+
+def _describe(touch: TouchFacts, honoured: bool = False) -> str:
+    """What a cadence counts from, in words: 'the meeting on 2026-11-02', 'their reply on ...'."""
+    day = touch.at.date().isoformat()
+    noun = _CHANNEL_NOUNS.get(touch.channel, "message")
+    if honoured:
+        return f"your {noun} on {day}, the date they asked for"
     if touch.outcome == "meeting" or touch.channel == "meeting":
-        what = "meeting"
-    elif touch.outcome == "won":
-        what = "win"
-    elif touch.direction == "in" and touch.outcome not in ("talked", "replied"):
-        what = f"their {touch.channel}"
-    elif touch.outcome == "replied":
-        what = "reply"
-    elif touch.outcome == "talked":
-        what = "call" if touch.channel == "call" else "conversation"
-    else:
-        what = "opening touch"
-    return f"{what} on {touch.at.date().isoformat()}"
+        return f"the meeting on {day}"
+    if touch.outcome == "won":
+        return f"the win on {day}"
+    if touch.direction == "in" and touch.outcome not in ("talked", "replied"):
+        return f"their {noun} on {day}"
+    if touch.outcome == "replied":
+        return f"their reply on {day}"
+    if touch.outcome == "talked":
+        return f"the call on {day}" if touch.channel == "call" else f"the conversation on {day}"
+    return f"your {noun} on {day}"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a contact's conversation stands: what the cadence counts from and how many
+    follow-ups since went unanswered, and a date they asked for that is still to come."""
+
+    anchor: str | None  # in words; None when there is nothing to count from (never contacted)
+    last: date | None  # the day of the last touch (or of the anchor)
+    streak: int  # unanswered follow-ups since the anchor
+    asked: date | None  # a date they asked for, not yet honoured by a touch on or after it
+
+
+def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -> Thread:
+    """Walk the touches in order (they must be sorted). A two-way touch, a touch on or after
+    the date they asked for (honouring it), and a reopening by hand each restart the count;
+    any other touch adds one unanswered follow-up (the very first one is the opening touch)."""
+    anchor: str | None = None
+    last: date | None = None
+    streak = 0
+    asked: date | None = None
+    reopen = reopened_at
+    for touch in touches:
+        if reopen is not None and touch.at >= reopen:
+            anchor, last, streak, asked, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), 0, None, None
+        day = touch.at.date()
+        if asked is not None and day >= asked:
+            anchor, streak, asked = _describe(touch, honoured=True), 0, None
+        elif touch.two_way:
+            anchor, streak, asked = _describe(touch), 0, None
+        elif anchor is None:
+            anchor, streak = _describe(touch), 0
+        else:
+            streak += 1
+        last = day
+        if touch.ask_again is not None:
+            asked = touch.ask_again
+    if reopen is not None:
+        anchor, last, streak, asked = f"the reopening on {reopen.date().isoformat()}", reopen.date(), 0, None
+    return Thread(anchor, last, streak, asked)
 
 
 def _gap(profile: Profile, index: int) -> int | None:
@@ -207,58 +300,75 @@ def _gap(profile: Profile, index: int) -> int | None:
     return profile.gaps[min(index, len(profile.gaps) - 1)]
 
 
-def _cadence_item(
-    contact: ContactFacts, touches: Sequence[TouchFacts], rules: Rules
-) -> tuple[Item | None, str, int]:
-    """The next cadence (or asked-for) item and the unanswered streak; the state is not changed here."""
+def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | None:
+    """The next cadence (or asked-for) item; the state is not changed here."""
     profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
     nurture = rules.profiles[NURTURE]
     state = contact.state
-    if not touches:
-        if state == "closed" or not profile.gaps:
-            return None, state, 0
-        # Due at once, or when a snooze ends (a bulk import spreads opening touches this way).
-        opening = max(contact.created_at.date(), contact.snoozed_until or date.min)
-        reason = f"opening touch: not contacted yet ({profile.name} cadence)"
-        return Item("cadence", opening, reason, KIND_WEIGHTS["cadence"] + profile.weight), state, 0
-
-    anchor_at = max((i for i, t in enumerate(touches) if t.two_way), default=0)
-    anchor = touches[anchor_at]
-    unanswered = touches[anchor_at + 1:]
-    streak = len(unanswered)
     if state == "closed":
-        return None, state, streak
+        return None
+    if talk.anchor is None:
+        if not profile.gaps:
+            return None
+        # Due at once, or when a snooze ends (a bulk import spreads opening touches this way).
+        reason = f"opening touch: not contacted yet ({profile.name} cadence)"
+        return Item("cadence", contact.created_at.date(), reason, profile.weight)
 
-    # Rule 4: a date they asked for replaces the cadence until a touch on or after it.
-    asked_at = max((i for i, t in enumerate(touches) if t.ask_again), default=None)
-    if asked_at is not None and asked_at >= anchor_at:
-        asked = touches[asked_at].ask_again
-        if all(t.at.date() < asked for t in touches[asked_at + 1:]):
-            reason = f"they asked to hear from you on {asked.isoformat()}"
-            return Item("asked", asked, reason, KIND_WEIGHTS["asked"]), state, streak
+    # A date they asked for replaces the cadence until a touch on or after it.
+    if talk.asked is not None:
+        return Item("asked", talk.asked, f"they asked to hear from you on {talk.asked.isoformat()}")
 
-    last = (unanswered[-1] if unanswered else anchor).at.date()
-    since = _describe_anchor(anchor)
+    streak = talk.streak
     parked = profile.end == PARK and streak >= len(profile.gaps)
     if state == "client":
         use, index = nurture, streak
-        label = f"client check-in, last contact {last.isoformat()}"
+        label = f"client check-in, last contact on {talk.last.isoformat()}"
     elif state == NURTURE:
         # Parked when the profile ran out: nurture counts from its first gap then.
         use, index = nurture, (streak - len(profile.gaps) if parked else streak)
-        label = f"nurture check-in: {streak} unanswered since the {since}"
+        label = f"nurture check-in: {_unanswered(streak)} since {talk.anchor}"
     else:  # active; past a park profile's end only when moved back by hand: its last gap
         use, index = profile, streak
         if streak == 0:
-            label = f"first follow-up after the {since}"
+            label = f"first follow-up after {talk.anchor}"
         else:
-            label = f"follow-up {streak + 1}: {streak} unanswered since the {since}"
+            label = f"follow-up {streak + 1}: {_unanswered(streak)} since {talk.anchor}"
     gap = _gap(use, index)
     if gap is None or not profile.gaps:
-        return None, state, streak
-    due = rules.workday(last + timedelta(days=gap))
-    weight = KIND_WEIGHTS["cadence"] + use.weight
-    return Item("cadence", due, f"{label} ({use.name} cadence)", weight), state, streak
+        return None
+    due = rules.workday(talk.last + timedelta(days=gap))
+    return Item("cadence", due, f"{label} ({use.name} cadence)", use.weight)
+
+
+def _unanswered(count: int) -> str:
+    return f"{count} unanswered"
+
+
+def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item:
+    """A commitment's row: my hard promise stays due until closed; a check-in on their hard
+    promise, and a soft step of either side, clear with a touch on or after the due date and
+    come back `checkin_gap` workdays after the last such touch."""
+    if c.whose == "mine" and c.firmness == "hard":
+        return Item("promise", c.due, f"you promised: {c.action}", commitment_id=c.id, channel=c.channel)
+    checked = max((day for day in touched if day >= c.due), default=None)
+    due = rules.add_workdays(checked, rules.checkin_gap) if checked is not None else c.due
+    if c.firmness == "soft":
+        said = "you said" if c.whose == "mine" else "they said"
+        reason = f"soft, {said}: {c.action}"
+        if checked is not None:
+            reason += f" (last touch on {checked.isoformat()})"
+        return Item("soft", due, reason, commitment_id=c.id, channel=c.channel)
+    reason = f"check in on their promise: {c.action}"
+    if checked is not None:
+        reason = f"check in again on their promise: {c.action} (last on {checked.isoformat()})"
+    return Item("their-promise", due, reason, commitment_id=c.id, channel=c.channel)
+
+
+def _not_before(items: Iterable[Item], floor: date | None) -> list[Item]:
+    """Items due no earlier than `floor` (the end of a snooze, a reopening): a snooze is a new due date."""
+    if floor is None:
+        return list(items)
+    return [replace(item, due=floor) if item.due < floor else item for item in items]
 
 
 def plan_contact(
@@ -272,54 +382,101 @@ def plan_contact(
     open_commitments = sorted(
         (c for c in commitments if c.status == "open"), key=lambda c: (c.due, c.id)
     )
-    cadence, state, streak = _cadence_item(contact, touches, rules)
+    talk = thread(touches, contact.reopened_at)
+    state = contact.state
+    cadence = _cadence_item(contact, talk, rules)
     items: list[Item] = []
+    touched = [t.at.date() for t in touches]
     if state != "closed":
-        for c in open_commitments:
-            if c.whose == "mine":
-                items.append(Item("promise", c.due, f"you promised: {c.action}", KIND_WEIGHTS["promise"], c.id))
-            else:
-                reason = f"check in on their promise: {c.action}"
-                items.append(Item("their-promise", c.due, reason, KIND_WEIGHTS["their-promise"], c.id))
+        items += [_commitment_item(c, touched, rules) for c in open_commitments]
     hard_dues = [c.due for c in open_commitments if c.firmness == "hard"]
     if cadence is not None:
-        # Rule 6: an agreed hard next step pauses the cadence until it is due.
+        # An agreed hard next step pauses the cadence until it is due.
         if cadence.kind == "cadence" and hard_dues and max(hard_dues) > cadence.due:
             pause_end = max(hard_dues)
-            cadence = Item("cadence", pause_end, cadence.reason + f"; next step was due {pause_end.isoformat()}", cadence.weight)
+            cadence = replace(cadence, due=pause_end, reason=cadence.reason + f"; next step was due {pause_end.isoformat()}")
         items.append(cadence)
-    items.sort(key=lambda item: (item.due, -item.weight))
+    floors = [day for day in (contact.snoozed_until, contact.reopened_at.date() if contact.reopened_at else None) if day]
+    items = sorted(_not_before(items, max(floors, default=None)), key=item_order)
+    steps = hard_dues + ([talk.asked] if talk.asked is not None and state != "closed" else [])
     return Plan(
         state=state,
         items=tuple(items),
-        unanswered_streak=streak,
+        unanswered_streak=talk.streak,
         last_touch=touches[-1].at.date() if touches else None,
-        next_step_due=min(hard_dues, default=None),
+        next_step_due=min(steps, default=None),
     )
 
 
-def birthday_item(birthday: str | None, last_touch: date | None, on: date) -> Item | None:
-    """The birthday row visible on `on`: from the day itself, for a week, until you touch them."""
+# --- birthdays ----------------------------------------------------------------
+
+
+def _birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date, date]:
+    """(the birthday in `year`, the first day it shows, the last day it shows)."""
+    day = birthday_on(birthday, year)
+    return day, rules.workday_before(day), day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1)
+
+
+def birthday_item(
+    birthday: str | None,
+    last_touch: date | None,
+    on: date,
+    snoozed_until: date | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> Item | None:
+    """The birthday row visible on `on`: from the day itself (a weekend or holiday birthday from
+    the workday before) until six days after, unless you touch them from its first day on."""
     if not birthday:
         return None
-    for year in (on.year, on.year - 1):
-        day = birthday_on(birthday, year)
-        if day <= on < day + timedelta(days=BIRTHDAY_WINDOW_DAYS):
-            if last_touch is not None and last_touch >= day:
+    for year in (on.year + 1, on.year, on.year - 1):
+        day, shown, last = _birthday_window(birthday, year, rules)
+        start = max(shown, snoozed_until) if snoozed_until else shown
+        if start <= on <= last:
+            if last_touch is not None and last_touch >= shown:
                 return None
-            return Item("birthday", day, f"birthday on {day.isoformat()}", KIND_WEIGHTS["birthday"])
+            reason = f"birthday on {WEEKDAYS[day.weekday()].capitalize()} {day.isoformat()}"
+            return Item("birthday", start, reason)
     return None
 
 
-def birthday_days(on: date) -> list[str]:
+def birthday_days(on: date, rules: Rules = DEFAULT_RULES) -> list[str]:
     """The 'MM-DD' strings whose birthdays are visible on `on` (for an indexed lookup)."""
     days = set()
-    for back in range(BIRTHDAY_WINDOW_DAYS):
-        day = on - timedelta(days=back)
+
+    def add(day: date) -> None:
         days.add(day.strftime("%m-%d"))
         if day.month == 2 and day.day == 28 and not is_leap_year(day.year):
             days.add("02-29")
+
+    for back in range(BIRTHDAY_WINDOW_DAYS):
+        add(on - timedelta(days=back))
+    ahead = on + timedelta(days=1)
+    while not rules.is_workday(ahead) and (ahead - on).days <= 366:  # shown from the workday before
+        add(ahead)
+        ahead += timedelta(days=1)
     return sorted(days)
+
+
+# --- one contact on one day -----------------------------------------------------
+
+
+def rows_on(
+    state: str,
+    items: Iterable[Item],
+    on: date,
+    snoozed_until: date | None = None,
+    birthday: str | None = None,
+    last_touch: date | None = None,
+    rules: Rules = DEFAULT_RULES,
+) -> list[Item]:
+    """Every item of a contact visible on `on`, most urgent first (the first is its row)."""
+    if state == "closed" or (snoozed_until is not None and on < snoozed_until):
+        return []
+    visible = [item for item in _not_before(items, snoozed_until) if item.due <= on]
+    bday = birthday_item(birthday, last_touch, on, snoozed_until, rules)
+    if bday is not None:
+        visible.append(bday)
+    return sorted(visible, key=item_order)
 
 
 def row_on(
@@ -329,17 +486,21 @@ def row_on(
     snoozed_until: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> Item | None:
     """The one row a contact shows in `fup today --on ON`: its most urgent visible item."""
-    if state == "closed" or (snoozed_until is not None and on < snoozed_until):
-        return None
-    visible = [item for item in items if item.due <= on]
-    bday = birthday_item(birthday, last_touch, on)
-    if bday is not None:
-        visible.append(bday)
-    if not visible:
-        return None
-    return max(visible, key=lambda item: (item.urgency(on), -item.due.toordinal()))
+    visible = rows_on(state, items, on, snoozed_until, birthday, last_touch, rules)
+    return visible[0] if visible else None
+
+
+def with_more(top: Item, others: Sequence[Item]) -> str:
+    """The reason of a contact's row, saying what else is due: '... (+2 more: you promised: ...)'."""
+    if not others:
+        return top.reason
+    nxt = others[0].reason
+    if len(nxt) > SHORT_REASON:
+        nxt = nxt[: SHORT_REASON - 1].rstrip() + "…"
+    return f"{top.reason} (+{len(others)} more: {nxt})"
 
 
 def first_visible(
@@ -349,10 +510,11 @@ def first_visible(
     snoozed_until: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> date | None:
     """The first date on which the contact appears in `fup today` (in the past when overdue)."""
     first = min((item.due for item in items), default=None)
-    return first_visible_day(state, first, today, snoozed_until, birthday, last_touch)
+    return first_visible_day(state, first, today, snoozed_until, birthday, last_touch, rules)
 
 
 def first_visible_day(
@@ -362,6 +524,7 @@ def first_visible_day(
     snoozed_until: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
+    rules: Rules = DEFAULT_RULES,
 ) -> date | None:
     """`first_visible`, given the first due date of the agenda rather than the agenda itself."""
     if state == "closed":
@@ -371,11 +534,10 @@ def first_visible_day(
         candidates.append(max(first_due, snoozed_until) if snoozed_until else first_due)
     if birthday:
         for year in (today.year - 1, today.year, today.year + 1):
-            day = birthday_on(birthday, year)
-            shown_from = max(day, snoozed_until) if snoozed_until else day
-            last_day = day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1)
-            touched = last_touch is not None and last_touch >= day
-            if last_day >= today and shown_from <= last_day and not touched:
+            _day, shown, last = _birthday_window(birthday, year, rules)
+            shown_from = max(shown, snoozed_until) if snoozed_until else shown
+            touched = last_touch is not None and last_touch >= shown
+            if last >= today and shown_from <= last and not touched:
                 candidates.append(shown_from)
                 break
     return min(candidates, default=None)
@@ -391,4 +553,4 @@ def next_item(
     """The contact's row in `fup today` at `now`, with its reason (None when nothing is due)."""
     touches = list(touches)
     plan = plan_contact(contact, touches, commitments, rules)
-    return row_on(plan.state, plan.items, now.date(), contact.snoozed_until, contact.birthday, plan.last_touch)
+    return row_on(plan.state, plan.items, now.date(), contact.snoozed_until, contact.birthday, plan.last_touch, rules)

@@ -39,8 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .journal import Undoable
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_VERSION = "0002"
-KNOWN_VERSIONS = ("0001", "0002")
+SCHEMA_VERSION = "0003"
+KNOWN_VERSIONS = ("0001", "0002", "0003")
 BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -63,9 +63,12 @@ class SAReader:
 class Store:
     """The database at `location`: a file path, or a SQLAlchemy URL (anything with '://')."""
 
-    def __init__(self, location: str | Path, now: datetime | None = None):
+    def __init__(self, location: str | Path, now: datetime | None = None, replan: Any = None):
         self.location = str(location)
         self.now = now  # names the automatic backup taken before an upgrade
+        # Called with the upgrade's connection after the migrations of an existing database, in
+        # their transaction: the scheduler's cache (agenda, computed columns) is planned anew.
+        self.replan = replan
         self.url: str | None = None
         self.path: Path | None = None
         if "://" in self.location:
@@ -289,6 +292,8 @@ class Store:
             with engine.begin() as connection:
                 orphans = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
                 upgrade(connection)
+                if version is not None and self.replan is not None:
+                    self.replan(connection)
                 broken = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()) - orphans
                 if broken:  # only what the migration broke: `fup doctor` reports rows orphaned before
                     raise DatabaseError(f"{len(broken)} rows would point at missing rows")

@@ -32,8 +32,10 @@ WHOSE = ("mine", "theirs")
 FIRMNESS = ("hard", "soft")
 COMMITMENT_STATUSES = ("open", "done", "dropped")
 
-# Kinds of rows in `fup today`, from a promise of mine to a birthday.
-KINDS = ("promise", "their-promise", "asked", "cadence", "birthday")
+# Kinds of rows in `fup today`, in the order they rank (scheduler.TIERS): a hard promise of
+# mine, the date they asked for, a check-in on their hard promise, a birthday, a cadence
+# follow-up, a soft step of either side.
+KINDS = ("promise", "asked", "their-promise", "birthday", "cadence", "soft")
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 
