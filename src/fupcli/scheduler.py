@@ -277,10 +277,10 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
         if reopen is not None and touch.at >= reopen:
             anchor, last, streak, asked, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), 0, None, None
         day = touch.at.date()
-        if asked is not None and day >= asked:
-            anchor, streak, asked = _describe(touch, honoured=True), 0, None
-        elif touch.two_way:
+        if touch.two_way:
             anchor, streak, asked = _describe(touch), 0, None
+        elif asked is not None and day >= asked:
+            anchor, streak, asked = _describe(touch, honoured=True), 0, None
         elif anchor is None:
             anchor, streak = _describe(touch), 0
         else:
@@ -344,20 +344,20 @@ def _unanswered(count: int) -> str:
     return f"{count} unanswered"
 
 
-def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item:
+def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item | None:
     """A commitment's row: my hard promise stays due until closed; a check-in on their hard
-    promise, and a soft step of either side, clear with a touch on or after the due date and
-    come back `checkin_gap` workdays after the last such touch."""
+    promise clears with a touch on or after its due date and comes back `checkin_gap` workdays
+    after the last such touch; a soft step (either side's) shows on its date until such a touch,
+    then the cadence carries on alone."""
     if c.whose == "mine" and c.firmness == "hard":
         return Item("promise", c.due, f"you promised: {c.action}", commitment_id=c.id, channel=c.channel)
     checked = max((day for day in touched if day >= c.due), default=None)
-    due = rules.add_workdays(checked, rules.checkin_gap) if checked is not None else c.due
     if c.firmness == "soft":
-        said = "you said" if c.whose == "mine" else "they said"
-        reason = f"soft, {said}: {c.action}"
         if checked is not None:
-            reason += f" (last touch on {checked.isoformat()})"
-        return Item("soft", due, reason, commitment_id=c.id, channel=c.channel)
+            return None
+        said = "you said" if c.whose == "mine" else "they said"
+        return Item("soft", c.due, f"soft, {said}: {c.action}", commitment_id=c.id, channel=c.channel)
+    due = rules.add_workdays(checked, rules.checkin_gap) if checked is not None else c.due
     reason = f"check in on their promise: {c.action}"
     if checked is not None:
         reason = f"check in again on their promise: {c.action} (last on {checked.isoformat()})"
@@ -388,13 +388,12 @@ def plan_contact(
     items: list[Item] = []
     touched = [t.at.date() for t in touches]
     if state != "closed":
-        items += [_commitment_item(c, touched, rules) for c in open_commitments]
+        items += [item for c in open_commitments if (item := _commitment_item(c, touched, rules)) is not None]
     hard_dues = [c.due for c in open_commitments if c.firmness == "hard"]
-    if cadence is not None:
-        # An agreed hard next step pauses the cadence until it is due.
-        if cadence.kind == "cadence" and hard_dues and max(hard_dues) > cadence.due:
-            pause_end = max(hard_dues)
-            cadence = replace(cadence, due=pause_end, reason=cadence.reason + f"; next step was due {pause_end.isoformat()}")
+    # An agreed hard next step (either side's) replaces the cadence while it is open: my promise
+    # and the check-ins on theirs do the chasing. The cadence resumes, from the last touch, once
+    # the last of them is done or dropped.
+    if cadence is not None and not (cadence.kind == "cadence" and hard_dues):
         items.append(cadence)
     floors = [day for day in (contact.snoozed_until, contact.reopened_at.date() if contact.reopened_at else None) if day]
     items = sorted(_not_before(items, max(floors, default=None)), key=item_order)
