@@ -22,8 +22,7 @@ from .dates import parse_date
 from .errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
 from .queries import due_rows, iter_commitments, iter_contacts, iter_touches
-from .scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, first_visible_day
-from .dates import birthday_on
+from .scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day
 
 EXPORTS = tuple(EXPORT_COLUMNS)
 EXPORT_FORMATS = ("csv", "json", "ics")
@@ -56,7 +55,7 @@ def export(
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
     conn = app_ctx.store.reader()
     if fmt == "ics":
-        feed = ics_feed(calendar_items(conn, day, days or 30), app_ctx.now)
+        feed = ics_feed(calendar_items(conn, day, days or 30, app_ctx.settings.rules), app_ctx.now)
         if output is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(feed)
@@ -173,8 +172,9 @@ def write_json(stream: IO[str], what: str, rows: Iterable[tuple]) -> None:
 # --- calendar ---------------------------------------------------------------------
 
 
-def calendar_items(conn: Any, today: date, days: int) -> list[dict]:
-    """Every item coming due in the next `days` days (overdue ones on today), one per item."""
+def calendar_items(conn: Any, today: date, days: int, rules: Rules = DEFAULT_RULES) -> list[dict]:
+    """Every item coming due in the next `days` days (overdue ones on today), one per item;
+    a birthday on the day it first shows (the workday before a weekend one), as in `fup today`."""
     if conn is None:
         return []
     last = today + timedelta(days=days - 1)
@@ -182,17 +182,17 @@ def calendar_items(conn: Any, today: date, days: int) -> list[dict]:
     where = "state != 'closed' AND (next_due <= :last OR birthday_md IS NOT NULL)"
     for contact in iter_contacts(conn, where, {"last": last.isoformat()}, order="contact.id"):
         snoozed = date.fromisoformat(str(contact["snoozed_until"])[:10]) if contact["snoozed_until"] else None
-        found = [(item.kind, item.due, item.reason, item.commitment_id) for item in contact["agenda"]]
+        found = [(item.kind, item.due, item.reason, item.channel,
+                  f"{item.kind}-{item.commitment_id}" if item.commitment_id else item.kind) for item in contact["agenda"]]
         if contact["birthday"]:
             for year in (today.year, today.year + 1):
-                day = birthday_on(contact["birthday"], year)
+                day, shown_from, _ = birthday_window(contact["birthday"], year, rules)
                 if today <= day <= last:
-                    found.append(("birthday", day, f"birthday on {day.isoformat()}", None))
-        for kind, due, reason, commitment_id in found:
+                    found.append(("birthday", shown_from, birthday_reason(day), None, f"birthday-{day.year}"))
+        for kind, due, reason, channel, key in found:
             shown = max(due, today, snoozed or today)
             if shown > last:
                 continue
-            key = f"{kind}-{commitment_id}" if commitment_id else (f"birthday-{due.year}" if kind == "birthday" else kind)
             items.append({
                 "uid": f"fup-contact-{contact['id']}-{key}@fup",
                 "date": shown,
@@ -201,7 +201,7 @@ def calendar_items(conn: Any, today: date, days: int) -> list[dict]:
                 "company": contact["company"],
                 "kind": kind,
                 "reason": reason,
-                "channel": contact["channel"],
+                "channel": channel or contact["channel"],
             })
     items.sort(key=lambda i: (i["date"], i["name"].casefold(), i["uid"]))
     return items

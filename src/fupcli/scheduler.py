@@ -410,10 +410,14 @@ def plan_contact(
 # --- birthdays ----------------------------------------------------------------
 
 
-def _birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date, date]:
+def birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date, date]:
     """(the birthday in `year`, the first day it shows, the last day it shows)."""
     day = birthday_on(birthday, year)
     return day, rules.workday_before(day), day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1)
+
+
+def birthday_reason(day: date) -> str:
+    return f"birthday on {WEEKDAYS[day.weekday()].capitalize()} {day.isoformat()}"
 
 
 def birthday_item(
@@ -428,13 +432,12 @@ def birthday_item(
     if not birthday:
         return None
     for year in (on.year + 1, on.year, on.year - 1):
-        day, shown, last = _birthday_window(birthday, year, rules)
+        day, shown, last = birthday_window(birthday, year, rules)
         start = max(shown, snoozed_until) if snoozed_until else shown
         if start <= on <= last:
             if last_touch is not None and last_touch >= shown:
                 return None
-            reason = f"birthday on {WEEKDAYS[day.weekday()].capitalize()} {day.isoformat()}"
-            return Item("birthday", start, reason)
+            return Item("birthday", start, birthday_reason(day))
     return None
 
 
@@ -533,7 +536,7 @@ def first_visible_day(
         candidates.append(max(first_due, snoozed_until) if snoozed_until else first_due)
     if birthday:
         for year in (today.year - 1, today.year, today.year + 1):
-            _day, shown, last = _birthday_window(birthday, year, rules)
+            _day, shown, last = birthday_window(birthday, year, rules)
             shown_from = max(shown, snoozed_until) if snoozed_until else shown
             touched = last_touch is not None and last_touch >= shown
             if last >= today and shown_from <= last and not touched:
