@@ -1,16 +1,20 @@
-"""Tests of the pure scheduler, `fupcli.scheduler`, against the cadence rules 1-9.
+"""Tests of the pure scheduler, `fupcli.scheduler`, against the rules of docs/scheduling.md.
 
-Examples pin each rule down on fixed dates (2 March 2026 is a Monday); the
-hypothesis properties check invariants over generated histories: a reference
-model of the streak and gap rules, workdays, no catch-up, commitments pausing
-the cadence, order independence, and the ranking guarantees of rule 9 on
-`Item.urgency` and `queries.rank_key`. Nothing here reads the clock.
+Examples pin each rule down on fixed dates (2 March 2026 and 16 November 2026
+are Mondays); the hypothesis properties check invariants over generated
+histories: a reference model of the streak, gap and asked-date rules, workdays,
+no catch-up, hard commitments replacing the cadence, order independence, and
+the ranking guarantees on `Item.rank`, `Item.urgency` and `queries.rank_key`:
+tiers first (a promise of mine on top, soft steps last), then days overdue,
+then the profile's weight, then the name. Nothing here reads the clock or a
+database.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -20,6 +24,9 @@ from hypothesis import strategies as st
 from fupcli.queries import DueRow, _due_row, rank_key
 from fupcli.scheduler import (
     DEFAULT_PROFILES,
+    SHORT_REASON,
+    TIER_SPAN,
+    TIERS,
     CommitmentFacts,
     ContactFacts,
     Item,
@@ -31,9 +38,14 @@ from fupcli.scheduler import (
     first_visible,
     next_item,
     next_state,
+    item_order,
     plan_contact,
+    rank_bounds,
     row_on,
+    rows_on,
+    with_more,
 )
+from fupcli.vocabulary import KINDS
 
 FAST = settings(max_examples=200, deadline=None, derandomize=True)
 
@@ -253,12 +265,12 @@ def test_a_date_they_asked_for_is_kept_even_on_a_saturday():
 
 
 def test_commitment_dates_are_kept_as_typed():
-    sunday = D[15]
+    sunday, saturday = D[15], D[14]
     holiday_rules = Rules(holidays=frozenset({D[16]}))
-    p = plan([meeting(D[2])], [promise(sunday), promise(D[16], id=2, whose="theirs", firmness="soft")],
-             rules=holiday_rules)
-    dues = {item.kind: item.due for item in p.items if item.kind in ("promise", "their-promise")}
-    assert dues == {"promise": sunday, "their-promise": D[16]}
+    p = plan([meeting(D[2])], [promise(sunday), promise(D[16], id=2, whose="theirs"),
+                               promise(saturday, id=3, whose="theirs", firmness="soft")], rules=holiday_rules)
+    dues = {item.kind: item.due for item in p.items if item.commitment_id is not None}
+    assert dues == {"promise": sunday, "their-promise": D[16], "soft": saturday}
 
 
 # --- rule 4: they asked for a date, you honour it ---------------------------------
@@ -304,20 +316,54 @@ def test_an_asked_date_on_an_unanswered_touch_is_honoured_too():
     assert (the_schedule_item(p).kind, the_schedule_item(p).due) == ("asked", ASKED)
 
 
-def test_after_the_asked_date_the_streak_rules_go_on():
-    # the call on Tue 3 was two-way; the touch on the asked Monday is the first unanswered
-    # follow-up, so the next one is due warm gaps[1] = 3 days later.
+def test_a_touch_on_the_asked_date_honours_it_and_restarts_at_gaps0():
+    # An unanswered email on the asked Monday is a fresh start, like a reply: the next
+    # follow-up is warm gaps[0] = 4 days later (Fri 12 June), not gaps[1] = 3.
     p = plan([*asked_history(), touch(ASKED, id=3)])
     item = the_schedule_item(p)
-    assert item.kind == "cadence"
-    assert item.due == date(2026, 6, 11)
+    assert (item.kind, item.due) == ("cadence", date(2026, 6, 12))
+    assert p.unanswered_streak == 0
+    assert item.reason == "first follow-up after your email on 2026-06-08, the date they asked for (warm cadence)"
+    assert p.next_step_due is None  # the ask is honoured: no longer a standing next step
+
+
+def test_a_late_touch_honours_the_asked_date_too():
+    # Wed 10 June, two days after the date: 10 + 4 = Sun 14, moved to Mon 15 June.
+    p = plan([*asked_history(), touch(date(2026, 6, 10), "left-message", channel="call", id=3)])
+    assert the_schedule_item(p).due == date(2026, 6, 15)
+    assert p.unanswered_streak == 0
+    assert "your call on 2026-06-10, the date they asked for" in the_schedule_item(p).reason
+
+
+def test_after_an_honoured_asked_date_the_streak_rules_go_on():
+    # honoured on Mon 8 June (fresh start), then an unanswered follow-up on Fri 12: gaps[1] = 3.
+    p = plan([*asked_history(), touch(ASKED, id=3), touch(date(2026, 6, 12), id=4)])
     assert p.unanswered_streak == 1
+    assert the_schedule_item(p).due == date(2026, 6, 15)
+
+
+def test_a_two_way_touch_before_the_asked_date_supersedes_it():
+    p = plan([*asked_history(), touch(D[20], "replied", "in", id=3)])
+    item = the_schedule_item(p)
+    assert (item.kind, item.due) == ("cadence", D[24])  # Fri 20 + 4
+    assert p.next_step_due is None
 
 
 def test_a_touch_on_the_asked_date_that_is_a_reply_restarts_at_gaps0():
     p = plan([*asked_history(), touch(ASKED, "replied", "in", id=3)])
     item = the_schedule_item(p)
     assert (item.kind, item.due) == ("cadence", date(2026, 6, 12))
+    assert item.reason.startswith("first follow-up after their reply on 2026-06-08")
+
+
+def test_a_standing_asked_date_is_an_agreed_next_step():
+    assert plan(asked_history()).next_step_due == ASKED
+    # the earlier of a standing ask and an open hard commitment
+    assert plan(asked_history(), [promise(D[20], whose="theirs")]).next_step_due == D[20]
+    assert plan(asked_history(), [promise(date(2026, 7, 1))]).next_step_due == ASKED
+    # a soft step is never an agreed next step
+    assert plan([meeting(D[2])], [promise(D[20], firmness="soft")]).next_step_due is None
+    assert plan([meeting(D[2])]).next_step_due is None
 
 
 # --- rule 5: don't chase a no -----------------------------------------------------
@@ -345,6 +391,18 @@ def test_won_makes_a_client(state):
         ("nurture", "in", "sent", "active"),
         ("client", "out", "sent", "client"),
         ("client", "in", "replied", "client"),
+        # a closed contact who engages is reopened; chasing them alone does not reopen them
+        ("closed", "in", "sent", "active"),
+        ("closed", "in", "replied", "active"),
+        ("closed", "in", "no-answer", "active"),
+        ("closed", "out", "talked", "active"),
+        ("closed", "out", "replied", "active"),
+        ("closed", "out", "meeting", "active"),
+        ("closed", "out", "sent", "closed"),
+        ("closed", "out", "no-answer", "closed"),
+        ("closed", "out", "left-message", "closed"),
+        ("closed", "out", "won", "client"),
+        ("closed", "in", "not-interested", "closed"),
     ],
 )
 def test_next_state_otherwise(state, direction, outcome, expected):
@@ -369,6 +427,52 @@ def test_a_reopened_contact_is_scheduled_again():
     p = plan(touches, state="active")
     assert p.state == "active"
     assert the_schedule_item(p).kind == "cadence"
+
+
+def test_a_closed_contact_who_writes_back_is_followed_up_from_that_touch():
+    said_no = [meeting(D[2]), touch(D[3], "not-interested", "in", id=2)]
+    writes = touch(D[16], "sent", "in", id=3)
+    state = next_state("closed", writes)
+    assert state == "active"
+    p = plan([*said_no, writes], state=state)
+    item = the_schedule_item(p)
+    assert (item.kind, item.due) == ("cadence", D[20])  # Mon 16 + warm gaps[0]
+    assert item.reason == "first follow-up after their email on 2026-03-16 (warm cadence)"
+
+
+REOPENED = at(D[16], 11)  # `fup state WHO active` on Mon 16 March
+
+
+def test_reopening_by_hand_counts_the_cadence_afresh_from_the_reopening_day():
+    said_no = [meeting(D[2]), *follow_ups([D[6], D[9]]), touch(D[10], "not-interested", "in", id=9)]
+    p = plan(said_no, state="active", reopened_at=REOPENED)
+    assert p.unanswered_streak == 0
+    item = the_schedule_item(p)
+    assert (item.kind, item.due) == ("cadence", D[20])  # Mon 16 + warm gaps[0] = Fri 20
+    assert item.reason == "first follow-up after the reopening on 2026-03-16 (warm cadence)"
+    # nothing is overdue on the day it reopens
+    assert row_on(p.state, p.items, D[16]) is None
+    assert row_on(p.state, p.items, D[20]).due == D[20]
+
+
+def test_a_reopened_contact_is_never_overdue_on_the_reopening_day():
+    # a promise of mine left open before they said no is due on the reopening day, not weeks overdue
+    said_no = [meeting(D[2]), touch(D[3], "not-interested", "in", id=2)]
+    p = plan(said_no, [promise(D[4]), promise(D[5], id=2, whose="theirs")], state="active", reopened_at=REOPENED)
+    assert all(item.due >= D[16] for item in p.items)
+    rows = rows_on(p.state, p.items, D[16])
+    assert [(r.kind, r.due) for r in rows] == [("promise", D[16]), ("their-promise", D[16])]
+    assert all(_row(r, D[16]).days_overdue == 0 for r in rows)
+    # a promise due after the reopening keeps its own date
+    later = plan(said_no, [promise(D[25])], state="active", reopened_at=REOPENED)
+    assert [(i.kind, i.due) for i in later.items] == [("promise", D[25])]
+
+
+def test_touches_after_a_reopening_count_from_it():
+    said_no = [meeting(D[2]), touch(D[3], "not-interested", "in", id=2)]
+    p = plan([*said_no, touch(D[20], id=3)], state="active", reopened_at=REOPENED)
+    assert p.unanswered_streak == 1
+    assert the_schedule_item(p).due == D[23]  # Fri 20 + warm gaps[1] = Mon 23
 
 
 def test_a_client_is_checked_in_on_the_nurture_gaps():
@@ -448,20 +552,40 @@ def test_cadence_none_is_never_scheduled_but_commitments_show():
 
 
 @pytest.mark.parametrize("whose, kind", [("mine", "promise"), ("theirs", "their-promise")])
-def test_a_hard_commitment_pauses_the_cadence_until_it_is_due(whose, kind):
+def test_an_open_hard_commitment_replaces_the_cadence(whose, kind):
     p = plan([meeting(D[2])], [promise(D[20], whose=whose)])
     for day in days_between(D[2], D[20]):
         assert row_on(p.state, p.items, day) is None, day
-    assert all(item.due >= D[20] for item in schedule_items(p))
+    assert schedule_items(p) == []
+    assert [i.kind for i in p.items] == [kind]
     assert row_on(p.state, p.items, D[20]).kind == kind
+    # still no cadence row long after the step was due: the step's own row does the chasing
+    assert [r.kind for r in rows_on(p.state, p.items, date(2026, 6, 1))] == [kind]
     assert p.next_step_due == D[20]
 
 
-def test_the_latest_of_several_hard_commitments_ends_the_pause():
-    p = plan([meeting(D[2])], [promise(D[12]), promise(D[25], id=2, whose="theirs")])
-    assert all(item.due >= D[25] for item in schedule_items(p))
+def test_the_cadence_resumes_from_the_last_touch_once_every_hard_step_is_closed():
+    steps = [promise(D[12]), promise(D[25], id=2, whose="theirs")]
+    p = plan([meeting(D[2])], steps)
+    assert schedule_items(p) == []
     assert p.next_step_due == D[12]
     assert row_on(p.state, p.items, D[13]).kind == "promise"
+    one_done = plan([meeting(D[2]), touch(D[12], id=2)], [replace(steps[0], status="done"), steps[1]])
+    assert schedule_items(one_done) == [] and one_done.next_step_due == D[25]
+    both_done = plan([meeting(D[2]), touch(D[12], id=2)], [replace(c, status="done") for c in steps])
+    # the touch on Thu 12 is the first unanswered follow-up: warm gaps[1] = 3 -> Sun 15 -> Mon 16
+    assert the_schedule_item(both_done).due == D[16]
+    assert both_done.next_step_due is None
+
+
+def test_a_hard_commitment_due_before_the_follow_up_replaces_it_too():
+    p = plan([meeting(D[2])], [promise(D[4], whose="theirs")])
+    assert [(i.kind, i.due) for i in p.items] == [("their-promise", D[4])]
+
+
+def test_an_asked_date_is_kept_beside_an_open_hard_commitment():
+    p = plan(asked_history(), [promise(D[20])])
+    assert [(i.kind, i.due) for i in p.items] == [("promise", D[20]), ("asked", ASKED)]
 
 
 def test_a_soft_commitment_does_not_pause_the_cadence():
@@ -469,6 +593,7 @@ def test_a_soft_commitment_does_not_pause_the_cadence():
     row = row_on(p.state, p.items, D[6])
     assert (row.kind, row.due) == ("cadence", D[6])
     assert p.next_step_due is None
+    assert schedule_items(p) == schedule_items(plan([meeting(D[2])]))
 
 
 @pytest.mark.parametrize("status", ["done", "dropped"])
@@ -476,11 +601,6 @@ def test_a_closed_commitment_does_not_pause_or_show(status):
     p = plan([meeting(D[2])], [promise(D[20], status=status)])
     assert [(i.kind, i.due) for i in p.items] == [("cadence", D[6])]
     assert p.next_step_due is None
-
-
-def test_a_hard_commitment_due_before_the_follow_up_changes_nothing():
-    p = plan([meeting(D[2])], [promise(D[4], whose="theirs")])
-    assert the_schedule_item(p).due == D[6]
 
 
 # --- rule 7: promises surface ------------------------------------------------------
@@ -499,10 +619,17 @@ def test_my_promise_is_due_on_its_date_and_stays_due_growing_overdue():
         previous = row.urgency(day)
 
 
-def test_my_overdue_promise_wins_the_contacts_row_over_its_cadence():
+def test_my_promise_wins_the_contacts_row_over_a_more_overdue_asked_date():
+    p = plan(asked_history(), [promise(date(2026, 6, 20))])
+    on = date(2026, 6, 22)
+    rows = rows_on(p.state, p.items, on)
+    assert [(r.kind, r.due) for r in rows] == [("promise", date(2026, 6, 20)), ("asked", ASKED)]
+    assert row_on(p.state, p.items, on) == rows[0]
+
+
+def test_a_soft_step_ranks_below_the_cadence_of_the_same_contact():
     p = plan([meeting(D[2])], [promise(D[5], firmness="soft")])
-    row = row_on(p.state, p.items, D[6])
-    assert row.kind == "promise"
+    assert [(r.kind, r.due) for r in rows_on(p.state, p.items, D[6])] == [("cadence", D[6]), ("soft", D[5])]
 
 
 def test_their_promise_becomes_a_check_in_on_its_due_date():
@@ -520,6 +647,104 @@ def test_a_kept_promise_disappears():
     assert p.items == ()
 
 
+# --- check-ins on their promise clear ------------------------------------------------
+
+N16 = date(2026, 11, 16)  # a Monday
+NOV = {n: N16 + timedelta(days=n - 16) for n in range(9, 31)}  # NOV[n] is 2026-11-n
+INTRO = "intro to their CFO"
+
+
+def their_promise(due: date = N16, **extra) -> CommitmentFacts:
+    return promise(due, whose="theirs", action=INTRO, **extra)
+
+
+def test_calendar_of_november():
+    assert N16.weekday() == 0 and NOV[20].weekday() == 4
+
+
+@pytest.mark.parametrize("direction, outcome", [("out", "sent"), ("out", "no-answer"), ("out", "left-message"),
+                                                ("in", "replied"), ("out", "talked"), ("out", "meeting")])
+def test_a_touch_on_the_due_date_is_the_check_in_and_clears_it_for_three_workdays(direction, outcome):
+    p = plan([meeting(NOV[9]), touch(N16, outcome, direction, id=2)], [their_promise()])
+    item = next(i for i in p.items if i.kind == "their-promise")
+    assert item.due == NOV[19]  # Mon 16 + 3 workdays = Thu 19
+    assert item.reason == f"check in again on their promise: {INTRO} (last on 2026-11-16)"
+    for day in (N16, NOV[17], NOV[18]):
+        assert row_on(p.state, p.items, day) is None, day
+    row = row_on(p.state, p.items, NOV[19])
+    assert (row.kind, row.due) == ("their-promise", NOV[19])
+    assert _row(row, NOV[19]).days_overdue == 0
+
+
+def test_a_check_in_on_a_friday_comes_back_on_wednesday():
+    p = plan([meeting(NOV[9]), touch(N16, id=2), touch(NOV[20], id=3)], [their_promise()])
+    (item,) = p.items
+    assert (item.kind, item.due) == ("their-promise", NOV[25])  # Fri 20 + 3 workdays = Wed 25
+    assert item.reason.endswith("(last on 2026-11-20)")
+
+
+def test_before_any_check_in_the_row_is_due_on_the_promised_date():
+    # a touch before the promise is due is no check-in on it
+    p = plan([meeting(NOV[9]), touch(NOV[13], id=2)], [their_promise()])
+    (item,) = p.items
+    assert (item.kind, item.due, item.reason) == ("their-promise", N16, f"check in on their promise: {INTRO}")
+    row = row_on(p.state, p.items, NOV[19])
+    assert (row.due, _row(row, NOV[19]).days_overdue) == (N16, 3)
+
+
+def test_the_check_in_gap_is_configurable_and_counts_workdays():
+    touches = [meeting(NOV[9]), touch(NOV[20], id=2)]
+    one = Rules(checkin_gap=1)
+    assert plan(touches, [their_promise()], rules=one).items[0].due == NOV[23]  # Fri -> Mon
+    holiday = Rules(holidays=frozenset({NOV[23], NOV[24]}))
+    assert plan(touches, [their_promise()], rules=holiday).items[0].due == NOV[27]  # Wed, Thu, Fri
+
+
+def test_a_checked_promise_stays_open_and_keeps_replacing_the_cadence():
+    p = plan([meeting(NOV[9]), touch(N16, id=2)], [their_promise()])
+    assert schedule_items(p) == []
+    assert p.next_step_due == N16  # they still owe it
+    done = plan([meeting(NOV[9]), touch(N16, id=2)], [their_promise(status="done")])
+    assert [i.kind for i in done.items] == ["cadence"]
+
+
+def test_my_promise_does_not_clear_with_a_touch():
+    p = plan([meeting(NOV[9]), touch(N16, id=2), touch(NOV[17], id=3)], [promise(N16, action="send contract")])
+    assert [(i.kind, i.due, i.reason) for i in p.items] == [("promise", N16, "you promised: send contract")]
+
+
+# --- soft steps ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("whose, said", [("mine", "you said"), ("theirs", "they said")])
+def test_a_soft_step_is_a_soft_row_whoever_said_it(whose, said):
+    p = plan([meeting(N16)], [promise(NOV[17], whose=whose, firmness="soft", action="let's talk again")])
+    soft = [i for i in p.items if i.commitment_id == 1]
+    assert [(i.kind, i.due, i.reason) for i in soft] == [("soft", NOV[17], f"soft, {said}: let's talk again")]
+    assert soft[0].tier == len(TIERS) - 1
+    # it never pauses the cadence and is no agreed next step
+    assert the_schedule_item(p).due == NOV[20]
+    assert p.next_step_due is None
+
+
+@pytest.mark.parametrize("whose", ["mine", "theirs"])
+def test_a_soft_step_leaves_for_good_once_you_touch_them_on_or_after_its_date(whose):
+    step = promise(NOV[17], whose=whose, firmness="soft")
+    before = plan([meeting(N16), touch(NOV[16], id=2, hour=15)], [step])
+    assert any(i.kind == "soft" for i in before.items)  # a touch before its date does not count
+    after = plan([meeting(N16), touch(NOV[18], id=2)], [step])
+    assert [i.kind for i in after.items] == ["cadence"]
+    assert the_schedule_item(after).due == NOV[23]  # the cadence carries on: Wed 18 + 3 = Sat 21 -> Mon 23
+
+
+def test_a_soft_step_is_the_last_row_however_overdue():
+    # (no touch at all: any touch on or after its date would have cleared the soft step)
+    p = plan([], [promise(NOV[9] - timedelta(days=60), firmness="soft"),
+                  promise(NOV[20], id=2, whose="theirs")], cadence="none")
+    rows = rows_on(p.state, p.items, NOV[20])
+    assert [r.kind for r in rows] == ["their-promise", "soft"]
+
+
 # --- rule 8: snooze, meetings and opening touches ------------------------------------
 
 
@@ -533,6 +758,36 @@ def test_snooze_hides_the_contacts_items_until_the_date():
     assert item is not None and item.kind == "promise"
     p = plan(touches, commitments)
     assert first_visible(p.state, p.items, D[3], D[20]) == D[20]
+
+
+def test_a_snooze_is_a_new_due_date():
+    # Sara's first follow-up was due Fri 6 March; snoozed until Wed 25: on the 25th she is due that day
+    sara = contact(snoozed_until=D[25])
+    p = plan_contact(sara, [meeting(D[2])], [], RULES)
+    assert [(i.kind, i.due) for i in p.items] == [("cadence", D[25])]
+    assert p.next_due == D[25]
+    row = next_item(sara, [meeting(D[2])], [], RULES, at(D[25]))
+    assert (row.kind, row.due) == ("cadence", D[25])
+    assert _row(row, D[25]).days_overdue == 0
+    assert _row(row, D[27]).days_overdue == 2  # and it grows overdue from there
+    # the reason is the cadence's, unchanged
+    assert row.reason == "first follow-up after the meeting on 2026-03-02 (warm cadence)"
+
+
+def test_a_snooze_floors_every_item_but_keeps_later_dates():
+    p = plan([meeting(D[2])], [promise(D[9]), promise(D[30], id=2, whose="theirs"),
+                               promise(D[5], id=3, firmness="soft")], snoozed_until=D[20])
+    assert sorted((i.kind, i.due) for i in p.items) == [("promise", D[20]), ("soft", D[20]), ("their-promise", D[30])]
+
+
+def test_rows_on_applies_the_snooze_floor_to_items_planned_without_it():
+    p = plan([meeting(D[2])], [promise(D[9])], cadence="none")
+    assert rows_on(p.state, p.items, D[19], D[20]) == []
+    (row,) = rows_on(p.state, p.items, D[20], D[20])
+    assert (row.kind, row.due) == ("promise", D[20])
+    assert row_on(p.state, p.items, D[23], D[20]).due == D[20]
+    # a snooze that has ended long ago still floors the due date: it was the new due date
+    assert row_on(p.state, p.items, date(2026, 6, 1), D[20]).due == D[20]
 
 
 def test_a_contact_not_met_yet_is_due_for_an_opening_touch_at_once():
@@ -575,7 +830,52 @@ def test_a_birthday_shows_from_the_day_for_a_week():
     for day in days_between(D[10], D[17]):
         item = birthday_item("03-10", None, day)
         assert (item.kind, item.due) == ("birthday", D[10]), day
+        assert item.reason == "birthday on Tuesday 2026-03-10"
     assert birthday_item("03-10", None, D[17]) is None
+
+
+SAT12 = date(2026, 12, 12)  # a Saturday
+
+
+def test_a_weekend_birthday_shows_from_the_friday_before_and_names_the_day():
+    assert SAT12.weekday() == 5
+    friday, thursday = SAT12 - timedelta(days=1), SAT12 - timedelta(days=2)
+    assert birthday_item("12-12", None, thursday) is None
+    for day in days_between(friday, SAT12 + timedelta(days=7)):
+        item = birthday_item("12-12", None, day)
+        assert (item.kind, item.due, item.reason) == ("birthday", friday, "birthday on Saturday 2026-12-12"), day
+    assert birthday_item("12-12", None, SAT12 + timedelta(days=7)) is None  # still six days after the day itself
+    # a Sunday birthday shows from the Friday too
+    assert birthday_item("12-13", None, friday).reason == "birthday on Sunday 2026-12-13"
+    # visible on the Friday: the index lookup covers the weekend ahead
+    assert {"12-12", "12-13"} <= set(birthday_days(friday))
+    assert "12-12" not in birthday_days(thursday)
+
+
+def test_a_touch_from_the_first_day_shown_hides_a_weekend_birthday():
+    friday = SAT12 - timedelta(days=1)
+    assert birthday_item("12-12", friday, SAT12) is None
+    assert birthday_item("12-12", friday - timedelta(days=1), SAT12).due == friday
+
+
+def test_a_holiday_birthday_shows_from_the_workday_before():
+    # Wed 4 March is a holiday: the birthday shows from Tue 3, naming its own day
+    rules = Rules(holidays=frozenset({D[4]}))
+    assert birthday_item("03-04", None, D[2], rules=rules) is None
+    item = birthday_item("03-04", None, D[3], rules=rules)
+    assert (item.due, item.reason) == (D[3], "birthday on Wednesday 2026-03-04")
+    assert "03-04" in birthday_days(D[3], rules) and "03-04" not in birthday_days(D[3])
+    assert birthday_item("03-04", None, D[3]) is None  # without the holiday, from the day itself
+    # a holiday right before a weekend: Fri 6 off, the Saturday 7 birthday shows from Thu 5
+    long_weekend = Rules(holidays=frozenset({D[6]}))
+    assert birthday_item("03-07", None, D[5], rules=long_weekend).due == D[5]
+    assert {"03-06", "03-07", "03-08"} <= set(birthday_days(D[5], long_weekend))
+
+
+def test_a_snooze_floors_the_birthday_row():
+    item = birthday_item("12-12", None, SAT12, snoozed_until=SAT12)
+    assert (item.due, item.reason) == (SAT12, "birthday on Saturday 2026-12-12")
+    assert birthday_item("12-12", None, SAT12 - timedelta(days=1), snoozed_until=SAT12) is None
 
 
 def test_a_birthday_disappears_once_you_touch_the_contact():
@@ -590,9 +890,19 @@ def test_a_full_birthday_date_works_like_month_day():
 
 
 def test_a_feb_29_birthday_is_on_feb_28_in_common_years():
-    assert birthday_item("02-29", None, date(2027, 2, 28)).due == date(2027, 2, 28)
+    # 28 Feb 2027 is a Sunday: shown from Fri 26 Feb, naming the day it is kept on
+    item = birthday_item("02-29", None, date(2027, 2, 28))
+    assert (item.due, item.reason) == (date(2027, 2, 26), "birthday on Sunday 2027-02-28")
+    assert birthday_item("02-29", None, date(2027, 2, 25)) is None
+    assert birthday_item("02-29", None, date(2027, 2, 26)).due == date(2027, 2, 26)
+    assert birthday_item("02-29", None, date(2027, 3, 6)).due == date(2027, 2, 26)  # six days after the 28th
+    assert birthday_item("02-29", None, date(2027, 3, 7)) is None
+    # 28 Feb 2026 is a Saturday
+    assert birthday_item("02-29", None, date(2026, 2, 27)).reason == "birthday on Saturday 2026-02-28"
+    # in a leap year, on the 29th (a Tuesday in 2028)
     assert birthday_item("02-29", None, date(2028, 2, 28)) is None
-    assert birthday_item("02-29", None, date(2028, 2, 29)).due == date(2028, 2, 29)
+    item = birthday_item("02-29", None, date(2028, 2, 29))
+    assert (item.due, item.reason) == (date(2028, 2, 29), "birthday on Tuesday 2028-02-29")
 
 
 def test_a_birthday_window_crosses_the_new_year():
@@ -627,6 +937,8 @@ def test_birthday_days_cover_feb_29_in_common_years():
     assert "02-29" in birthday_days(date(2027, 3, 1))
     assert "02-28" in birthday_days(date(2027, 3, 1))
     assert "02-21" not in birthday_days(date(2027, 3, 1))
+    # on Fri 26 Feb 2027, the weekend ahead (28 Feb, standing for 29 Feb) is covered
+    assert {"02-27", "02-28", "02-29"} <= set(birthday_days(date(2027, 2, 26)))
 
 
 # --- rule 9: ranking (examples) ----------------------------------------------------
@@ -644,16 +956,114 @@ def test_due_row_carries_days_overdue_and_urgency():
     assert row.urgency == pytest.approx(row_on(p.state, p.items, D[9]).urgency(D[9]))
 
 
-def test_ties_break_by_earlier_due_then_name():
+def test_ties_break_by_name_then_id():
+    """Equal urgency means the same tier, due date and weight: then the name decides, then the id."""
     on = D[20]
-    early = Item("cadence", D[10], "r", 5.0)
-    late = Item("cadence", D[12], "r", 7.0)  # same urgency on D[20]: 5 + 10 == 7 + 8
-    assert early.urgency(on) == late.urgency(on)
-    rows = sorted([_row(late, on, "Aaron", 1), _row(early, on, "Zed", 2)], key=rank_key)
-    assert [r.name for r in rows] == ["Zed", "Aaron"]
-    same = Item("cadence", D[10], "r", 5.0)
+    same = Item("cadence", D[10], "r", 2.0)
     rows = sorted([_row(same, on, "bob", 1), _row(same, on, "Alice", 2), _row(same, on, "carol", 3)], key=rank_key)
     assert [r.name for r in rows] == ["Alice", "bob", "carol"]
+    rows = sorted([_row(same, on, "Ada", 9), _row(same, on, "ada", 4)], key=rank_key)
+    assert [r.contact_id for r in rows] == [4, 9]
+
+
+def test_within_a_tier_days_overdue_beat_the_profile_weight():
+    on = D[20]
+    vip_today = Item("cadence", on, "r", 5.0)  # the largest weight there is
+    warm_a_day = Item("cadence", on - timedelta(days=1), "r", 0.0)
+    assert warm_a_day.urgency(on) > vip_today.urgency(on)
+    assert warm_a_day.rank < vip_today.rank
+    # equally overdue: the heavier profile first
+    assert Item("cadence", on, "r", 4.0).rank < Item("cadence", on, "r", 3.0).rank
+
+
+def test_a_cadence_row_30_days_overdue_ranks_below_my_promise_due_today():
+    on = N16
+    cadence = plan([meeting(on - timedelta(days=34))], cadence="warm", rules=EVERY_DAY).items[0]
+    assert (cadence.kind, (on - cadence.due).days) == ("cadence", 30)
+    mine = plan([], [promise(on)], cadence="none").items[0]
+    assert mine.urgency(on) > cadence.urgency(on) and mine.rank < cadence.rank
+    rows = sorted([_row(cadence, on, "Aaron", 1), _row(mine, on, "Zed", 2)], key=rank_key)
+    assert [(r.kind, r.days_overdue) for r in rows] == [("promise", 0), ("cadence", 30)]
+    # within one contact too: the row is the promise, the cadence is "+1 more"
+    assert [i.kind for i in rows_on("active", [cadence, mine], on)] == ["promise", "cadence"]
+
+
+def test_the_tiers_top_down():
+    assert TIERS == KINDS == ("promise", "asked", "their-promise", "birthday", "cadence", "soft")
+
+
+def test_the_full_tier_order_however_overdue_the_lower_tiers_are():
+    """One row of each kind, each lower tier more overdue than the one above: ranked by tier."""
+    on = ON
+    items = [_item_of(kind, on - timedelta(days=tier), "vip") for tier, kind in enumerate(TIERS)]
+    names = ["Zed", "yan", "Xu", "Wu", "vic", "Al"]  # against the tier order: the name never decides here
+    rows = [_row(item, on, name, i) for i, (item, name) in enumerate(zip(items, names))]
+    assert [r.kind for r in sorted(reversed(rows), key=rank_key)] == list(TIERS)
+    assert [i.kind for i in sorted(reversed(items), key=item_order)] == list(TIERS)
+    assert [i.kind for i in rows_on("active", list(reversed(items)), on)] == list(TIERS)
+    urgencies = [r.urgency for r in rows]
+    assert urgencies == sorted(urgencies, reverse=True)
+
+
+def test_the_morning_of_issue_9():
+    """Helen's promise (today), Marco's check-in (cleared on the 16th, back on the 19th), Sara's
+    cadence (13 days overdue), Peter's soft step (2 days overdue), in that order."""
+    on = NOV[19]
+    marco = plan([meeting(N16, id=1), touch(N16, id=2, hour=11)], [their_promise()])
+    peter = plan([meeting(N16)], [promise(NOV[17], firmness="soft", action="let's talk again")])
+    helen = plan([meeting(N16)], [promise(NOV[19], action="send contract")])
+    sara = plan([meeting(date(2026, 11, 2))])
+    rows = []
+    for cid, (name, p) in enumerate([("Marco Rossi", marco), ("Peter Novak", peter), ("Helen Park", helen),
+                                     ("Sara Kim", sara)], start=1):
+        visible = rows_on(p.state, p.items, on)
+        rows.append(_due_row({"id": cid, "name": name, "company": None, "channel": "email", "last_touch_at": None},
+                             visible[0], on, with_more(visible[0], visible[1:])))
+    assert [(r.name, r.kind, r.reason, r.days_overdue) for r in sorted(rows, key=rank_key)] == [
+        ("Helen Park", "promise", "you promised: send contract", 0),
+        ("Marco Rossi", "their-promise", f"check in again on their promise: {INTRO} (last on 2026-11-16)", 0),
+        ("Sara Kim", "cadence", "first follow-up after the meeting on 2026-11-02 (warm cadence)", 13),
+        ("Peter Novak", "soft", "soft, you said: let's talk again", 2),
+    ]
+    # then Sara is snoozed until Wed 25: due that day, 0 days overdue
+    snoozed = plan([meeting(date(2026, 11, 2))], snoozed_until=NOV[25])
+    row = _row(row_on(snoozed.state, snoozed.items, NOV[25], NOV[25]), NOV[25])
+    assert (row.kind, row.due, row.days_overdue) == ("cadence", "2026-11-25", 0)
+
+
+# --- one row per contact: "+N more" ---------------------------------------------------
+
+
+def test_with_more_quotes_the_next_reason():
+    top = Item("promise", D[19], "you promised: send contract")
+    soft = Item("soft", D[18], "soft, they said: think it over")
+    assert with_more(top, []) == "you promised: send contract"
+    assert with_more(top, [soft]) == "you promised: send contract (+1 more: soft, they said: think it over)"
+    cadence = Item("cadence", D[6], "first follow-up after the meeting on 2026-03-02 (warm cadence)", 2.0)
+    text = with_more(top, [cadence, soft])
+    assert text == "you promised: send contract (+2 more: first follow-up after the meeting on 2026-03-02…)"
+    assert len(text.split("(+2 more: ")[1][:-1]) == 48  # the quote, ellipsis included
+
+
+def test_with_more_shortens_the_next_reason_to_48_characters():
+    top = Item("promise", D[19], "you promised: x")
+    exact = Item("soft", D[18], "s" * SHORT_REASON)
+    assert SHORT_REASON == 48
+    assert with_more(top, [exact]) == f"you promised: x (+1 more: {'s' * 48})"
+    longer = Item("soft", D[18], "s" * 49)
+    assert with_more(top, [longer]) == f"you promised: x (+1 more: {'s' * 47}…)"
+    # no space left dangling before the ellipsis
+    spaced = Item("soft", D[18], "a" * 46 + " bcdef")
+    assert with_more(top, [spaced]) == f"you promised: x (+1 more: {'a' * 46}…)"
+
+
+def test_several_things_due_at_once_make_one_row_that_says_so():
+    p = plan([meeting(NOV[9])], [promise(NOV[19], action="send contract"),
+                                 promise(NOV[18], id=2, whose="theirs", firmness="soft", action="think it over")],
+             cadence="none")
+    visible = rows_on(p.state, p.items, NOV[19])
+    assert row_on(p.state, p.items, NOV[19]) == visible[0]
+    assert with_more(visible[0], visible[1:]) == "you promised: send contract (+1 more: soft, they said: think it over)"
 
 
 # --- strategies ---------------------------------------------------------------------
@@ -750,7 +1160,38 @@ def expected_schedule(cadence: str, state: str, touches, rules: Rules):
     return state, streak, rules.workday(last + timedelta(days=gap))
 
 
+def expected_thread(touches):
+    """Reference model of the counting with asked dates: (streak, standing ask). A two-way touch
+    or a touch on or after a standing ask restarts the count; any other is one more unanswered."""
+    streak, asked = 0, None
+    for i, t in enumerate(touches):
+        if i and not is_two_way(t) and not (asked is not None and t.at.date() >= asked):
+            streak += 1
+        elif i:
+            streak, asked = 0, None
+        if t.ask_again is not None:
+            asked = t.ask_again
+    return streak, asked
+
+
 # --- properties: the cadence --------------------------------------------------------
+
+
+@FAST
+@given(touches=histories(asks=True), cadence=st.sampled_from(CADENCES), rules=rule_sets(True))
+def test_an_honoured_ask_is_a_fresh_start_and_a_standing_one_replaces_the_cadence(touches, cadence, rules):
+    streak, asked = expected_thread(touches)
+    p = plan_contact(contact(cadence), touches, [], rules)
+    assert p.unanswered_streak == streak
+    item = the_schedule_item(p)
+    if asked is not None:
+        assert (item.kind, item.due) == ("asked", asked)
+        assert p.next_step_due == asked
+        return
+    profile = rules.profiles[cadence]
+    gap = profile.gaps[min(streak, len(profile.gaps) - 1)]
+    assert (item.kind, item.due) == ("cadence", rules.workday(touches[-1].at.date() + timedelta(days=gap)))
+    assert p.next_step_due is None
 
 
 @FAST
@@ -777,11 +1218,30 @@ def test_at_most_one_cadence_or_asked_item_and_one_item_per_open_commitment(scen
         assert p.items == ()
         return
     promised = sorted((i.commitment_id, i.kind, i.due) for i in p.items if i.commitment_id is not None)
-    expected = sorted(
-        (c.id, "promise" if c.whose == "mine" else "their-promise", c.due) for c in commitments if c.status == "open"
-    )
+    expected = sorted(filter(None, (expected_commitment_item(c, touches, rules) for c in commitments)))
     assert promised == expected
     assert len(p.items) == len(expected) + len(schedule_items(p))
+    if any(c.status == "open" and c.firmness == "hard" for c in commitments):
+        assert [i for i in p.items if i.kind == "cadence"] == []  # an open hard step replaces the cadence
+
+
+def expected_commitment_item(c: CommitmentFacts, touches, rules: Rules):
+    """Reference model of a commitment's row (no snooze): (id, kind, due), or None."""
+    if c.status != "open":
+        return None
+    if c.whose == "mine" and c.firmness == "hard":
+        return c.id, "promise", c.due
+    checked = [t.at.date() for t in touches if t.at.date() >= c.due]
+    if c.firmness == "soft":
+        return None if checked else (c.id, "soft", c.due)
+    if not checked:
+        return c.id, "their-promise", c.due
+    due = max(checked)
+    for _ in range(rules.checkin_gap):  # workdays, one at a time
+        due += timedelta(days=1)
+        while due.weekday() not in rules.workdays or due in rules.holidays:
+            due += timedelta(days=1)
+    return c.id, "their-promise", due
 
 
 @FAST
@@ -791,14 +1251,12 @@ def test_computed_cadence_dates_are_workdays_after_the_last_touch(scenario):
     p = plan_contact(person, touches, commitments, rules)
     last = touches[-1].at.date()
     asked_dates = {t.ask_again for t in touches if t.ask_again}
-    hard = [c.due for c in commitments if c.status == "open" and c.firmness == "hard"]
     for item in schedule_items(p):
         if item.kind == "asked":
             assert item.due in asked_dates  # typed: kept exactly
             continue
         assert item.due > last
-        if not hard or item.due != max(hard):  # a pause ends on the typed date of the step
-            assert item.due.weekday() in rules.workdays and item.due not in rules.holidays
+        assert item.due.weekday() in rules.workdays and item.due not in rules.holidays
 
 
 @FAST
@@ -832,13 +1290,15 @@ def test_the_last_asked_date_is_honoured_and_nothing_of_the_cadence_shows_before
 
 @FAST
 @given(scenario=scenarios(asks=False))
-def test_open_hard_commitments_pause_the_cadence_and_soft_ones_do_not(scenario):
+def test_open_hard_commitments_replace_the_cadence_and_soft_ones_do_not(scenario):
     person, touches, commitments, rules = scenario
     p = plan_contact(person, touches, commitments, rules)
     hard = [c.due for c in commitments if c.status == "open" and c.firmness == "hard"]
-    for item in p.items:
-        if item.kind == "cadence":
-            assert all(item.due >= due for due in hard)
+    if hard:
+        assert [item for item in p.items if item.kind == "cadence"] == []
+        assert p.next_step_due == min(hard)
+    else:
+        assert p.next_step_due is None  # (no asks here): soft steps are no agreed next step
     # the cadence with only soft (or closed) commitments is the cadence with none
     soft_only = [c for c in commitments if c.firmness == "soft" or c.status != "open"]
     bare = plan_contact(person, touches, [], rules)
@@ -868,9 +1328,9 @@ def test_rank_orders_items_as_urgency_does_on_every_day(scenario, offset):
     items = plan_contact(person, touches, commitments, rules).items
     on = touches[0].at.date() + timedelta(days=offset)
     for a in items:
+        assert a.urgency(on) == pytest.approx((len(TIERS) - 1) * TIER_SPAN + on.toordinal() - a.rank, abs=1e-6)
         for b in items:
             assert (a.rank < b.rank) == (a.urgency(on) > b.urgency(on))
-            assert a.urgency(on) == pytest.approx(on.toordinal() - a.rank)
 
 
 @FAST
@@ -897,9 +1357,65 @@ def test_snooze_hides_every_row_until_its_date(scenario, snooze, offset):
         assert item is None
     if item is not None:
         assert item.due <= on
+        if until is not None:  # a snooze is a new due date: never overdue from before it
+            assert item.due >= until
+    # every planned item is due no earlier than the snooze; the ones due later keep their date
+    p = plan_contact(snoozed, touches, commitments, rules)
+    unsnoozed = plan_contact(replace(snoozed, snoozed_until=None), touches, commitments, rules)
+    floored = sorted((i.kind, i.commitment_id, max(i.due, until) if until else i.due) for i in unsnoozed.items)
+    assert sorted((i.kind, i.commitment_id, i.due) for i in p.items) == floored
+
+
+@FAST
+@given(scenario=scenarios(), reopen=st.integers(-20, 120), offset=st.integers(0, 200))
+def test_a_contact_reopened_by_hand_is_never_overdue_from_before_the_reopening(scenario, reopen, offset):
+    person, touches, commitments, rules = scenario
+    moment = datetime.combine(touches[-1].at.date() + timedelta(days=reopen), time(12))
+    reopened = replace(person, state="active", reopened_at=moment)
+    p = plan_contact(reopened, touches, commitments, rules)
+    assert all(item.due >= moment.date() for item in p.items)
+    later = [t for t in touches if t.at >= moment]
+    if not later:  # counted afresh from the reopening: no streak, an ask before it is forgotten
+        assert p.unanswered_streak == 0
+        assert [i.kind for i in p.items if i.kind == "asked"] == []
+    on = moment.date() + timedelta(days=offset)
+    row = row_on(p.state, p.items, on)
+    if row is not None:
+        assert moment.date() <= row.due <= on
 
 
 # --- properties: what `today` shows ------------------------------------------------
+
+
+@FAST
+@given(
+    scenario=scenarios(),
+    snooze=st.one_of(st.none(), st.integers(-20, 120)),
+    birthday=st.sampled_from([None, "03-10", "02-29", "12-12", "01-02"]),
+    offset=st.integers(-30, 300),
+)
+def test_rows_on_lists_every_visible_item_most_urgent_first(scenario, snooze, birthday, offset):
+    person, touches, commitments, rules = scenario
+    p = plan_contact(person, touches, commitments, rules)
+    last = touches[-1].at.date()
+    until = last + timedelta(days=snooze) if snooze is not None else None
+    on = last + timedelta(days=offset)
+    visible = rows_on(p.state, p.items, on, until, birthday, p.last_touch, rules)
+    assert visible == sorted(visible, key=item_order)
+    assert row_on(p.state, p.items, on, until, birthday, p.last_touch, rules) == (visible[0] if visible else None)
+    if until is not None and on < until:
+        assert visible == []
+        return
+    floor = until or date.min
+    expected = [replace(i, due=max(i.due, floor)) for i in p.items if max(i.due, floor) <= on]
+    bday = birthday_item(birthday, p.last_touch, on, until, rules)
+    assert sorted(visible, key=item_order) == sorted(expected + ([bday] if bday else []), key=item_order)
+    assert all(i.due <= on for i in visible)
+    if visible:  # the row's reason sums up the rest
+        text = with_more(visible[0], visible[1:])
+        assert text.startswith(visible[0].reason)
+        assert (f"(+{len(visible) - 1} more: " in text) == (len(visible) > 1)
+
 
 
 @FAST
@@ -941,21 +1457,23 @@ def test_birthday_days_index_agrees_with_the_birthday_row(on, birthday, with_yea
     assert visible == (text[-5:] in birthday_days(on))
 
 
-# --- properties: ranking (rule 9) ---------------------------------------------------
+# --- properties: ranking (tiers, then days overdue, then weight, then name) -------------
 
 
 def _item_of(kind: str, due: date, cadence: str = "warm") -> Item:
     """A real item of each kind, built by the scheduler itself, due on `due`."""
-    if kind in ("promise", "their-promise"):
-        whose = "mine" if kind == "promise" else "theirs"
-        p = plan_contact(contact("none"), [], [promise(due, whose=whose)], RULES)
+    if kind in ("promise", "their-promise", "soft"):
+        whose = "theirs" if kind == "their-promise" else "mine"
+        firmness = "soft" if kind == "soft" else "hard"
+        p = plan_contact(contact("none"), [], [promise(due, whose=whose, firmness=firmness)], RULES)
     elif kind == "asked":
         p = plan_contact(contact("warm"), [touch(due - timedelta(days=10), "talked", ask_again=due, id=1)], [], RULES)
     elif kind == "cadence":
         gap = DEFAULT_PROFILES[cadence].gaps[0]
         p = plan_contact(contact(cadence), [meeting(due - timedelta(days=gap))], [], EVERY_DAY)
     else:
-        item = birthday_item(due.strftime("%m-%d"), None, due)
+        # every day a workday, so the birthday shows from the day itself, whatever the weekday
+        item = birthday_item(due.strftime("%m-%d"), None, due, rules=EVERY_DAY)
         assert item is not None and item.due == due
         return item
     (item,) = p.items
@@ -963,40 +1481,46 @@ def _item_of(kind: str, due: date, cadence: str = "warm") -> Item:
     return item
 
 
-OTHER_KINDS = [("their-promise", "warm"), ("asked", "warm"), ("birthday", "warm")] + [("cadence", c) for c in CADENCES]
+KIND_CADENCES = [(kind, "warm") for kind in TIERS if kind != "cadence"] + [("cadence", c) for c in CADENCES]
+OTHER_KINDS = [pair for pair in KIND_CADENCES if pair[0] != "promise"]
 ON = date(2026, 6, 15)
 
 
+def _max_overdue(kind: str) -> int:
+    return 6 if kind == "birthday" else 400  # a birthday only shows for a week
+
+
 @pytest.mark.parametrize("other", OTHER_KINDS)
-@pytest.mark.parametrize("overdue", [0, 1, 6, 30])
-def test_my_promise_ranks_above_any_row_equally_overdue(other, overdue):
+@pytest.mark.parametrize("overdue", [0, 1, 6, 30, 400])
+def test_my_promise_due_today_ranks_above_any_other_row_however_overdue(other, overdue):
     kind, cadence = other
-    mine = _item_of("promise", ON - timedelta(days=overdue))
+    overdue = min(overdue, _max_overdue(kind))
+    mine = _item_of("promise", ON)
     theirs = _item_of(kind, ON - timedelta(days=overdue), cadence)
     assert mine.urgency(ON) > theirs.urgency(ON)
+    assert mine.rank < theirs.rank
     rows = [_row(theirs, ON, "Aaron", 1), _row(mine, ON, "Zed", 2)]
     assert min(rows, key=rank_key).kind == "promise"
+    assert row_on("active", [theirs, mine], ON).kind == "promise"
 
 
 @FAST
 @given(
-    mine_overdue=st.integers(0, 400),
-    less=st.one_of(st.integers(0, 2), st.integers(0, 400)),
-    other=st.sampled_from(OTHER_KINDS),
+    high=st.sampled_from(KIND_CADENCES),
+    low=st.sampled_from(KIND_CADENCES),
+    high_overdue=st.integers(0, 400),
+    low_overdue=st.integers(0, 400),
     names=st.tuples(st.sampled_from(["Ada", "zoe", "Bob"]), st.sampled_from(["Ada", "aaron", "Zed"])),
 )
-def test_my_overdue_promise_ranks_above_every_row_not_more_overdue(mine_overdue, less, other, names):
-    kind, cadence = other
-    other_overdue = max(mine_overdue - less, 0)
-    if kind == "birthday":
-        other_overdue = min(other_overdue, 6)  # a birthday only shows for a week
-    mine = _item_of("promise", ON - timedelta(days=mine_overdue))
-    theirs = _item_of(kind, ON - timedelta(days=other_overdue), cadence)
-    assert mine.urgency(ON) > theirs.urgency(ON)
-    rows = [_row(theirs, ON, names[1], 2), _row(mine, ON, names[0], 1)]
-    assert min(rows, key=rank_key).kind == "promise"
-    # and within one contact, the promise is the row shown
-    assert row_on("active", [theirs, mine], ON).kind == "promise"
+def test_a_higher_tier_ranks_above_a_lower_one_however_overdue(high, low, high_overdue, low_overdue, names):
+    assume(TIERS.index(high[0]) < TIERS.index(low[0]))
+    upper = _item_of(high[0], ON - timedelta(days=min(high_overdue, _max_overdue(high[0]))), high[1])
+    lower = _item_of(low[0], ON - timedelta(days=min(low_overdue, _max_overdue(low[0]))), low[1])
+    assert upper.urgency(ON) > lower.urgency(ON)
+    assert upper.rank < lower.rank
+    rows = [_row(lower, ON, names[1], 2), _row(upper, ON, names[0], 1)]
+    assert min(rows, key=rank_key).kind == high[0]
+    assert [i.kind for i in rows_on("active", [lower, upper], ON)] == [high[0], low[0]]
 
 
 @FAST
@@ -1004,6 +1528,7 @@ def test_my_overdue_promise_ranks_above_every_row_not_more_overdue(mine_overdue,
 def test_equally_overdue_cadence_rows_rank_vip_hot_warm_nurture(overdue, names):
     due = ON - timedelta(days=overdue)
     items = [_item_of("cadence", due, cadence) for cadence in ("vip", "hot", "warm", "nurture")]
+    assert [item.weight for item in items] == [4.0, 3.0, 2.0, 1.0]
     urgencies = [item.urgency(ON) for item in items]
     assert urgencies == sorted(urgencies, reverse=True) and len(set(urgencies)) == 4
     rows = [_row(item, ON, name, i) for i, (item, name) in enumerate(zip(items, names))]
@@ -1013,19 +1538,20 @@ def test_equally_overdue_cadence_rows_rank_vip_hot_warm_nurture(overdue, names):
 
 @FAST
 @given(
-    kind=st.sampled_from(["promise", "their-promise", "asked", "birthday", "cadence"]),
+    kind=st.sampled_from(TIERS),
     cadence=st.sampled_from(CADENCES),
     a=st.integers(0, 400),
     b=st.integers(0, 400),
 )
-def test_more_overdue_ranks_higher_within_a_kind_and_profile(kind, cadence, a, b):
+def test_more_overdue_ranks_higher_within_a_tier_whatever_the_weight(kind, cadence, a, b):
     assume(a != b)
     if kind == "birthday":
         a, b = a % 7, b % 7
         assume(a != b)
     more, less = max(a, b), min(a, b)
     older = _item_of(kind, ON - timedelta(days=more), cadence)
-    newer = _item_of(kind, ON - timedelta(days=less), cadence)
+    # the newer one with the heaviest profile: a day overdue still counts for more
+    newer = _item_of(kind, ON - timedelta(days=less), "vip" if kind == "cadence" else cadence)
     assert older.urgency(ON) > newer.urgency(ON)
     rows = sorted([_row(newer, ON, "Aaron", 1), _row(older, ON, "Zed", 2)], key=rank_key)
     assert rows[0].days_overdue == more
@@ -1033,17 +1559,57 @@ def test_more_overdue_ranks_higher_within_a_kind_and_profile(kind, cadence, a, b
 
 @FAST
 @given(rows=st.lists(
-    st.tuples(st.sampled_from(["promise", "their-promise", "asked", "cadence"]), st.sampled_from(CADENCES),
-              st.integers(0, 60), st.sampled_from(["Ada", "ada", "Bob", "cy"])),
+    st.tuples(st.sampled_from(TIERS), st.sampled_from(CADENCES), st.integers(0, 60),
+              st.sampled_from(["Ada", "ada", "Bob", "cy"])),
     min_size=2, max_size=8,
 ))
-def test_ranking_is_a_total_order_by_urgency_then_due_then_name(rows):
-    due_rows = [_row(_item_of(kind, ON - timedelta(days=late), cadence), ON, name, i)
-                for i, (kind, cadence, late, name) in enumerate(rows)]
+def test_ranking_is_a_total_order_by_tier_then_overdue_then_weight_then_name(rows):
+    due_rows = [
+        _row(_item_of(kind, ON - timedelta(days=late % 7 if kind == "birthday" else late), cadence), ON, name, i)
+        for i, (kind, cadence, late, name) in enumerate(rows)
+    ]
+    weight = {i: (DEFAULT_PROFILES[cadence].weight if kind == "cadence" else 0.0)
+              for i, (kind, cadence, _late, _name) in enumerate(rows)}
     ranked = sorted(due_rows, key=rank_key)
+    key = [(TIERS.index(r.kind), -r.days_overdue, -weight[r.contact_id], r.name.casefold(), r.contact_id)
+           for r in ranked]
+    assert key == sorted(key)
     for first, second in itertools.pairwise(ranked):
         assert first.urgency >= second.urgency
-        if first.urgency == second.urgency:
-            assert first.due <= second.due
-            if first.due == second.due:
-                assert first.name.casefold() <= second.name.casefold()
+
+
+ITEMS = st.builds(
+    Item,
+    kind=st.sampled_from(TIERS),
+    due=st.dates(min_value=date(1000, 1, 1), max_value=date(8999, 12, 31)),
+    reason=st.just("r"),
+    weight=st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0]),
+)
+
+
+@FAST
+@given(a=ITEMS, b=ITEMS, on=st.dates(min_value=date(1000, 1, 1), max_value=date(8999, 12, 31)))
+def test_rank_and_urgency_agree_across_tiers_on_any_day(a, b, on):
+    """urgency(on) = (len(TIERS) - 1) x TIER_SPAN + on's ordinal - rank, so rank sorts as urgency does."""
+    for item in (a, b):
+        assert item.tier == TIERS.index(item.kind)
+        assert item.urgency(on) == pytest.approx((len(TIERS) - 1) * TIER_SPAN + on.toordinal() - item.rank, abs=1e-6)
+        assert item.urgency(on) == pytest.approx(
+            (len(TIERS) - 1 - item.tier) * TIER_SPAN + (on - item.due).days + item.weight / 10, abs=1e-6)
+    assert (a.rank < b.rank) == (a.urgency(on) > b.urgency(on))
+    if a.tier < b.tier and a.due <= on and b.due <= on:  # two rows in `fup today`: the tier decides
+        assert a.urgency(on) > b.urgency(on)
+    if a.tier == b.tier and a.due < b.due:  # a day more overdue beats any weight
+        assert a.urgency(on) > b.urgency(on)
+    if a.tier == b.tier and a.due == b.due:
+        assert (a.urgency(on) > b.urgency(on)) == (a.weight > b.weight)
+
+
+@FAST
+@given(item=ITEMS, on=st.dates(min_value=date(1000, 1, 8), max_value=date(8999, 12, 24)))
+def test_rank_bounds_select_exactly_the_items_of_a_tier_due_by_the_day(item, on):
+    """The index range read per tier: an item is in its tier's range on `on` iff it is due by then,
+    and never in another tier's range."""
+    for tier in range(len(TIERS)):
+        lo, hi = rank_bounds(tier, on)
+        assert (lo <= item.rank < hi) == (tier == item.tier and item.due <= on)

@@ -23,6 +23,7 @@ from .scheduler import (
     birthday_item,
     first_visible,
     item_order,
+    not_before,
     rank_bounds,
     row_on,
     rows_on,
@@ -31,7 +32,7 @@ from .scheduler import (
 
 CONTACT_FIELDS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
-    "cadence", "state", "birthday", "notes", "snoozed_until", "created_at", "updated_at",
+    "cadence", "state", "birthday", "notes", "snoozed_until", "reopened_at", "created_at", "updated_at",
     "last_touch_at", "next_due", "unanswered_streak", "next_step_due",
 )
 _CONTACT_COLUMNS = ", ".join(f"contact.{name}" for name in CONTACT_FIELDS)
@@ -208,13 +209,13 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
     days = birthday_days(on, rules)
     params: dict[str, Any] = {f"b{i}": day for i, day in enumerate(days)}
     sql = (
-        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, next_due FROM contact "
+        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due FROM contact "
         f"WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
     )
     if ids is not None:
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
-    for cid, name, company, channel, last, birthday, snoozed, next_due in conn.execute(sql, params):
-        item = birthday_item(birthday, _date(last), on, _date(snoozed), rules)
+    for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
+        item = birthday_item(birthday, _date(last), on, not_before(_date(snoozed), _date(reopened)), rules)
         if item is not None:
             contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
                        "next_due": next_due}
@@ -316,11 +317,12 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
     """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
     items = contact["agenda"]
     snoozed = _date(contact["snoozed_until"])
+    hidden_until = not_before(snoozed, _date(contact["reopened_at"]))
     last = _date(contact["last_touch_at"])
-    first = first_visible(contact["state"], items, today, snoozed, contact["birthday"], last, rules)
+    first = first_visible(contact["state"], items, today, hidden_until, contact["birthday"], last, rules)
     nxt = None
     if first is not None:
-        item = row_on(contact["state"], items, max(first, today), snoozed, contact["birthday"], last, rules)
+        item = row_on(contact["state"], items, max(first, today), hidden_until, contact["birthday"], last, rules)
         if item is not None:
             nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason,
                    "channel": item.channel or contact["channel"]}
@@ -409,8 +411,9 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     with `due_now` true for those in today's list (the first is the row `fup today` shows)."""
     contact = resolve(conn, who)
     view = contact_view(contact, today, rules)
-    snoozed, last = _date(contact["snoozed_until"]), _date(contact["last_touch_at"])
-    now = rows_on(contact["state"], contact["agenda"], today, snoozed, contact["birthday"], last, rules)
+    hidden_until = not_before(_date(contact["snoozed_until"]), _date(contact["reopened_at"]))
+    now = rows_on(contact["state"], contact["agenda"], today, hidden_until, contact["birthday"],
+                  _date(contact["last_touch_at"]), rules)
     later = [item for item in contact["agenda"] if item not in now and contact["state"] != "closed"]
     view["agenda"] = [
         {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason, "channel": item.channel or contact["channel"],

@@ -364,6 +364,13 @@ def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) 
     return Item("their-promise", due, reason, commitment_id=c.id, channel=c.channel)
 
 
+def not_before(snoozed_until: date | None, reopened_at: datetime | date | None) -> date | None:
+    """The first day anything of a contact may be due: the end of its snooze, the day it was
+    reopened (nothing of a reopened contact is overdue on the day it reopens)."""
+    reopened = reopened_at.date() if isinstance(reopened_at, datetime) else reopened_at
+    return max((day for day in (snoozed_until, reopened) if day is not None), default=None)
+
+
 def _not_before(items: Iterable[Item], floor: date | None) -> list[Item]:
     """Items due no earlier than `floor` (the end of a snooze, a reopening): a snooze is a new due date."""
     if floor is None:
@@ -395,8 +402,7 @@ def plan_contact(
     # the last of them is done or dropped.
     if cadence is not None and not (cadence.kind == "cadence" and hard_dues):
         items.append(cadence)
-    floors = [day for day in (contact.snoozed_until, contact.reopened_at.date() if contact.reopened_at else None) if day]
-    items = sorted(_not_before(items, max(floors, default=None)), key=item_order)
+    items = sorted(_not_before(items, not_before(contact.snoozed_until, contact.reopened_at)), key=item_order)
     steps = hard_dues + ([talk.asked] if talk.asked is not None and state != "closed" else [])
     return Plan(
         state=state,
