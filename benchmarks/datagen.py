@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 20261123
 NOW = datetime(2026, 11, 23, 8, 30)
 TODAY = NOW.date()
@@ -41,6 +41,7 @@ CONTACT_COLUMNS = (
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
     "id", "contact_id", "contact_name", "whose", "action", "due", "firmness", "status", "created_at", "closed_at",
+    "channel",
 )
 FILES = {"contacts": CONTACT_COLUMNS, "touches": TOUCH_COLUMNS, "commitments": COMMITMENT_COLUMNS}
 MANIFEST = "dataset.json"
@@ -225,6 +226,7 @@ def _commitment_rows(
             next(ids), person["id"], person["name"], "mine" if rng.random() < 0.6 else "theirs", rng.choice(ACTIONS),
             due.isoformat(), "hard" if rng.random() < 0.7 else "soft", status, created.isoformat(), closed,
         ])
+        rows[-1].append("meeting" if rows[-1][4] == "book a demo" else "")  # a step done another way than usual
     return rows
 
 

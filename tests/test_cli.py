@@ -385,8 +385,8 @@ def test_today_ranks_rows_by_the_documented_rules(fup):
     fup.ok("add", "Ada Warm", "--met", "2026-11-14T10:00")  # due 11-18
     fup.ok("add", "Nia Nurture", "--cadence", "nurture", "--met", "2026-10-19T10:00")  # due 11-18
     fup.ok("add", "Walt Warm", "--met", "2026-11-12T10:00")  # due Mon 11-16
-    fup.ok("add", "Pia Promise", "--met", "2026-11-20T10:00", "--next", "send the deck", "--due", "2026-11-18")
-    fup.ok("add", "Tom Theirs", "--met", "2026-11-20T10:00", "--next", "send pricing", "--due", "2026-11-18", "--theirs")
+    fup.ok("add", "Pia Promise", "--met", "2026-11-13T10:00", "--next", "send the deck", "--due", "2026-11-18")
+    fup.ok("add", "Tom Theirs", "--met", "2026-11-13T10:00", "--next", "send pricing", "--due", "2026-11-18", "--theirs")
     fup.ok("add", "Quinn Asked", "--met", "2026-11-13T10:00")
     fup.ok("log", "quinn", "--at", "2026-11-16T10:00", "--ask-again", "2026-11-18")
 
@@ -401,18 +401,32 @@ def test_today_ranks_rows_by_the_documented_rules(fup):
     assert {r["name"]: (r["kind"], r["due"], r["days_overdue"]) for r in rows} == expected
     assert len(rows) == len(expected)  # one row per contact
 
-    order = names(rows)
-    urgencies = [r["urgency"] for r in rows]
-    assert all(isinstance(u, (int, float)) for u in urgencies)
-    assert urgencies == sorted(urgencies, reverse=True)
-    pia = order.index("Pia Promise")
-    assert all(pia < order.index(r["name"]) for r in rows if r["name"] != "Pia Promise" and r["days_overdue"] <= 5)
-    pos = {name: order.index(name) for name in order}
-    # vip > hot > warm > nurture when equally overdue; Ada before Wes: a tie, broken by name
-    assert pos["Vic Vip"] < pos["Hal Hot"] < pos["Ada Warm"] < pos["Wes Warm"] < pos["Nia Nurture"]
-    assert pos["Walt Warm"] < pos["Ada Warm"]  # more overdue, same kind and profile
-
+    # Tier first (promise > asked > their promise > cadence), then days overdue, then the
+    # profile's weight (vip > hot > warm > nurture), then the name (Ada before Wes).
+    assert names(rows) == [
+        "Pia Promise", "Quinn Asked", "Tom Theirs",
+        "Walt Warm", "Vic Vip", "Hal Hot", "Ada Warm", "Wes Warm", "Nia Nurture",
+    ]
+    # urgency = (5 - tier) x 10,000,000 + days overdue + profile weight / 10
+    assert [r["urgency"] for r in rows] == [
+        50_000_005.0, 40_000_005.0, 30_000_005.0,
+        10_000_007.2, 10_000_005.4, 10_000_005.3, 10_000_005.2, 10_000_005.2, 10_000_005.1,
+    ]
     assert today_rows(fup, None, "--limit", "3") == rows[:3]
+    assert fup.ok("today", "-f", "csv").stdout.splitlines()[1].startswith("7,Pia Promise,")
+
+
+def test_a_promise_due_today_outranks_a_cadence_row_a_month_overdue(fup):
+    fup.ok("add", "Old Vip", "--cadence", "vip", "--met", "2026-10-20T10:00")  # due Thu 10-22
+    fup.ok("add", "New Promise", "--next", "send the deck", "--due", "2026-11-23")
+    fup.ok("add", "Ask Later", "--met", "2026-11-02T10:00")
+    fup.ok("log", "ask", "--at", "2026-11-03T10:00", "--in", "--ask-again", "2026-11-23")
+    rows = today_rows(fup)
+    assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [
+        ("New Promise", "promise", 0), ("Ask Later", "asked", 0), ("Old Vip", "cadence", 32)]
+    assert rows[0]["urgency"] == 50_000_000.0 and rows[2]["urgency"] == 10_000_032.4
+    table = fup.ok("today").stdout
+    assert table.index("New Promise") < table.index("Ask Later") < table.index("Old Vip")
 
 
 def test_today_csv_has_the_same_columns_and_rows_as_json(fup):
@@ -434,12 +448,493 @@ def test_today_footer_counts_active_contacts_with_no_agreed_next_step(fup):
     fup.ok("add", "Dan Eve", "--next", "send pricing", "--due", "2026-12-01", "--theirs")  # theirs, hard
     fup.ok("add", "Eve Won")
     fup.ok("add", "Finn No")
-    fup.ok("log", "eve", "--outcome", "won")
-    fup.ok("log", "finn", "--outcome", "not-interested")
-    assert footer_count(fup.ok("today").stdout) == 2
-    assert sorted(names(fup.json("list", "--no-next-step", "-f", "json"))) == ["Ana Ruiz", "Bob Stone"]
+    fup.ok("log", "eve", "--outcome", "won")  # a client: not counted
+    fup.ok("log", "finn", "--outcome", "not-interested")  # closed: not counted
+    fup.ok("add", "Gus None", "--cadence", "none")  # not chased, so no gap to point out
+    fup.ok("add", "Hope Soft", "--next", "coffee some time", "--due", "2026-12-01", "--soft")  # soft is no next step
+    fup.ok("add", "Ivy Asked")
+    fup.ok("log", "ivy", "call", "--outcome", "talked", "--ask-again", "2026-12-14")  # a date they asked for
+    fup.ok("add", "Jo Parked", "--cadence", "hot")
+    fup.ok("state", "jo", "nurture")  # not active: not counted
+
+    assert footer_count(fup.ok("today").stdout) == 3
+    assert sorted(names(fup.json("list", "--no-next-step", "-f", "json"))) == ["Ana Ruiz", "Bob Stone", "Hope Soft"]
     fup.ok("next", "ana", "book the demo", "--due", "2026-12-02")
-    assert footer_count(fup.ok("today").stdout) == 1
+    assert footer_count(fup.ok("today").stdout) == 2
+    fup.ok("done", "ana")  # the step is done: no agreed next step again
+    assert footer_count(fup.ok("today").stdout) == 3
+
+    # The asked-for date honoured (a touch on or after it): Ivy has no next step left.
+    fup.at("2026-12-14")
+    fup.ok("log", "ivy", "call", "--outcome", "no-answer")
+    assert "Ivy Asked" in names(fup.json("list", "--no-next-step", "-f", "json"))
+    # Carla's and Dan's steps stay agreed next steps while open, however late.
+    assert not {"Carla Diaz", "Dan Eve"} & set(names(fup.json("list", "--no-next-step", "-f", "json")))
+    table = fup.ok("today").stdout
+    assert footer_count(table) == len(fup.json("list", "--no-next-step", "-f", "json")) == 4
+
+
+def test_today_shows_no_footer_when_every_active_contact_has_a_next_step(fup):
+    fup.ok("add", "Ana Ruiz", "--next", "send the deck", "--due", "2026-11-23")
+    fup.ok("add", "Gus None", "--cadence", "none")
+    table = fup.ok("today").stdout
+    assert "Ana Ruiz" in table and "no agreed next step" not in table
+    assert fup.json("list", "--no-next-step", "-f", "json") == []
+
+
+# --- the morning list (issue 9) ---------------------------------------------------------------
+
+
+def test_issue_9_reproduction_promises_first_check_ins_clear_soft_last_snooze_means_it(fup):
+    fup.at("2026-11-16")
+    fup.ok("add", "Marco Rossi", "--next", "intro to their CFO", "--due", "2026-11-16", "--theirs")
+    fup.ok("add", "Peter Novak", "--next", "let's talk again", "--due", "2026-11-17", "--soft")
+    fup.ok("add", "Helen Park", "--next", "send contract", "--due", "2026-11-19")
+    fup.ok("add", "Sara Kim", "--met", "2026-11-02")
+    out = fup.ok("log", "marco", "--note", "nudged").stdout
+    assert "Next: 2026-11-19" in out and "intro to their CFO" in out  # checked in: 3 workdays later
+
+    fup.at("2026-11-19")
+    rows = today_rows(fup)
+    assert [(r["name"], r["kind"], r["due"], r["days_overdue"]) for r in rows] == [
+        ("Helen Park", "promise", "2026-11-19", 0),
+        ("Marco Rossi", "their-promise", "2026-11-19", 0),
+        ("Sara Kim", "cadence", "2026-11-06", 13),
+        ("Peter Novak", "soft", "2026-11-17", 2),
+    ]
+    assert rows[0]["reason"] == "you promised: send contract"
+    assert "intro to their CFO" in rows[1]["reason"] and "2026-11-16" in rows[1]["reason"]
+    assert "warm cadence" in rows[2]["reason"]
+    assert rows[3]["reason"] == "soft, you said: let's talk again"
+    assert [r["urgency"] for r in rows] == [50_000_000.0, 30_000_000.0, 10_000_013.2, 2.0]
+    table = fup.ok("today").stdout
+    positions = [table.index(name) for name in ("Helen Park", "Marco Rossi", "Sara Kim", "Peter Novak")]
+    assert positions == sorted(positions)
+    assert "soft, you said: let's talk again" in table and "you promised: let's talk again" not in table
+
+    fup.ok("snooze", "sara", "2026-11-25")
+    assert "Sara Kim" not in names(today_rows(fup, "2026-11-24"))
+    fup.at("2026-11-25")
+    sara = row_of(today_rows(fup), "Sara Kim")
+    assert (sara["kind"], sara["due"], sara["days_overdue"]) == ("cadence", "2026-11-25", 0)
+    assert sara["urgency"] == 10_000_000.2
+    assert (card(fup, "sara")["next_due"], card(fup, "sara")["next"]["due"]) == ("2026-11-25", "2026-11-25")
+
+
+def test_a_soft_step_of_theirs_is_worded_as_soft_and_ranks_last(fup):
+    fup.ok("add", "Tia Soft", "--cadence", "nurture", "--met", "2026-11-16T10:00",  # cadence due 12-16
+           "--next", "think it over", "--due", "2026-11-18", "--theirs", "--soft")
+    fup.ok("add", "Una Late", "--cadence", "nurture", "--met", "2026-10-19T10:00")  # due 11-18, weight 1
+    rows = today_rows(fup)
+    assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [("Una Late", "cadence", 5), ("Tia Soft", "soft", 5)]
+    assert rows[1]["reason"] == "soft, they said: think it over"
+    assert rows[1]["urgency"] == 5.0
+    # Not an agreed next step: Tia is counted in the footer and in --no-next-step.
+    assert card(fup, "tia")["next_due"] == "2026-11-18"
+    assert names(fup.json("list", "--no-next-step", "-f", "json")) == ["Tia Soft", "Una Late"]
+    # A touch on or after its date clears the soft step; the cadence carries on alone.
+    fup.ok("log", "tia")
+    assert "Tia Soft" not in names(today_rows(fup))
+    assert [item["kind"] for item in card(fup, "tia")["agenda"]] == ["cadence"]
+    assert [c["status"] for c in card(fup, "tia")["commitments"]] == ["open"]
+
+
+def test_one_row_per_contact_says_what_else_is_due_and_show_lists_the_agenda(fup):
+    fup.ok("add", "Helen Park", "--next", "send contract", "--due", "2026-11-19", "--met", "2026-11-16T10:00")
+    fup.ok("next", "helen", "think it over", "--due", "2026-11-18", "--theirs", "--soft")
+    fup.ok("next", "helen", "book the room", "--due", "2026-11-20", "--channel", "call")
+    fup.ok("next", "helen", "send the invoice", "--due", "2026-12-01")
+    rows = today_rows(fup, "2026-11-19")
+    assert len(rows) == 1
+    assert (rows[0]["kind"], rows[0]["due"]) == ("promise", "2026-11-19")
+    assert rows[0]["reason"] == "you promised: send contract (+1 more: soft, they said: think it over)"
+    [row] = today_rows(fup, "2026-11-23")
+    assert row["reason"] == "you promised: send contract (+2 more: you promised: book the room)"
+    assert row["days_overdue"] == 4
+
+    view = card(fup, "helen")  # on Mon 11-23
+    assert [(a["kind"], a["due"], a["due_now"], a["channel"]) for a in view["agenda"]] == [
+        ("promise", "2026-11-19", True, "email"),
+        ("promise", "2026-11-20", True, "call"),
+        ("soft", "2026-11-18", True, "email"),
+        ("promise", "2026-12-01", False, "email"),
+    ]
+    assert [a["reason"] for a in view["agenda"]] == [
+        "you promised: send contract", "you promised: book the room", "soft, they said: think it over",
+        "you promised: send the invoice"]
+    assert view["next"] == {"kind": "promise", "due": "2026-11-19", "reason": "you promised: send contract",
+                            "channel": "email"}
+    table = fup.ok("show", "helen").stdout
+    assert "Agenda" in table
+    for reason in ("send contract", "book the room", "think it over", "send the invoice"):
+        assert reason in table.split("Agenda", 1)[1]
+
+
+def test_a_long_next_reason_is_shortened_in_the_row(fup):
+    long_action = "prepare the detailed rollout plan for all eleven regional offices"
+    fup.ok("add", "Helen Park", "--next", "send contract", "--due", "2026-11-19", "--met", "2026-11-16T10:00")
+    fup.ok("next", "helen", long_action, "--due", "2026-11-20")
+    [row] = today_rows(fup)
+    head = "you promised: send contract (+1 more: "
+    assert row["reason"].startswith(head) and row["reason"].endswith("…)")
+    quoted = row["reason"][len(head):-1]
+    assert ("you promised: " + long_action).startswith(quoted[:-1]) and len(quoted) <= 48
+
+
+def test_a_check_in_on_their_promise_clears_and_comes_back_checkin_gap_workdays_later(fup):
+    fup.at("2026-11-09")
+    fup.ok("add", "Ben Okafor", "--next", "send Q3 numbers", "--due", "2026-11-13", "--theirs")
+    assert today_rows(fup, "2026-11-12") == []
+    row = row_of(today_rows(fup, "2026-11-13"), "Ben Okafor")
+    assert (row["kind"], row["due"]) == ("their-promise", "2026-11-13")
+    assert row["reason"] == "check in on their promise: send Q3 numbers"
+
+    fup.at("2026-11-16")  # Monday: you call; three workdays later is Thursday
+    out = fup.ok("log", "ben", "call", "--outcome", "no-answer").stdout
+    assert "Next: 2026-11-19" in out and "send Q3 numbers" in out
+    assert today_rows(fup) == []
+    assert today_rows(fup, "2026-11-18") == []
+    row = row_of(today_rows(fup, "2026-11-19"), "Ben Okafor")
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("their-promise", "2026-11-19", 0)
+    assert "send Q3 numbers" in row["reason"] and "2026-11-16" in row["reason"]
+
+    fup.at("2026-11-20")  # Friday: again, any direction and outcome; Wed 11-25 next
+    fup.ok("log", "ben", "--in", "--outcome", "replied")
+    assert card(fup, "ben")["next_due"] == "2026-11-25"
+    assert [c["status"] for c in card(fup, "ben")["commitments"]] == ["open"]  # they still owe it
+
+    (fup.home / "config.toml").write_text("checkin_gap = 1\n")
+    fup.ok("reschedule")
+    assert card(fup, "ben")["next_due"] == "2026-11-23"  # Fri + 1 workday = Mon
+
+    fup.ok("done", "ben")  # delivered: the check-ins end, the cadence resumes
+    view = card(fup, "ben")
+    assert [a["kind"] for a in view["agenda"]] == ["cadence"]
+    assert view["next_due"] == "2026-11-24"  # the reply on Fri 11-20 + 4 = Tue
+
+
+@pytest.mark.xfail(strict=True, reason="src bug: the touch logged by the command that records a commitment "
+                   "(add's meeting, log --next's touch) counts as the check-in on it, so a step due that day "
+                   "never shows (see the report)")
+def test_the_touch_that_records_a_commitment_is_not_a_check_in_on_it(fup):
+    fup.ok("add", "Marco Rossi", "--next", "intro to their CFO", "--due", "2026-11-23", "--theirs")
+    fup.ok("add", "Peter Novak", "--next", "let's talk again", "--due", "2026-11-23", "--soft")
+    fup.ok("add", "Ana Ruiz", "--met", "2026-11-16T10:00")
+    fup.ok("log", "ana", "call", "--outcome", "talked", "--next", "send the numbers", "--due", "2026-11-23", "--theirs")
+    rows = {r["name"]: (r["kind"], r["due"], r["reason"]) for r in today_rows(fup)}
+    assert rows == {
+        "Marco Rossi": ("their-promise", "2026-11-23", "check in on their promise: intro to their CFO"),
+        "Peter Novak": ("soft", "2026-11-23", "soft, you said: let's talk again"),
+        "Ana Ruiz": ("their-promise", "2026-11-23", "check in on their promise: send the numbers"),
+    }
+
+
+@pytest.mark.parametrize("value", ["0", "61", '"3"', "true", "2.5", "-1"])
+def test_a_bad_checkin_gap_is_one_line_and_writes_nothing(fup, value):
+    fup.ok("add", "Ana Ruiz")
+    before = fup.dump()
+    (fup.home / "config.toml").write_text(f"checkin_gap = {value}\n")
+    message = assert_one_line_error(fup("today"), ExitCode.USAGE)
+    assert "checkin_gap" in message
+    assert_one_line_error(fup("log", "ana"), ExitCode.USAGE)
+    assert fup.dump() == before
+
+
+def test_an_honoured_asked_for_date_restarts_the_cadence(fup):
+    fup.ok("add", "Tom Hale", "--cadence", "hot", "--met", "2026-11-02T10:00")
+    for day in ("2026-11-04", "2026-11-05", "2026-11-09"):
+        fup.ok("log", "tom", "--at", f"{day}T10:00")  # three unanswered: hot's next gap would be 3
+    fup.ok("log", "tom", "--at", "2026-11-12T10:00", "--ask-again", "2026-11-26")
+    assert card(fup, "tom")["next_due"] == "2026-11-26"
+    assert names(fup.json("list", "--no-next-step", "-f", "json")) == []
+
+    fup.at("2026-11-26")
+    row = row_of(today_rows(fup), "Tom Hale")
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("asked", "2026-11-26", 0)
+    out = fup.ok("log", "tom", "call", "--outcome", "no-answer").stdout  # the date honoured
+    view = card(fup, "tom")
+    # hot's first gap (2) from the call: Sat 11-28 -> Mon 11-30; the streak starts again
+    assert (view["next_due"], view["unanswered_streak"]) == ("2026-11-30", 0)
+    assert "2026-11-30" in out and "first follow-up" in view["next"]["reason"]
+    assert names(fup.json("list", "--no-next-step", "-f", "json")) == ["Tom Hale"]
+
+
+def test_a_win_closes_what_they_owed_and_keeps_what_i_owe(fup):
+    fup.ok("add", "Maya Lee", "--next", "sign the contract", "--due", "2026-11-30", "--theirs")
+    fup.ok("next", "maya", "onboarding call", "--due", "2026-12-07")
+    fup.ok("next", "maya", "send the logo", "--due", "2026-12-01", "--theirs", "--soft")
+    fup.at("2026-11-25")
+    out = fup.ok("log", "maya", "call", "--outcome", "won").stdout
+    first = out.splitlines()[0]
+    assert first.startswith("Logged call with Maya Lee (won).")
+    assert "Maya Lee is now client." in first
+    assert first.endswith(" Done, as they signed: sign the contract; send the logo.")
+    view = card(fup, "maya")
+    assert view["state"] == "client"
+    assert {c["action"]: (c["whose"], c["status"], c["closed_at"]) for c in view["commitments"]} == {
+        "sign the contract": ("theirs", "done", "2026-11-25T09:00:00"),
+        "send the logo": ("theirs", "done", "2026-11-25T09:00:00"),
+        "onboarding call": ("mine", "open", None),
+    }
+    assert today_rows(fup, "2026-12-01") == []
+    row = row_of(today_rows(fup, "2026-12-07"), "Maya Lee")
+    assert (row["kind"], row["reason"]) == ("promise", "you promised: onboarding call")
+
+
+def test_a_win_with_nothing_owed_says_nothing_was_closed(fup):
+    fup.ok("add", "Dan Eve", "--next", "send the deck", "--due", "fri")
+    first = fup.ok("log", "dan", "--outcome", "won").stdout.splitlines()[0]
+    assert first == "Logged email with Dan Eve (won). Dan Eve is now client."
+    assert [c["status"] for c in card(fup, "dan")["commitments"]] == ["open"]
+
+
+@pytest.mark.parametrize("args", [["--in"], ["call", "--outcome", "talked"], ["--outcome", "replied"],
+                                  ["meeting", "--outcome", "meeting"]])
+def test_a_closed_contact_who_engages_is_reopened(fup, args):
+    fup.ok("add", "Sara Kim")
+    fup.at("2026-11-27")
+    fup.ok("log", "sara", "--outcome", "not-interested")
+    assert card(fup, "sara")["state"] == "closed"
+    fup.at("2026-12-03")  # Thursday
+    first = fup.ok("log", "sara", *args).stdout.splitlines()[0]
+    assert first.endswith(" Sara Kim is reopened (active).")
+    view = card(fup, "sara")
+    assert (view["state"], view["unanswered_streak"], view["next_due"]) == ("active", 0, "2026-12-07")
+    assert today_rows(fup) == []
+    assert row_of(today_rows(fup, "2026-12-07"), "Sara Kim")["kind"] == "cadence"
+
+
+def test_a_one_way_touch_does_not_reopen_a_closed_contact(fup):
+    fup.ok("add", "Sara Kim")
+    fup.ok("log", "sara", "--outcome", "not-interested")
+    fup.at("2026-12-03")
+    first = fup.ok("log", "sara", "--outcome", "no-answer").stdout.splitlines()[0]
+    assert "reopened" not in first and "is now" not in first
+    assert (card(fup, "sara")["state"], card(fup, "sara")["next_due"]) == ("closed", None)
+    assert today_rows(fup, "2027-01-04") == []
+
+
+def test_reopening_by_hand_counts_afresh_and_is_never_overdue_that_day(fup):
+    fup.ok("add", "Tom Roe", "--next", "send the deck", "--due", "2026-11-25")
+    fup.ok("add", "Sara Kim")
+    fup.at("2026-11-24")
+    fup.ok("log", "tom", "--outcome", "not-interested")
+    fup.ok("log", "sara", "--outcome", "not-interested")
+    fup.at("2026-12-07")  # Monday, weeks later
+    assert fup.ok("state", "sara", "active").stdout.splitlines()[0] == "Sara Kim is now active."
+    fup.ok("state", "tom", "active")
+
+    sara = card(fup, "sara")
+    assert (sara["state"], sara["unanswered_streak"], sara["next_due"]) == ("active", 0, "2026-12-11")  # 7 + 4
+    assert "reopening on 2026-12-07" in sara["next"]["reason"]
+    rows = today_rows(fup)
+    assert names(rows) == ["Tom Roe"]  # Sara is not overdue on the day she reopens
+    # The promise left open before Tom said no is due on the day he reopens, not weeks overdue.
+    assert (rows[0]["kind"], rows[0]["due"], rows[0]["days_overdue"]) == ("promise", "2026-12-07", 0)
+    row = row_of(today_rows(fup, "2026-12-11"), "Sara Kim")
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("cadence", "2026-12-11", 0)
+
+    # A later touch counts as usual: unanswered, + 3 from it.
+    fup.at("2026-12-11")
+    fup.ok("log", "sara")
+    assert (card(fup, "sara")["unanswered_streak"], card(fup, "sara")["next_due"]) == (1, "2026-12-14")
+
+
+def test_reopening_into_nurture_by_hand_is_not_overdue_either(fup):
+    fup.ok("add", "Sara Kim")
+    fup.ok("log", "sara", "--outcome", "not-interested")
+    fup.at("2027-02-01")
+    fup.ok("state", "sara", "nurture")
+    view = card(fup, "sara")
+    assert view["state"] == "nurture" and view["next_due"] > "2027-02-01"
+    assert today_rows(fup) == []
+
+
+def test_a_weekend_birthday_shows_from_the_workday_before(fup):
+    fup.ok("add", "Chloe Martin", "--cadence", "none", "--birthday", "12-12")  # Saturday 2026-12-12
+    fup.ok("add", "Dev Patel", "--cadence", "none", "--birthday", "1985-12-15")  # Tuesday
+    assert today_rows(fup, "2026-12-10") == []
+    row = row_of(today_rows(fup, "2026-12-11"), "Chloe Martin")
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("birthday", "2026-12-11", 0)
+    assert row["reason"] == "birthday on Saturday 2026-12-12"
+    assert row_of(today_rows(fup, "2026-12-18"), "Chloe Martin")["days_overdue"] == 7
+    assert "Chloe Martin" not in names(today_rows(fup, "2026-12-19"))
+    dev = row_of(today_rows(fup, "2026-12-15"), "Dev Patel")
+    assert (dev["due"], dev["reason"]) == ("2026-12-15", "birthday on Tuesday 2026-12-15")
+    assert "Dev Patel" not in names(today_rows(fup, "2026-12-14"))
+
+    fup.at("2026-12-11")  # a card on Friday counts: the row is gone
+    fup.ok("log", "chloe", "--note", "happy birthday")
+    assert "Chloe Martin" not in names(today_rows(fup, "2026-12-12"))
+
+
+def test_a_birthday_on_a_holiday_shows_from_the_workday_before(fup):
+    (fup.home / "config.toml").write_text('holidays = ["2026-12-14"]\n')
+    fup.ok("add", "Hana Sato", "--cadence", "none", "--birthday", "12-14")  # a Monday, but a holiday
+    assert today_rows(fup, "2026-12-10") == []
+    row = row_of(today_rows(fup, "2026-12-11"), "Hana Sato")  # Friday
+    assert (row["due"], row["reason"]) == ("2026-12-11", "birthday on Monday 2026-12-14")
+
+
+# --- channels of a commitment ------------------------------------------------------------------
+
+
+def test_a_commitment_carries_its_own_channel(fup):
+    fup.ok("add", "Ana Ruiz", "--channel", "linkedin", "--next", "demo", "--due", "2026-11-25", "--next-channel", "meeting")
+    fup.ok("add", "Bo Lind", "--channel", "linkedin")
+    out = fup.ok("log", "bo", "--next", "call about pricing", "--due", "2026-11-24", "--next-channel", "call").stdout
+    assert "call about pricing, by call" in out
+    out = fup.ok("next", "ana", "send the deck", "--due", "2026-11-26", "--channel", "EMAIL").stdout
+    assert out.splitlines()[0] == "You promised Ana Ruiz: send the deck by 2026-11-26 (hard, by email, commitment 3)."
+    fup.ok("next", "ana", "intro to legal", "--due", "2026-11-27", "--theirs")  # no channel: the contact's
+
+    commitments = card(fup, "ana")["commitments"]
+    assert [(c["action"], c["channel"]) for c in commitments] == [
+        ("demo", "meeting"), ("send the deck", "email"), ("intro to legal", None)]
+    assert [(c["action"], c["channel"]) for c in card(fup, "bo")["commitments"]] == [("call about pricing", "call")]
+
+    rows = today_rows(fup, "2026-11-25")
+    assert [(r["name"], r["channel"]) for r in rows] == [("Bo Lind", "call"), ("Ana Ruiz", "meeting")]
+    assert row_of(today_rows(fup, "2026-11-26"), "Ana Ruiz")["channel"] == "meeting"  # the top item's
+    fup.at("2026-11-27")
+    fup.ok("done", "ana")
+    fup.ok("done", "ana")
+    row = row_of(today_rows(fup), "Ana Ruiz")
+    assert (row["kind"], row["channel"]) == ("their-promise", "linkedin")
+    view = card(fup, "ana")
+    assert view["next"]["channel"] == "linkedin"
+    assert "by linkedin" in fup.ok("show", "ana").stdout
+
+    bo = card(fup, "bo")
+    assert bo["next"]["channel"] == "call" and bo["agenda"][0]["channel"] == "call"
+    assert "hard, by call" in fup.ok("show", "bo").stdout
+
+    exported = list(csv.DictReader(io.StringIO(fup.ok("export", "commitments").stdout)))
+    assert [(r["action"], r["channel"]) for r in exported] == [
+        ("demo", "meeting"), ("call about pricing", "call"), ("send the deck", "email"), ("intro to legal", "")]
+    due = {r["name"]: r["channel"] for r in csv.DictReader(io.StringIO(fup.ok("export", "due", "--on", "2026-11-24").stdout))}
+    assert due["Bo Lind"] == "call"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["next", "bob", "call", "--due", "fri", "--channel", "fax"],
+        ["next", "bob", "call", "--due", "fri", "--channel", ""],
+        ["next", "bob", "call", "--due", "fri", "--channel", "e-mail"],
+        ["add", "Zed", "--next", "call", "--due", "fri", "--next-channel", "fax"],
+        ["log", "bob", "--next", "call", "--due", "fri", "--next-channel", "pigeon"],
+        ["add", "Zed", "--next-channel", "call"],
+        ["log", "bob", "--next-channel", "call"],
+        ["log", "bob", "--due", "fri", "--next-channel", "call"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_a_bad_commitment_channel_is_one_line_and_writes_nothing(crowd, args):
+    before = crowd.dump()
+    message = assert_one_line_error(crowd(*args), ExitCode.USAGE)
+    assert "channel" in message
+    assert crowd.dump() == before
+
+
+# --- channels of imported contacts ------------------------------------------------------------
+
+LINKEDIN_CSV = (
+    "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    "Ana,Ruiz,https://www.linkedin.com/in/ana-example,ana@example.com,Acme,CTO,12 Mar 2024\n"
+    "Bo,Lind,https://www.linkedin.com/in/bo-example,,Northwind,CFO,03 Jan 2023\n"
+)
+GOOGLE_CSV = (
+    "First Name,Middle Name,Last Name,Organization Name,Organization Title,Birthday,Notes,Labels,"
+    "E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value\n"
+    "Cy,,Park,,,,,* myContacts,* Work,cy@example.com,Mobile,+1 555 0100\n"
+    "Dee,,Ok,,,,,* myContacts,,,Mobile,+1 555 0101\n"
+    "Eli,,Fox,,,,,* myContacts,,,,\n"
+)
+GOOGLE_LEGACY_CSV = (
+    "Name,Given Name,Family Name,Group Membership,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value\n"
+    "Gus Moreno,Gus,Moreno,* myContacts,,,Mobile,+34 600 000 009\n"
+)
+
+
+def test_imported_contacts_get_a_channel_they_can_be_reached_on(fup, tmp_path):
+    (tmp_path / "Connections.csv").write_text(LINKEDIN_CSV)
+    (tmp_path / "google.csv").write_text(GOOGLE_CSV)
+    (tmp_path / "legacy.csv").write_text(GOOGLE_LEGACY_CSV)
+    fup.ok("import", "contacts", str(tmp_path / "Connections.csv"))
+    fup.ok("import", "contacts", str(tmp_path / "google.csv"))
+    fup.ok("import", "contacts", str(tmp_path / "legacy.csv"), "--from", "google")
+    channels = {v["name"]: v["channel"] for v in fup.json("list", "-f", "json")}
+    assert channels == {
+        "Ana Ruiz": "email",  # an email: the default channel
+        "Bo Lind": "linkedin",  # a LinkedIn connection without an email: LinkedIn's own messages
+        "Cy Park": "email",  # an email and a phone: the default channel
+        "Dee Ok": "call",  # only a phone
+        "Eli Fox": "email",  # nothing to go on: the default channel
+        "Gus Moreno": "call",  # only a phone, in Google's older layout
+    }
+
+
+def test_imported_channels_follow_the_default_channel_and_never_overwrite_one(fup, tmp_path):
+    (fup.home / "config.toml").write_text('default_channel = "text"\n')
+    fup.ok("add", "Bo L.", "--url", "https://www.linkedin.com/in/bo-example", "--channel", "meeting")
+    (tmp_path / "Connections.csv").write_text(LINKEDIN_CSV)
+    out = fup.ok("import", "contacts", str(tmp_path / "Connections.csv")).stdout
+    assert "1 new" in out
+    channels = {v["name"]: v["channel"] for v in fup.json("list", "-f", "json")}
+    assert channels == {"Bo L.": "meeting", "Ana Ruiz": "text"}
+
+
+# --- what fup says ------------------------------------------------------------------------------
+
+
+def test_commitment_lines_name_who_promised_what(fup):
+    fup.ok("add", "Helen Park", "--next", "send contract", "--due", "2026-11-26")
+    fup.ok("add", "Hugo", "--next", "call the bank", "--due", "2026-11-26")
+    out = fup.ok("next", "Helen Park", "decision on pricing", "--due", "2026-11-20", "--theirs").stdout
+    assert out.splitlines()[0] == "Helen Park promised: decision on pricing by 2026-11-20 (hard, commitment 3)."
+    out = fup.ok("next", "helen", "send the deck", "--due", "2026-11-27", "--soft").stdout
+    assert out.splitlines()[0] == "You promised Helen Park: send the deck by 2026-11-27 (soft, commitment 4)."
+    out = fup.ok("next", "helen", "book the venue", "--due", "2026-11-30", "--theirs", "--soft").stdout
+    assert out.splitlines()[0] == "Helen Park promised: book the venue by 2026-11-30 (soft, commitment 5)."
+    assert fup.ok("done", "helen").stdout.splitlines()[0] == "Done: decision on pricing (Helen Park, commitment 3)."
+    out = fup.ok("drop", "helen", "--id", "4").stdout
+    assert out.splitlines()[0] == "Dropped: send the deck (Helen Park, commitment 4)."
+    table = fup.ok("show", "helen").stdout
+    assert "commitment 1" in table and "commitment 5" in table and "#1 " not in table.split("Open commitments")[1]
+
+
+@pytest.mark.parametrize("name, typed", [("Helen Park", '"Helen Park"'), ("Hugo", "Hugo"), ("Ana-Lu Ruiz", '"Ana-Lu Ruiz"')])
+def test_a_closed_contact_says_how_to_reopen_it_by_name(fup, name, typed):
+    fup.ok("add", name)
+    out = fup.ok("log", "1", "--outcome", "not-interested").stdout
+    hint = f"(`fup state {typed} active` reopens)"
+    assert hint in out
+    assert hint in fup.ok("show", "1").stdout
+    assert "NAME" not in out
+
+
+def test_reasons_read_as_plain_words(fup):
+    """Prose may be reworded: only the facts are checked, and the slips that read badly."""
+    fup.ok("add", "Ana Ruiz", "--no-meeting")
+    fup.ok("log", "ana", "--in", "--outcome", "sent", "--at", "2026-11-23T08:00")  # they emailed first
+    reason = card(fup, "ana")["next"]["reason"]
+    assert "their email on 2026-11-23" in reason and "warm" in reason
+    fup.ok("add", "Bo Lind", "--no-meeting", "--channel", "linkedin")
+    fup.ok("log", "bo", "--at", "2026-11-23T08:00")
+    reason = card(fup, "bo")["next"]["reason"]
+    assert "LinkedIn" in reason and "2026-11-23" in reason
+    fup.ok("add", "Cy Park", "--met", "2026-11-16T10:00")
+    fup.ok("log", "cy", "--at", "2026-11-20T10:00")
+    reason = card(fup, "cy")["next"]["reason"]
+    assert "1 unanswered" in reason and "meeting on 2026-11-16" in reason
+    fup.ok("add", "Dee Ok", "--met", "2026-11-16T10:00")
+    fup.ok("log", "dee", "call", "--outcome", "talked", "--at", "2026-11-20T10:00")
+    assert "call on 2026-11-20" in card(fup, "dee")["next"]["reason"]
+    everything = fup.ok("today", "--on", "2026-12-31").stdout + "".join(
+        fup.ok("show", who).stdout for who in ("ana", "bo", "cy", "dee"))
+    for bad in ("the their", "the your", "NAME", "They promised"):
+        assert bad not in everything, bad
 
 
 # --- show and list ----------------------------------------------------------------------
@@ -549,11 +1044,22 @@ def test_snooze_hides_until_the_date_and_today_clears_it(fup):
     assert (view["snoozed_until"], view["next_due"]) == ("2026-12-07", "2026-12-07")
     assert today_rows(fup, "2026-11-27") == []
     assert today_rows(fup, "2026-12-04") == []
-    row = row_of(today_rows(fup, "2026-12-07"), "Ana Ruiz")
-    assert (row["kind"], row["due"]) == ("cadence", "2026-11-27")
+    row = row_of(today_rows(fup, "2026-12-07"), "Ana Ruiz")  # a snooze is a new due date
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("cadence", "2026-12-07", 0)
+    assert row_of(today_rows(fup, "2026-12-09"), "Ana Ruiz")["days_overdue"] == 2
     fup.ok("snooze", "ana", "today")
     view = card(fup, "ana")
     assert (view["snoozed_until"], view["next_due"]) == (None, "2026-11-27")
+
+
+def test_an_ended_snooze_is_no_longer_mentioned(fup):
+    fup.ok("add", "Ana Ruiz")
+    assert "snoozed until 2026-11-25" in fup.ok("snooze", "ana", "2026-11-25").stdout
+    assert "snoozed until 2026-11-25" in fup.ok("show", "ana", now="2026-11-24").stdout
+    for day in ("2026-11-25", "2026-11-26"):  # the day it ends, and after
+        assert "snoozed" not in fup.ok("show", "ana", now=day).stdout
+        assert "snoozed" not in fup.ok("list", now=day).stdout
+    assert "snoozed" not in fup.ok("log", "ana", now="2026-11-26").stdout
 
 
 def test_state_moves_between_states_and_closed_is_never_due(fup):
@@ -704,6 +1210,12 @@ BAD_INPUT = [
     (["log", "bob", "--due", "fri"], ExitCode.USAGE),
     (["log", "bob", "--soft"], ExitCode.USAGE),
     (["log", "bob", "--theirs"], ExitCode.USAGE),
+    (["add", "Zed", "--next-channel", "call"], ExitCode.USAGE),
+    (["log", "bob", "--next-channel", "call"], ExitCode.USAGE),
+    # an unknown channel for a next step
+    (["next", "bob", "call", "--due", "fri", "--channel", "fax"], ExitCode.USAGE),
+    (["add", "Zed", "--next", "call", "--due", "fri", "--next-channel", "fax"], ExitCode.USAGE),
+    (["log", "bob", "--next", "call", "--due", "fri", "--next-channel", "fax"], ExitCode.USAGE),
     # refused for other reasons
     (["add", "Zed", "--email", "ANA@acme.example"], ExitCode.CONFLICT),
     (["add", ""], ExitCode.USAGE),

@@ -33,6 +33,19 @@ def test_every_command_has_help_and_a_readme_entry(name: str) -> None:
     assert re.search(rf"^\| `fup {name}\b", README, re.MULTILINE), f"README has no entry for fup {name}"
 
 
+@pytest.mark.parametrize("name", command_names())
+def test_every_option_of_a_command_is_in_its_readme_entry(name: str) -> None:
+    """The README's command table names every option (long or short), e.g. `--next-channel` of add and log."""
+    import typer.main
+
+    command = typer.main.get_command(app).commands[name]
+    row = re.search(rf"^\| `fup {name}\b[^\n]*", README, re.MULTILINE).group(0)
+    for param in command.params:
+        names = [o for o in param.opts if o.startswith("-") and o != "--help"]
+        if names:
+            assert any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", row) for o in names), (name, names)
+
+
 def test_configuration_doc_is_generated_from_the_settings() -> None:
     assert (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8") == settings_markdown() + "\n"
 

@@ -102,11 +102,13 @@ def test_demo_database_morning(tmp_path: Path) -> None:
     env = {**os.environ, "FUP_HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(["bash", str(ROOT / "examples" / "demo.sh")], env=env, check=True, capture_output=True)
     rows = today(home, "2026-11-23T08:30")
-    assert [(r["name"], r["kind"]) for r in rows] == [
-        ("Farid Haddad", "promise"),
-        ("Chloe Martin", "cadence"),
-        ("Ben Okafor", "their-promise"),
+    # By tier: my promise, then the check-in on theirs, then the cadence row, though it is the most overdue.
+    assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [
+        ("Farid Haddad", "promise", 3),
+        ("Ben Okafor", "their-promise", 3),
+        ("Chloe Martin", "cadence", 4),
     ]
+    assert [r["urgency"] for r in rows] == sorted((r["urgency"] for r in rows), reverse=True)
     # Dmitri asked for December 1st: honoured exactly.
     dmitri = [r for r in today(home, "2026-12-01T08:30") if r["name"] == "Dmitri Petrov"]
     assert dmitri[0]["kind"] == "asked" and dmitri[0]["days_overdue"] == 0

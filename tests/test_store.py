@@ -72,6 +72,52 @@ def test_new_database_is_private_wal_with_foreign_keys(tmp_path: Path) -> None:
     conn.close()
 
 
+RELEASED_0002 = Path(__file__).parent / "reliability" / "fixtures" / "fup-0002.db"
+
+
+def test_the_replan_hook_runs_once_in_the_upgrade_of_an_existing_database_only(tmp_path: Path) -> None:
+    """A new file is created at the head with nothing to re-plan; a file at the head is left alone;
+    an older file is re-planned once, after its migrations, inside their transaction."""
+    seen: list[tuple] = []
+
+    def hook(connection) -> None:
+        version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(agenda_item)")}
+        seen.append((version, "channel" in columns, connection.in_transaction()))
+
+    new = tmp_path / "new" / "fup.db"
+    for _ in range(2):  # created, then already at the head
+        store = Store(new, NOW, replan=hook)
+        store.prepare_for_write()
+        store.close()
+    assert seen == []
+
+    old = tmp_path / "old" / "fup.db"
+    old.parent.mkdir()
+    old.write_bytes(RELEASED_0002.read_bytes())
+    os.chmod(old, 0o600)
+    for _ in range(2):
+        store = Store(old, NOW, replan=hook)
+        store.prepare_for_write()
+        store.close()
+    assert seen == [(SCHEMA_VERSION, True, True)]
+
+
+def test_the_schema_has_the_columns_of_tiers_and_channels(tmp_path: Path) -> None:
+    ctx = ctx_for(tmp_path / "fup.db")
+    add_contact(ctx, NewContact("Ana"))
+    ctx.close()
+    conn = sqlite3.connect(tmp_path / "fup.db")
+    try:
+        def columns(table: str) -> dict[str, tuple]:
+            return {r[1]: (r[2], r[3]) for r in conn.execute(f"PRAGMA table_info({table})")}
+        assert columns("contact")["reopened_at"] == ("DATETIME", 0)
+        assert columns("commitment")["channel"] == ("VARCHAR", 0)
+        assert columns("agenda_item")["channel"] == ("VARCHAR", 0)
+    finally:
+        conn.close()
+
+
 def test_write_sessions_enforce_foreign_keys_and_begin_immediate(tmp_path: Path) -> None:
     ctx = ctx_for(tmp_path / "fup.db")
     add_contact(ctx, NewContact("Ana"))

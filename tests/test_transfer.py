@@ -70,6 +70,7 @@ CONTACT_HEADER = [
 TOUCH_HEADER = ["id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again"]
 COMMITMENT_HEADER = [
     "id", "contact_id", "contact_name", "whose", "action", "due", "firmness", "status", "created_at", "closed_at",
+    "channel",
 ]
 LINKEDIN_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
 LINKEDIN_NOTES = (
@@ -358,6 +359,10 @@ def test_linkedin_example_imports_after_its_notes_and_bom(fup):
     assert "2024-03-12" in ana["source"]  # "Connected On: 12 Mar 2024"
     assert people["Bo Lindqvist"]["title"] == "Sales Director, EMEA"
     assert people["Bo Lindqvist"]["email"] is None
+    # A connection without an email is reached through LinkedIn itself; with one, by the default channel.
+    assert {name: person["channel"] for name, person in people.items()} == {
+        "Ana Ruiz": "email", "Bo Lindqvist": "linkedin", "Chidi Okafor": "linkedin", "Dana Kowalski": "linkedin",
+        "Émile Dubois": "email"}
     assert people["Chidi Okafor"]["company"] == "=Equals Studio"  # kept as text, escaped again on export
     assert people["Émile Dubois"]["company"] == "Café Numérique"
     for person in people.values():
@@ -385,6 +390,10 @@ def test_google_example_current_layout(fup):
     assert gus["notes"] == "=== copied from the old CRM: prefers calls after 5pm ==="
     assert people["Hana M. Sato"]["email"] == "hana.sato@example.com"  # only in E-mail 2 - Value
     assert people["Hana M. Sato"]["tags"] == ["friends"]
+    # No email but a phone: a call; otherwise the default channel.
+    assert {name: person["channel"] for name, person in people.items()} == {
+        "Ana Ruiz": "email", "Dana Kowalski": "email", "Farah Haddad": "email", "Gus Moreno": "call",
+        "Hana M. Sato": "email"}
     for person in people.values():
         assert person["cadence"] == "none"
         assert not any(tag.startswith("*") or "mycontacts" in tag for tag in person["tags"])
@@ -406,6 +415,8 @@ def test_google_example_legacy_layout(fup):
     assert people["Jo Park"]["url"] == "https://jopark.example"
     assert (people["Kim Nguyen"]["birthday"], people["Kim Nguyen"]["notes"]) == (
         "12-05", "- met at the hackathon, team lead")
+    assert {name: person["channel"] for name, person in people.items()} == {
+        "Bo Lindqvist": "email", "Ivan Petrov": "email", "Jo Park": "call", "Kim Nguyen": "email"}
 
 
 def test_the_three_examples_merge_by_email_url_and_name_and_rerunning_adds_nobody(fup):
@@ -757,10 +768,11 @@ def test_bad_touches_and_commitments_files_report_lines_and_write_nothing(fup, t
                     "5,2,Bo Lind,2026-11-20T11:00:00,pigeon,out,sent,,\r\n")
     assert_rejected(fup("import", "touches", str(touches)), str(touches), [2, 3, 4, 7])
     commitments = write(tmp_path / "commitments.csv", ",".join(COMMITMENT_HEADER) + "\n"
-                        "1,1,Ana Ruiz,mine,send it,2026-11-30,hard,open,2026-11-20T09:00:00,\n"
-                        "2,1,Ana Ruiz,mine,send it again,2026-02-30,hard,open,2026-11-20T09:00:00,\n"
-                        "3,1,Ana Ruiz,yours,,2026-12-01,hard,open,2026-11-20T09:00:00,\n")
-    assert_rejected(fup("import", "commitments", str(commitments)), str(commitments), [3, 4])
+                        "1,1,Ana Ruiz,mine,send it,2026-11-30,hard,open,2026-11-20T09:00:00,,call\n"
+                        "2,1,Ana Ruiz,mine,send it again,2026-02-30,hard,open,2026-11-20T09:00:00,,\n"
+                        "3,1,Ana Ruiz,yours,,2026-12-01,hard,open,2026-11-20T09:00:00,,\n"
+                        "4,1,Ana Ruiz,mine,by pigeon,2026-12-01,hard,open,2026-11-20T09:00:00,,pigeon\n")
+    assert_rejected(fup("import", "commitments", str(commitments)), str(commitments), [3, 4, 5])
     not_ours = write(tmp_path / "c2.csv", "id,who,what\n1,Ana,call\n")
     result = fup("import", "commitments", str(not_ours))
     assert result.exit_code == ExitCode.USAGE and problem_lines(result.stderr, str(not_ours)) == [1]
@@ -834,7 +846,7 @@ def build_rich_database(fup) -> None:
            "--next", "intro to Dee", "--due", "2026-11-20", "--theirs", "--soft")
     fup.ok("next", "cy", "call back, maybe", "--due", "2026-11-12")
     fup.ok("drop", "cy")
-    fup.ok("next", "cy", "+1 the proposal", "--due", "2026-11-30")
+    fup.ok("next", "cy", "+1 the proposal", "--due", "2026-11-30", "--channel", "meeting")
     fup.at("2026-11-16T08:15:30")
     fup.ok("log", "cy", "linkedin", "--in", "--note", "-- reply from Cy")
     fup.ok("log", "dee", "--outcome", "not-interested")
@@ -931,6 +943,52 @@ def test_round_trip_keeps_two_identical_touches(fup, tmp_path):
         assert fup("export", what, env=env).stdout_bytes == data, what
 
 
+def test_commitment_channels_round_trip_and_older_exports_without_the_column_import(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--next", "demo", "--due", "2026-11-25", "--next-channel", "meeting")
+    fup.ok("next", "ana", "send the deck", "--due", "2026-11-26")
+    first = export_three(fup)
+    rows = csv_dicts(first["commitments"])
+    assert [(r["action"], r["channel"]) for r in rows] == [("demo", "meeting"), ("send the deck", "")]
+
+    # An export made before the column existed (fup 0.x, schema 0002): the same rows, no channel.
+    old_header = ",".join(COMMITMENT_HEADER[:-1])
+    old_rows = [line.rsplit(",", 1)[0] for line in first["commitments"].decode().split("\r\n")[1:] if line]
+    old = write(tmp_path / "old-commitments.csv", "\r\n".join([old_header, *old_rows]) + "\r\n")
+    other = tmp_path / "other-home"
+    env = {"FUP_HOME": str(other)}
+    assert fup("import", "contacts", str(write(tmp_path / "contacts.csv", first["contacts"])), env=env).exit_code == 0
+    assert fup("import", "touches", str(write(tmp_path / "touches.csv", first["touches"])), env=env).exit_code == 0
+    result = fup("import", "commitments", str(old), env=env)
+    assert result.exit_code == 0, result.stderr
+    again = csv_dicts(fup("export", "commitments", env=env).stdout_bytes)
+    assert [(r["action"], r["due"], r["channel"]) for r in again] == [
+        ("demo", "2026-11-25", ""), ("send the deck", "2026-11-26", "")]
+
+    # With the column, the channel comes back, and the due list says it.
+    third = tmp_path / "third-home"
+    env = {"FUP_HOME": str(third)}
+    for what, data in first.items():
+        assert fup("import", what, str(write(tmp_path / f"{what}.csv", data)), env=env).exit_code == 0
+    assert fup("export", "commitments", env=env).stdout_bytes == first["commitments"]
+    due = csv_dicts(fup("export", "due", "--on", "2026-11-25", env=env).stdout_bytes)
+    assert [(r["name"], r["channel"]) for r in due] == [("Ana Ruiz", "meeting")]
+
+
+@pytest.mark.xfail(strict=True, reason="src bug: contact.reopened_at is not in the contacts export, so a "
+                   "contact reopened by hand is re-planned differently after a round trip (see the report)")
+def test_round_trip_keeps_a_contact_reopened_by_hand(fup, tmp_path):
+    fup.ok("add", "Sara Kim", now="2026-11-02")
+    fup.ok("log", "sara", "--outcome", "not-interested", now="2026-11-03")
+    fup.ok("state", "sara", "active", now="2026-11-16")
+    first = export_three(fup)
+    env = {"FUP_HOME": str(tmp_path / "other-home")}
+    for what, data in first.items():
+        assert fup("import", what, str(write(tmp_path / f"{what}.csv", data)), env=env).exit_code == 0
+    assert fup("export", "due", env=env).stdout_bytes == export(fup, "due")
+    for what, data in first.items():
+        assert fup("export", what, env=env).stdout_bytes == data, what
+
+
 # --- round trip: property -----------------------------------------------------------------------
 
 _TEXT_CHARS = st.characters(exclude_categories=("Cc", "Cs"), include_characters="\n")
@@ -962,7 +1020,8 @@ WHO = st.integers(0, 5)
 OPERATION = st.one_of(
     st.tuples(st.just("log"), WHO, st.one_of(st.none(), st.sampled_from(CHANNELS)), st.booleans(),
               st.sampled_from(OUTCOMES), OPTIONAL_TEXT, st.one_of(st.none(), st.integers(1, 60))),
-    st.tuples(st.just("next"), WHO, NAME, st.integers(-10, 40), st.booleans(), st.booleans()),
+    st.tuples(st.just("next"), WHO, NAME, st.integers(-10, 40), st.booleans(), st.booleans(),
+              st.one_of(st.none(), st.sampled_from(CHANNELS))),
     st.tuples(st.just("close"), WHO, st.sampled_from(["done", "dropped"])),
     st.tuples(st.just("snooze"), WHO, st.integers(0, 20)),
     st.tuples(st.just("state"), WHO, st.sampled_from(STATES)),
@@ -1023,9 +1082,9 @@ def _build_database(home: Path, people: list[dict], operations: list[tuple]) -> 
                     ask = None
                 core.log_touch(context, who, channel, inbound, outcome, note, None, None, ask)
             elif op[0] == "next":
-                _, _, action, due_in, soft, theirs = op
+                _, _, action, due_in, soft, theirs, channel = op
                 due = (context.today + timedelta(days=due_in)).isoformat()
-                core.add_commitment(context, who, core.next_step(context, action, due, soft, theirs))
+                core.add_commitment(context, who, core.next_step(context, action, due, soft, theirs, channel))
             elif op[0] == "close":
                 core.close_commitment(context, who, op[2])
             elif op[0] == "snooze":
@@ -1112,19 +1171,21 @@ def test_ics_feed_parses_with_one_all_day_event_per_item(fup):
         return found[0]
 
     assert "Channel: text" in find("Eve Late", "2026-11-23", "2026-11-16")["description"]  # overdue: on today
-    find("Ana Ruiz", "2026-11-25", "send the deck")
-    find("Ana Ruiz", "2026-11-27", "warm cadence")
+    find("Ana Ruiz", "2026-11-25", "send the deck")  # her open promise replaces the cadence: no cadence event
+    assert not [e for e in events if "Ana Ruiz" in e["summary"] and "cadence" in e["description"]]
     assert "call" in find("Bo Lind", "2026-11-25", "hot cadence")["description"]
     find("Cy Park", "2026-11-23", "opening touch")
-    assert "linkedin" in find("Dee Ok", "2026-11-28", "birthday")["description"]
+    # Saturday's birthday is on the Friday before, as in `fup today`, and says which day it is.
+    dee = find("Dee Ok", "2026-11-27", "birthday on Saturday 2026-11-28")
+    assert "linkedin" in dee["description"]
     assert not [e for e in events if "Far Future" in e["summary"]]
-    assert len(events) == 6
+    assert len(events) == 5
 
     short = [event_facts(e) for e in parse_feed(export(fup, "due", "--format", "ics", "--days", "3"))]
     assert max(e["start"] for e in short) <= date(2026, 11, 25)
     assert len(short) == 4
     default = parse_feed(export(fup, "due", "--format", "ics"))  # 30 days
-    assert len(default) == 7 and any("Far Future" in str(e["SUMMARY"]) for e in default)
+    assert len(default) == 6 and any("Far Future" in str(e["SUMMARY"]) for e in default)
 
 
 def test_ics_uids_are_stable_across_days_and_moved_dates(fup, tmp_path):

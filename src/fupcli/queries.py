@@ -20,7 +20,8 @@ from .scheduler import (
     Item,
     Rules,
     birthday_days,
-    birthday_item,
+    birthday_reason,
+    birthday_window,
     first_visible,
     item_order,
     not_before,
@@ -203,10 +204,26 @@ _BIRTHDAY_TIER = TIERS.index("birthday")
 _CHUNK = 500  # ids per `IN (...)` list
 
 
+def _birthday_windows(on: date, rules: Rules) -> dict[str, tuple[date, date]]:
+    """'MM-DD' -> (the birthday, the first day it shows) for every birthday that can show on `on`."""
+    windows = {}
+    for md in birthday_days(on, rules):
+        for year in (on.year + 1, on.year, on.year - 1):
+            day, shown, last = birthday_window(md, year, rules)
+            if shown <= on <= last:
+                windows[md] = (day, shown)
+                break
+    return windows
+
+
 def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) -> Iterator[tuple[dict, Item]]:
     """(contact, birthday item) for each contact whose birthday row shows on `on`: candidates by
-    an indexed lookup of 'MM-DD' (the few days whose birthdays can show), then the exact rule."""
-    days = birthday_days(on, rules)
+    an indexed lookup of 'MM-DD' (the few days whose birthdays can show), then the rule of
+    `scheduler.birthday_item` (a test holds the two together), worked out once per day."""
+    windows = _birthday_windows(on, rules)
+    days = sorted(windows)
+    if not days:
+        return
     params: dict[str, Any] = {f"b{i}": day for i, day in enumerate(days)}
     sql = (
         "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due FROM contact "
@@ -215,11 +232,14 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
     if ids is not None:
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
     for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
-        item = birthday_item(birthday, _date(last), on, not_before(_date(snoozed), _date(reopened)), rules)
-        if item is not None:
-            contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
-                       "next_due": next_due}
-            yield contact, item
+        day, shown = windows[birthday[-5:]]
+        floor = not_before(_date(snoozed), _date(reopened)) if snoozed or reopened else None
+        start = max(shown, floor) if floor is not None else shown
+        if start > on or (last is not None and _date(last) >= shown):
+            continue
+        contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
+                   "next_due": next_due}
+        yield contact, Item("birthday", start, birthday_reason(day))
 
 
 def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict, Item]]:

@@ -1,43 +1,59 @@
-"""Upgrading a released schema-0001 database to 0002 keeps every row and never half-happens.
+"""Upgrading a released database to the current schema keeps every row, re-plans, and never half-happens.
 
-What it proves, starting from `fixtures/fup-0001.db` (a real file written by
-the released 0001 code, see `make-fup-0001.sh`), always on a copy:
+The current schema is `store.SCHEMA_VERSION` (the head of the migrations). Every
+released schema has a fixture, a real file written by the code of that release
+(`fixtures/fup-0001.db`, see `make-fup-0001.sh`; `fixtures/fup-0002.db`, see
+`make-fup-0002.sh`), and what follows holds for each, always on a copy:
 
-- the first command that writes upgrades it to 0002: every row of every 0001
-  table is kept value for value (compared as SQLite `quote()` text, so 1 and
-  1.0, text and blob differ), the file passes `integrity_check` and
-  `foreign_key_check`, and an automatic backup `backups/fup-<FUP_NOW>-pre-0002.db`
-  exists, mode 0600, whose SQL dump equals the fixture's;
-- the upgraded schema is exactly the schema of a database created at 0002,
-  and Alembic's own `check` command finds no difference between the models
-  and the migrated database;
-- a failure injected in the middle of migration 0002 (after its first
-  table, after both, after an index) rolls everything back: schema still 0001, SQL dump identical,
-  and the command fails with one line, exit 6, naming the backup;
-- two processes upgrading the same file at once (started together, after
-  their imports) both succeed, and every automatic backup left is a true
-  pre-upgrade copy;
-- only the five newest automatic backups are kept, and `fup backup` copies
-  in the same folder are never pruned; automatic backups taken at the same
-  moment each keep their own file; a copy that turns out to be of an already
-  upgraded file (another process won the race) is not kept as "pre-0002";
+- the first command that writes upgrades it to the head: every row of every
+  table the release had is kept value for value (compared as SQLite `quote()`
+  text, so 1 and 1.0, text and blob differ), the undo history included, except
+  the scheduler's cache: the `agenda_item` rows and the computed columns of
+  `contact` (`CACHE_COLUMNS`) are planned anew in the upgrade's transaction, and
+  equal what a full `fup reschedule` plans. Columns added since are empty on the
+  old rows. The file passes `integrity_check` and `foreign_key_check`, and an
+  automatic backup `backups/fup-<FUP_NOW>-pre-<head>.db` exists, mode 0600, whose
+  SQL dump equals the fixture's;
+- the migrations alone (a bare `Store`, no re-plan) change no row at all;
+- the upgraded schema is exactly the schema of a database created at the head,
+  and Alembic's own `check` command finds no difference between the models and
+  the migrated database;
+- a failure injected in the middle of a migration (0002: after its first table,
+  after both, after an index; 0003: after its first column, after all three) or
+  in the re-plan after them rolls everything back: schema still the release's,
+  SQL dump identical, and the command fails with one line, exit 6, naming the
+  backup; the next attempt upgrades;
+- two processes upgrading the same file at once (started together, after their
+  imports) both succeed, and every automatic backup left is a true pre-upgrade
+  copy;
+- only the five newest automatic backups are kept, and `fup backup` copies in
+  the same folder are never pruned; automatic backups taken at the same moment
+  each keep their own file; a copy that turns out to be of an already upgraded
+  file (another process won the race) is not kept as "pre-<head>";
 - commands that only read refuse an old schema ("needs a schema upgrade"),
-  through the Typer app and through the console script's fast path alike,
-  and leave the file byte-identical.
+  through the Typer app and through the console script's fast path alike, and
+  leave the file byte-identical;
+- the re-plan is real: after the upgrade, `fup today` (on several days), `fup
+  list` and `fup show` of the 0002 fixture give exactly what a database built
+  afresh by today's code from the same commands (`make-fup-0002.sh`) gives, and
+  its rows, the cache included, are the same; for every fixture, `fup today`
+  after the upgrade equals `fup today` after a `fup reschedule`.
 
-How: the in-process `fup` runner for single commands;
-Alembic's `Operations.create_table` and `BatchOperations.create_index`
-patched for the injected failures; for the parallel upgrade, two child processes that import fup,
-wait for a start file and then run the console script's entry point
-(`fupcli.fastpath.main`), twice over; threads released by a barrier
-for simultaneous automatic backups. Alembic's command-line tool itself cannot run these
-migrations (their env.py insists on a connection handed over by
+How: the in-process `fup` runner for single commands; Alembic's
+`Operations.create_table`, `BatchOperations.create_index` and
+`BatchOperations.add_column`, and `fupcli.core.replan_all`, patched for the
+injected failures; for the parallel upgrade, two child processes that import
+fup, wait for a start file and then run the console script's entry point
+(`fupcli.fastpath.main`), twice over; threads released by a barrier for
+simultaneous automatic backups. Alembic's command-line tool itself cannot run
+these migrations (their env.py insists on a connection handed over by
 `fupcli.migrate`), so `alembic.command.check` is called in-process with that
-connection.
+connection. A database in WAL mode is copied with SQLite's backup API.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -50,33 +66,88 @@ from pathlib import Path
 
 import pytest
 
+from fupcli.store import SCHEMA_VERSION
 from workers import shared_test_helpers
 
 sqlite_dump = shared_test_helpers().sqlite_dump
 
-FIXTURE = Path(__file__).parent / "fixtures" / "fup-0001.db"
+FIXTURES = Path(__file__).parent / "fixtures"
+RELEASES = ("0001", "0002")  # every released schema before the head, each with a fixture
+HEAD = SCHEMA_VERSION
 FUP = Path(sys.executable).parent / "fup"
-OLD_TABLES = ("contact", "touch", "commitment", "agenda_item")
+DATA_TABLES = ("contact", "touch", "commitment")  # kept value for value, but for the cache columns
+CACHE_TABLE = "agenda_item"  # planned anew by the upgrade
+CACHE_COLUMNS = {"contact": ("next_due", "birthday_md", "last_touch_at", "next_step_due", "unanswered_streak")}
+HISTORY_TABLES = ("undo_step", "undo_change")  # since 0002: kept value for value
 UPGRADE_NOW = "2026-11-24T08:30"
-BACKUP_NAME = "fup-20261124-083000-pre-0002.db"
+BACKUP_NAME = f"fup-20261124-083000-pre-{HEAD}.db"
 
 
-def copy_fixture(to: Path) -> Path:
+def fixture_of(release: str) -> Path:
+    return FIXTURES / f"fup-{release}.db"
+
+
+def copy_fixture(release: str, to: Path) -> Path:
     to.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(FIXTURE, to)
+    shutil.copyfile(fixture_of(release), to)
     os.chmod(to, 0o600)
     return to
 
 
-def quoted_rows(path: Path, table: str) -> dict[int, tuple]:
-    """Every row of `table` by id, each value as SQLite's `quote()` gives it (type-exact)."""
+def clone(source: Path, to: Path) -> Path:
+    """A consistent copy of a live database (its -wal included), by SQLite's backup API."""
+    to.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(to)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    os.chmod(to, 0o600)
+    return to
+
+
+def columns_of(path: Path, table: str) -> list[str]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    finally:
+        conn.close()
+
+
+def tables_of(path: Path) -> set[str]:
+    return {r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def quoted_rows(path: Path, table: str, columns: list[str] | None = None) -> dict[int, tuple]:
+    """Every row of `table` by id, each value (of `columns`, default all) as SQLite's `quote()`
+    gives it (type-exact)."""
+    columns = columns if columns is not None else columns_of(path, table)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
         sql = f"SELECT id, {', '.join(f'quote({c})' for c in columns)} FROM {table}"
         return {row[0]: row[1:] for row in conn.execute(sql)}
     finally:
         conn.close()
+
+
+def kept_columns(reference: Path, table: str) -> list[str]:
+    """The columns of `table` in the release that an upgrade must keep value for value."""
+    return [c for c in columns_of(reference, table) if c not in CACHE_COLUMNS.get(table, ())]
+
+
+def history_tables(reference: Path) -> tuple[str, ...]:
+    return tuple(t for t in HISTORY_TABLES if t in tables_of(reference))
+
+
+def plan_cache(path: Path) -> tuple[dict[int, tuple], list[tuple]]:
+    """The scheduler's cache: each contact's computed columns, and the agenda rows without their
+    ids (a re-plan gives them new ones), sorted."""
+    contacts = quoted_rows(path, "contact", list(CACHE_COLUMNS["contact"]))
+    columns = [c for c in columns_of(path, CACHE_TABLE) if c != "id"]
+    agenda = sorted(rows(path, f"SELECT {', '.join(f'quote({c})' for c in columns)} FROM {CACHE_TABLE}"))
+    return contacts, agenda
 
 
 def scalar(path: Path, sql: str):
@@ -105,40 +176,94 @@ def subprocess_env(home: Path, now: str) -> dict[str, str]:
     return env
 
 
+def assert_rows_kept(db: Path, reference: Path, new_contacts: set[int] = frozenset()) -> None:
+    """Every row of the release kept value for value (cache columns apart), columns added since
+    empty on the old rows, and new rows only for `new_contacts`; the undo history kept as it was,
+    with new steps only after the old ones."""
+    for table in DATA_TABLES:
+        old = quoted_rows(reference, table, kept_columns(reference, table))
+        after = quoted_rows(db, table, kept_columns(reference, table))
+        for row_id, values in old.items():
+            assert after.get(row_id) == values, f"{table} #{row_id} changed in the upgrade"
+        added_columns = [c for c in columns_of(db, table) if c not in columns_of(reference, table)]
+        if added_columns and old:
+            filled = quoted_rows(db, table, added_columns)
+            assert {filled[i] for i in old} == {("NULL",) * len(added_columns)}, (table, added_columns)
+        added = set(after) - set(old)
+        owner = "id" if table == "contact" else "contact_id"
+        owners = {r[0] for r in rows(db, f"SELECT {owner} FROM {table} WHERE id IN ({','.join(map(str, added)) or 'NULL'})")}
+        assert owners <= set(new_contacts), f"{table} got rows for contacts other than the new ones"
+    for table in history_tables(reference):
+        old = quoted_rows(reference, table)
+        after = quoted_rows(db, table, columns_of(reference, table))
+        assert {k: after.get(k) for k in old} == old, f"{table} changed in the upgrade"
+        assert all(k > max(old, default=0) for k in set(after) - set(old))
+
+
+def assert_cache_is_a_full_replan(db: Path, tmp: Path) -> None:
+    """The cache of `db` equals what `fup reschedule` (today's code) plans on a copy of it."""
+    home = tmp / "replanned"
+    copy = clone(db, home / "fup.db")
+    proc = subprocess.run([str(FUP), "reschedule"], env=subprocess_env(home, UPGRADE_NOW), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert plan_cache(db) == plan_cache(copy)
+
+
+@pytest.fixture(params=RELEASES, ids=[f"from-{r}" for r in RELEASES])
+def release(request) -> str:
+    return request.param
+
+
 @pytest.fixture
-def reference(tmp_path: Path) -> Path:
-    """A pristine copy of the fixture, kept apart from FUP_HOME, to compare against."""
-    return copy_fixture(tmp_path / "reference" / "fup-0001.db")
+def reference(tmp_path: Path, release: str) -> Path:
+    """A pristine copy of the release's fixture, kept apart from FUP_HOME, to compare against."""
+    return copy_fixture(release, tmp_path / "reference" / f"fup-{release}.db")
 
 
-def test_the_fixture_is_a_schema_0001_database(reference: Path) -> None:
-    assert scalar(reference, "SELECT version_num FROM alembic_version") == "0001"
-    for table in OLD_TABLES:
+def test_the_head_is_the_code_s_schema_version() -> None:
+    from fupcli.migrate import head_revision
+
+    assert head_revision() == HEAD
+    assert HEAD not in RELEASES and max(RELEASES) < HEAD
+
+
+def test_the_fixture_is_a_database_of_its_release(release: str, reference: Path) -> None:
+    assert scalar(reference, "SELECT version_num FROM alembic_version") == release
+    for table in (*DATA_TABLES, CACHE_TABLE):
         assert quoted_rows(reference, table), f"the fixture has no {table} rows to carry over"
-    assert not rows(reference, "SELECT name FROM sqlite_master WHERE name LIKE 'undo%'")
+    if release == "0001":
+        assert not rows(reference, "SELECT name FROM sqlite_master WHERE name LIKE 'undo%'")
+    else:
+        for table in HISTORY_TABLES:
+            assert quoted_rows(reference, table), f"the fixture has no {table} rows to carry over"
+    assert rows(reference, "PRAGMA integrity_check") == [("ok",)]
+    # Checkpointed: the file alone is the whole database (a copy of it is a copy of everything).
+    assert not any(fixture_of(release).with_name(f"fup-{release}.db{suffix}").exists() for suffix in ("-wal", "-shm"))
 
 
-def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Path, umask_022) -> None:
-    db = copy_fixture(fup.db_path)
-    before = {table: quoted_rows(reference, table) for table in OLD_TABLES}
+def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Path, release: str, tmp_path: Path,
+                                                               umask_022) -> None:
+    db = copy_fixture(release, fup.db_path)
 
     result = fup.ok("add", "New Person", now=UPGRADE_NOW)
     assert result.stderr == ""
 
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
     assert rows(db, "SELECT count(*) FROM alembic_version") == [(1,)]
-    assert {"undo_step", "undo_change"} <= {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(HISTORY_TABLES) <= tables_of(db)
     new_id = scalar(db, "SELECT id FROM contact WHERE name = 'New Person'")
-    for table, old_rows in before.items():
-        after = quoted_rows(db, table)
-        for row_id, values in old_rows.items():
-            assert after.get(row_id) == values, f"{table} #{row_id} changed in the upgrade"
-        added = set(after) - set(old_rows)
-        owner = "id" if table == "contact" else "contact_id"
-        owners = {r[0] for r in rows(db, f"SELECT {owner} FROM {table} WHERE id IN ({','.join(map(str, added)) or 'NULL'})")}
-        assert owners <= {new_id}, f"{table} got rows for contacts other than the new one"
+    assert_rows_kept(db, reference, {new_id})
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     assert rows(db, "PRAGMA foreign_key_check") == []
+
+    # The cache was planned anew, as a full reschedule plans it (the stored rank carries the tier now).
+    assert plan_cache(db) != plan_cache(reference)
+    assert_cache_is_a_full_replan(db, tmp_path)
+    # The upgrade is no command of the user's: the one undo step is the `add`.
+    old_steps = set(quoted_rows(reference, "undo_step")) if "undo_step" in tables_of(reference) else set()
+    new_steps = [v for k, v in quoted_rows(db, "undo_step", ["command"]).items() if k not in old_steps]
+    assert new_steps == [("'add'",)]
 
     backup = fup.home / "backups" / BACKUP_NAME
     assert sorted(p.name for p in backup.parent.iterdir()) == [BACKUP_NAME]
@@ -147,20 +272,43 @@ def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Pat
     assert sqlite_dump(backup) == sqlite_dump(reference)
 
 
-def test_upgrade_through_the_store_changes_no_row(fup_home: Path, reference: Path) -> None:
+def test_the_migrations_alone_change_no_row(fup_home: Path, reference: Path, release: str) -> None:
+    """A bare `Store` (no re-plan hook): the migration scripts themselves leave every row as it was."""
     from fupcli.store import Store
 
-    db = copy_fixture(fup_home / "fup.db")
+    db = copy_fixture(release, fup_home / "fup.db")
     store = Store(db, datetime(2026, 11, 24, 8, 30))
     store.prepare_for_write()
     store.close()
-    for table in OLD_TABLES:
-        assert quoted_rows(db, table) == quoted_rows(reference, table), table
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
-    assert rows(db, "SELECT count(*) FROM undo_step UNION ALL SELECT count(*) FROM undo_change") == [(0,), (0,)]
+    for table in (*DATA_TABLES, CACHE_TABLE, *history_tables(reference)):
+        assert quoted_rows(db, table, columns_of(reference, table)) == quoted_rows(reference, table), table
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    if release == "0001":
+        assert rows(db, "SELECT count(*) FROM undo_step UNION ALL SELECT count(*) FROM undo_change") == [(0,), (0,)]
 
 
-def test_upgraded_schema_equals_a_new_databases_and_alembic_check_passes(tmp_path: Path) -> None:
+def test_an_upgrade_through_the_app_context_replans_and_records_no_step(fup_home: Path, reference: Path,
+                                                                         release: str, tmp_path: Path) -> None:
+    """The CLI's store (AppContext's) re-plans every contact in the upgrade's transaction."""
+    from fupcli.context import AppContext
+
+    db = copy_fixture(release, fup_home / "fup.db")
+    ctx = AppContext(now=datetime(2026, 11, 24, 8, 30), db_location=str(db))
+    try:
+        ctx.store.prepare_for_write()
+    finally:
+        ctx.close()
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    assert_rows_kept(db, reference)
+    assert set(quoted_rows(db, "contact")) == set(quoted_rows(reference, "contact"))
+    for table in HISTORY_TABLES:  # nothing to undo: the upgrade is not a command
+        assert quoted_rows(db, table, columns_of(db, table)).keys() == (
+            quoted_rows(reference, table).keys() if table in tables_of(reference) else set())
+    assert plan_cache(db) != plan_cache(reference)
+    assert_cache_is_a_full_replan(db, tmp_path)
+
+
+def test_upgraded_schema_equals_a_new_databases_and_alembic_check_passes(tmp_path: Path, release: str) -> None:
     import io
 
     from alembic import command
@@ -168,7 +316,7 @@ def test_upgraded_schema_equals_a_new_databases_and_alembic_check_passes(tmp_pat
     from fupcli.migrate import alembic_config
     from fupcli.store import Store
 
-    upgraded = copy_fixture(tmp_path / "old" / "fup.db")
+    upgraded = copy_fixture(release, tmp_path / "old" / "fup.db")
     fresh = tmp_path / "new" / "fup.db"
     for path in (upgraded, fresh):
         store = Store(path, datetime(2026, 11, 24, 8, 30))
@@ -187,50 +335,88 @@ def test_upgraded_schema_equals_a_new_databases_and_alembic_check_passes(tmp_pat
     assert "No new upgrade operations detected" in config.stdout.getvalue()
 
 
-@pytest.mark.parametrize("operation, fail_after", [
-    ("Operations.create_table", "undo_step"),  # one of the two new tables made
-    ("Operations.create_table", "undo_change"),  # both made
-    ("BatchOperations.create_index", "ix_undo_change_step"),  # both made, and an index
-])
-def test_a_failure_inside_migration_0002_leaves_schema_0001_untouched(
-    fup, reference: Path, monkeypatch, operation: str, fail_after: str
+def _replan_then_fail(real):
+    def replan_all(connection, ctx):
+        count = real(connection, ctx)
+        assert count > 0
+        raise RuntimeError("injected failure after the re-plan")
+    return replan_all
+
+
+INJECTED = [
+    # (release, what to patch, the name it is called with, which call of that name fails)
+    ("0001", "Operations.create_table", "undo_step", 1),  # 0002: one of the two new tables made
+    ("0001", "Operations.create_table", "undo_change", 1),  # 0002: both made
+    ("0001", "BatchOperations.create_index", "ix_undo_change_step", 1),  # 0002: both made, and an index
+    ("0001", "BatchOperations.add_column", "channel", 2),  # 0003: every column added
+    ("0001", "core.replan_all", "", 1),  # every migration done, the cache planned anew
+    ("0002", "BatchOperations.add_column", "reopened_at", 1),  # 0003: its first column
+    ("0002", "BatchOperations.add_column", "channel", 1),  # 0003: two of its three columns
+    ("0002", "BatchOperations.add_column", "channel", 2),  # 0003: all three
+    ("0002", "core.replan_all", "", 1),
+]
+
+
+@pytest.mark.parametrize("release, operation, fail_after, nth", INJECTED,
+                         ids=[f"from-{r}-{o.split('.')[-1]}-{n or 'replan'}-{k}" for r, o, n, k in INJECTED])
+def test_a_failure_inside_the_upgrade_leaves_the_release_untouched(
+    fup, tmp_path: Path, monkeypatch, release: str, operation: str, fail_after: str, nth: int
 ) -> None:
     import alembic.operations
 
-    owner, method = operation.split(".")
-    cls = getattr(alembic.operations, owner)
-    real = getattr(cls, method)
-    db = copy_fixture(fup.db_path)
+    import fupcli.core
+
+    reference = copy_fixture(release, tmp_path / "reference" / "fup.db")
+    db = copy_fixture(release, fup.db_path)
     before = sqlite_dump(db)
-    done = []
+    done: list[str] = []
 
-    def then_fail(self, name, *args, **kw):
-        made = real(self, name, *args, **kw)
-        done.append(name)
-        if name == fail_after:
-            raise RuntimeError(f"injected failure after {name}")
-        return made
+    if operation == "core.replan_all":
+        real = fupcli.core.replan_all
+        monkeypatch.setattr(fupcli.core, "replan_all", _replan_then_fail(real))
+        expected = "injected failure after the re-plan"
+    else:
+        owner, method = operation.split(".")
+        cls = getattr(alembic.operations, owner)
+        real = getattr(cls, method)
 
-    monkeypatch.setattr(cls, method, then_fail)
+        def then_fail(self, name, *args, **kw):
+            made = real(self, name, *args, **kw)
+            label = getattr(name, "name", name)  # add_column gets a Column, the others a name
+            done.append(label)
+            if label == fail_after and done.count(label) == nth:
+                raise RuntimeError(f"injected failure after {label}")
+            return made
+
+        monkeypatch.setattr(cls, method, then_fail)
+        expected = f"injected failure after {fail_after}"
+
     result = fup("add", "New Person", now=UPGRADE_NOW)
 
-    assert done and done[-1] == fail_after, "the failure was not injected inside migration 0002"
+    if operation != "core.replan_all":
+        assert done and done[-1] == fail_after and done.count(fail_after) == nth, (
+            "the failure was not injected inside the migration")
     assert result.exit_code == 6
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("fup: error: ")
-    assert "left as it was" in lines[0] and f"injected failure after {fail_after}" in lines[0]
+    assert "left as it was" in lines[0] and expected in lines[0]
+    assert f"from schema {release} to {HEAD}" in lines[0]
     backup = fup.home / "backups" / BACKUP_NAME
     assert str(backup) in lines[0]
 
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0001"
+    assert scalar(db, "SELECT version_num FROM alembic_version") == release
     assert sqlite_dump(db) == before == sqlite_dump(reference)
     assert sqlite_dump(backup) == before
 
-    monkeypatch.setattr(cls, method, real)
+    if operation == "core.replan_all":
+        monkeypatch.setattr(fupcli.core, "replan_all", real)
+    else:
+        monkeypatch.setattr(cls, method, real)
     fup.ok("add", "New Person", now=UPGRADE_NOW)  # the next attempt upgrades
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    assert_rows_kept(db, reference, {scalar(db, "SELECT id FROM contact WHERE name = 'New Person'")})
 
 
 # A `fup` process that has done its imports, says so, and runs the console script's entry
@@ -238,7 +424,7 @@ def test_a_failure_inside_migration_0002_leaves_schema_0001_untouched(
 STARTING_LINE = """
 import sys, time
 from pathlib import Path
-import fupcli.backup, fupcli.cli, fupcli.fastpath, fupcli.migrate, alembic.command, sqlmodel
+import fupcli.backup, fupcli.cli, fupcli.core, fupcli.fastpath, fupcli.migrate, alembic.command, sqlmodel
 ready, start = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
 deadline = time.monotonic() + 60
@@ -250,9 +436,10 @@ fupcli.fastpath.main()
 
 
 @pytest.mark.parametrize("round_", range(2))
-def test_two_processes_upgrading_at_once_both_succeed(tmp_path: Path, reference: Path, round_: int) -> None:
+def test_two_processes_upgrading_at_once_both_succeed(tmp_path: Path, reference: Path, release: str,
+                                                      round_: int) -> None:
     home = tmp_path / "home"
-    db = copy_fixture(home / "fup.db")
+    db = copy_fixture(release, home / "fup.db")
     env = subprocess_env(home, UPGRADE_NOW)
     start = tmp_path / "start"
     names = ("Parallel Alpha", "Parallel Beta")
@@ -274,40 +461,41 @@ def test_two_processes_upgrading_at_once_both_succeed(tmp_path: Path, reference:
             proc.wait()
     for proc, (_out, err) in zip(procs, outcomes):
         assert (proc.returncode, err) == (0, "")
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
-    assert set(names) <= {r[0] for r in rows(db, "SELECT name FROM contact")}
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    new_ids = {r[0] for r in rows(db, "SELECT id FROM contact WHERE name IN ('Parallel Alpha', 'Parallel Beta')")}
+    assert len(new_ids) == 2
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     assert rows(db, "PRAGMA foreign_key_check") == []
-    for table in OLD_TABLES:
-        after = quoted_rows(db, table)
-        assert all(after.get(k) == v for k, v in quoted_rows(reference, table).items()), table
+    assert_rows_kept(db, reference, new_ids)
+    assert_cache_is_a_full_replan(db, tmp_path)
     # Every automatic backup is a copy from before the upgrade, none half-made or overwritten.
     backups = sorted((home / "backups").iterdir())
     assert 1 <= len(backups) <= 2, backups
     for backup in backups:
-        assert backup.name.startswith("fup-20261124-083000-pre-0002"), backup
+        assert backup.name.startswith(f"fup-20261124-083000-pre-{HEAD}"), backup
         assert sqlite_dump(backup) == sqlite_dump(reference)
 
 
-def test_only_the_five_newest_automatic_backups_are_kept(fup) -> None:
-    copy_fixture(fup.db_path)
+def test_only_the_five_newest_automatic_backups_are_kept(fup, release: str) -> None:
+    copy_fixture(release, fup.db_path)
     fup.ok("backup", now="2026-11-01T07:00")  # a copy made by hand: never pruned
     for day in range(10, 17):
         for leftover in fup.home.glob("fup.db*"):
             leftover.unlink()
-        copy_fixture(fup.db_path)
+        copy_fixture(release, fup.db_path)
         fup.ok("add", f"Person {day}", now=f"2026-11-{day}T08:00")
     names = sorted(p.name for p in (fup.home / "backups").iterdir())
-    assert names == ["fup-20261101-070000.db"] + [f"fup-202611{day}-080000-pre-0002.db" for day in range(12, 17)]
+    assert names == ["fup-20261101-070000.db"] + [f"fup-202611{day}-080000-pre-{HEAD}.db" for day in range(12, 17)]
 
 
-def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path, reference: Path) -> None:
+def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path, reference: Path,
+                                                                  release: str) -> None:
     """Four upgrades starting together (threads, released by a barrier) under the same stamp:
     each gets a distinct, complete pre-upgrade copy; none fails and none overwrites another."""
     from fupcli.backup import backup_before_upgrade
     from fupcli.store import Store
 
-    db = copy_fixture(fup_home / "fup.db")
+    db = copy_fixture(release, fup_home / "fup.db")
     count = 4
     barrier = threading.Barrier(count)
     made: list[Path] = []
@@ -317,7 +505,7 @@ def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path
         store = Store(db, datetime(2026, 11, 24, 8, 30))
         barrier.wait(timeout=30)
         try:
-            made.append(backup_before_upgrade(store, "0002"))
+            made.append(backup_before_upgrade(store, HEAD))
         except BaseException as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
 
@@ -336,39 +524,39 @@ def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path
             assert sqlite_dump(backup) == sqlite_dump(reference)
 
 
-def test_a_backup_of_an_already_upgraded_file_is_not_kept_as_pre_upgrade(fup_home: Path) -> None:
+def test_a_backup_of_an_already_upgraded_file_is_not_kept_as_pre_upgrade(fup_home: Path, release: str) -> None:
     """Another process may finish the upgrade between this one's look at the version and its
-    copy; that copy is of schema 0002 and must not pose as the pre-0002 backup."""
+    copy; that copy is of the head schema and must not pose as the pre-upgrade backup."""
     from fupcli.backup import backup_before_upgrade
     from fupcli.store import Store
 
-    db = copy_fixture(fup_home / "fup.db")
+    db = copy_fixture(release, fup_home / "fup.db")
     first = Store(db, datetime(2026, 11, 24, 8, 30))
     first.prepare_for_write()  # the other process: backup, then upgrade
     first.close()
     kept = sorted((fup_home / "backups").iterdir())
     late = Store(db, datetime(2026, 11, 24, 8, 30))
-    assert backup_before_upgrade(late, "0002") is None
+    assert backup_before_upgrade(late, HEAD) is None
     assert sorted((fup_home / "backups").iterdir()) == kept
-    assert [scalar(p, "SELECT version_num FROM alembic_version") for p in kept] == ["0001"]
+    assert [scalar(p, "SELECT version_num FROM alembic_version") for p in kept] == [release]
 
 
 @pytest.mark.parametrize("args", [["today"], ["show", "gus"], ["list"], ["export", "contacts"], ["today", "-f", "json"]])
-def test_reading_an_old_schema_refuses_and_changes_nothing(fup, args: list[str]) -> None:
-    db = copy_fixture(fup.db_path)
+def test_reading_an_old_schema_refuses_and_changes_nothing(fup, release: str, args: list[str]) -> None:
+    db = copy_fixture(release, fup.db_path)
     before = db.read_bytes()
     result = fup(*args)
     assert result.exit_code == 6
     assert result.stderr.splitlines() == [f"fup: error: {db} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)"]
     assert db.read_bytes() == before
     assert not (fup.home / "backups").exists()
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0001"
+    assert scalar(db, "SELECT version_num FROM alembic_version") == release
 
 
-def test_the_console_scripts_fast_readers_refuse_an_old_schema_too(tmp_path: Path) -> None:
+def test_the_console_scripts_fast_readers_refuse_an_old_schema_too(tmp_path: Path, release: str) -> None:
     """`fup today` and `fup export` answer from `fupcli.fastpath` without the Typer app: same refusal."""
     home = tmp_path / "home"
-    db = copy_fixture(home / "fup.db")
+    db = copy_fixture(release, home / "fup.db")
     before = db.read_bytes()
     for args in (["today"], ["export", "contacts", "-f", "json"]):
         proc = subprocess.run([str(FUP), *args], env=subprocess_env(home, UPGRADE_NOW), capture_output=True,
@@ -380,10 +568,11 @@ def test_the_console_scripts_fast_readers_refuse_an_old_schema_too(tmp_path: Pat
     assert sorted(p.name for p in home.iterdir() if not p.name.endswith(("-wal", "-shm"))) == ["fup.db"]
 
 
-def test_rows_orphaned_before_the_upgrade_do_not_block_it(fup) -> None:
-    """The foreign-key check before commit guards against what the migration breaks; rows that
-    were orphans already (a hand edit with foreign keys off) are `fup doctor`'s to report."""
-    db = copy_fixture(fup.db_path)
+def test_rows_orphaned_before_the_upgrade_do_not_block_it(fup, release: str) -> None:
+    """The foreign-key check before commit guards against what the migration (and the re-plan)
+    breaks; rows that were orphans already (a hand edit with foreign keys off) are `fup doctor`'s
+    to report."""
+    db = copy_fixture(release, fup.db_path)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("DELETE FROM contact WHERE id = (SELECT min(id) FROM contact)")
@@ -394,7 +583,80 @@ def test_rows_orphaned_before_the_upgrade_do_not_block_it(fup) -> None:
 
     fup.ok("reschedule")
 
-    assert scalar(db, "SELECT version_num FROM alembic_version") == "0002"
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
     assert sorted(rows(db, "PRAGMA foreign_key_check")) == sorted(orphans)
     doctor = fup("doctor")
     assert doctor.exit_code == 6 and "foreign keys: " in doctor.stdout
+
+
+# --- the re-plan is real -------------------------------------------------------------------------
+
+DAYS = ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27", "2026-12-01", "2026-12-11", "2027-01-05")
+
+
+def _morning_lists(home: Path) -> dict[str, str]:
+    """What the user reads, as the console script prints it: `fup today` on several days (JSON
+    and table), `fup list`, and every contact's card."""
+    def run(*args: str) -> str:
+        proc = subprocess.run([str(FUP), *args], env=subprocess_env(home, UPGRADE_NOW), capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, (args, proc.stderr)
+        return proc.stdout
+
+    seen = {f"today {day}": run("today", "--on", day, "-f", "json") for day in DAYS}
+    seen["today table"] = run("today")
+    seen["list"] = run("list", "-f", "json")
+    for contact in json.loads(seen["list"]):
+        seen[f"show {contact['id']}"] = run("show", str(contact["id"]), "-f", "json")
+    return seen
+
+
+def test_an_upgraded_0002_database_lists_what_one_built_afresh_by_the_same_commands_lists(tmp_path: Path) -> None:
+    """make-fup-0002.sh, run by today's code, builds the database the upgraded fixture must be."""
+    fresh_home, upgraded_home = tmp_path / "fresh", tmp_path / "upgraded"
+    fresh_home.mkdir()
+    env = {**subprocess_env(fresh_home, UPGRADE_NOW), "PATH": f"{FUP.parent}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["bash", str(FIXTURES / "make-fup-0002.sh")], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    fresh, upgraded = fresh_home / "fup.db", copy_fixture("0002", upgraded_home / "fup.db")
+    for home in (fresh_home, upgraded_home):  # the same write on both: it upgrades the fixture
+        result = subprocess.run([str(FUP), "add", "Upgrade Trigger", "--cadence", "none"],
+                                env=subprocess_env(home, UPGRADE_NOW), capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+    assert scalar(upgraded, "SELECT version_num FROM alembic_version") == HEAD
+    assert (upgraded_home / "backups" / BACKUP_NAME).exists()
+
+    # The same rows, value for value: the data, and the cache planned by today's code.
+    for table in DATA_TABLES:
+        assert quoted_rows(upgraded, table) == quoted_rows(fresh, table), table
+    assert plan_cache(upgraded) == plan_cache(fresh)
+    assert plan_cache(upgraded) != plan_cache(copy_fixture("0002", tmp_path / "reference" / "fup.db"))
+
+    fresh_lists, upgraded_lists = _morning_lists(fresh_home), _morning_lists(upgraded_home)
+    assert upgraded_lists.keys() == fresh_lists.keys()
+    for what in fresh_lists:
+        assert upgraded_lists[what] == fresh_lists[what], what
+    # And what the lists say is today's ranking: a promise of mine above a cadence row more overdue.
+    kinds = [row["kind"] for row in json.loads(upgraded_lists["today 2026-11-23"])]
+    assert kinds[0] == "promise" and "cadence" in kinds and "soft" not in kinds[:kinds.index("cadence")]
+    assert kinds == sorted(kinds, key=["promise", "asked", "their-promise", "birthday", "cadence", "soft"].index)
+
+
+def test_an_upgraded_database_lists_what_a_full_reschedule_lists(tmp_path: Path, release: str) -> None:
+    home = tmp_path / "home"
+    db = copy_fixture(release, home / "fup.db")
+    proc = subprocess.run([str(FUP), "add", "Upgrade Trigger", "--cadence", "none"],
+                          env=subprocess_env(home, UPGRADE_NOW), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    upgraded = {day: subprocess.run([str(FUP), "today", "--on", day, "-f", "json"], env=subprocess_env(home, UPGRADE_NOW),
+                                    capture_output=True, text=True, timeout=120).stdout for day in DAYS}
+    proc = subprocess.run([str(FUP), "reschedule"], env=subprocess_env(home, UPGRADE_NOW), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    for day in DAYS:
+        again = subprocess.run([str(FUP), "today", "--on", day, "-f", "json"], env=subprocess_env(home, UPGRADE_NOW),
+                               capture_output=True, text=True, timeout=120).stdout
+        assert json.loads(again) == json.loads(upgraded[day]), day
+        assert json.loads(again), f"nothing due on {day}: a weak comparison"

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pytest
 
+from fupcli.store import SCHEMA_VERSION
 from workers import shared_test_helpers
 
 sqlite_dump = shared_test_helpers().sqlite_dump
@@ -125,7 +126,7 @@ def test_the_automatic_backup_before_an_upgrade_is_private(fup, umask_022) -> No
     backups = fup.home / "backups"
     assert mode(backups) == 0o700
     made = list(backups.iterdir())
-    assert [p.name for p in made] == ["fup-20261123-090000-pre-0002.db"]
+    assert [p.name for p in made] == [f"fup-20261123-090000-pre-{SCHEMA_VERSION}.db"]
     assert mode(made[0]) == 0o600
 
 

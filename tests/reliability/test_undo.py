@@ -176,10 +176,13 @@ def shown(moment: str) -> str:
 
 
 def seed(fup: FupRunner) -> None:
-    """Ana (#1, a promise of hers kept open, a reply) and Bo (#2, hot cadence, their promise)."""
+    """Ana (#1, a soft step of mine kept open, a reply) and Bo (#2, hot cadence, their promise).
+
+    Ana's step is soft so that her warm cadence stays planned beside it (an open hard step would
+    replace the cadence): its rank carries the seed's weight with every digit."""
     (fup.home / "config.toml").write_text(SEED_CONFIG)
     fup.ok("add", "Ana Ruiz", "--company", "Acme Analytics", "--email", "ana@acme.example",
-           "--next", "send the deck", "--due", "2026-11-27", now="2026-11-23T09:00")
+           "--next", "send the deck", "--due", "2026-11-27", "--soft", now="2026-11-23T09:00")
     fup.ok("add", "Bo Lindqvist", "--channel", "call", "--cadence", "hot", "--tag", "fintech",
            "--phone", "+46 8 123 456", now="2026-11-23T09:40")
     fup.ok("next", "bo", "call about the pilot", "--due", "2026-12-10", "--theirs", now="2026-11-24T15:00")
@@ -337,7 +340,8 @@ def snooze(fup: FupRunner) -> Command:
 @case
 def rm_contact_with_touches_and_commitments(fup: FupRunner) -> Command:
     seed(fup)
-    fup.ok("log", "ana", "--next", "book the demo", "--due", "2026-12-09", now="2026-11-27T16:00")
+    # Soft, like the seed's step: a hard one would replace Ana's cadence and its every-digit rank.
+    fup.ok("log", "ana", "--next", "book the demo", "--due", "2026-12-09", "--soft", now="2026-11-27T16:00")
 
     def did(db: Path) -> None:
         for table in ("touch", "commitment", "agenda_item"):
