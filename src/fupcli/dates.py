@@ -168,8 +168,8 @@ def birthday_on(birthday: str, year: int) -> date:
         return date(year, 2, 28)
 
 
-def shift_to_workday(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
-    """The first date on or after `day` whose weekday (Mon=0) is a workday and that is no holiday."""
+def _to_workday(day: date, step: int, workdays: Iterable[int], holidays: Iterable[date]) -> date:
+    """The nearest workday from `day` on, walking `step` days at a time (+1 ahead, -1 back)."""
     workdays = frozenset(workdays)
     holidays = frozenset(holidays)
     if not workdays:
@@ -177,8 +177,13 @@ def shift_to_workday(day: date, workdays: Iterable[int], holidays: Iterable[date
     for _ in range(3660):
         if day.weekday() in workdays and day not in holidays:
             return day
-        day += timedelta(days=1)
+        day += timedelta(days=step)
     return day
+
+
+def shift_to_workday(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
+    """The first date on or after `day` whose weekday (Mon=0) is a workday and that is no holiday."""
+    return _to_workday(day, 1, workdays, holidays)
 
 
 def is_workday(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> bool:
@@ -198,12 +203,4 @@ def add_workdays(day: date, count: int, workdays: Iterable[int], holidays: Itera
 
 def workday_on_or_before(day: date, workdays: Iterable[int], holidays: Iterable[date] = ()) -> date:
     """The last workday on or before `day` (a Saturday's is the Friday before)."""
-    workdays = frozenset(workdays)
-    holidays = frozenset(holidays)
-    if not workdays:
-        return day
-    for _ in range(3660):
-        if day.weekday() in workdays and day not in holidays:
-            return day
-        day -= timedelta(days=1)
-    return day
+    return _to_workday(day, -1, workdays, holidays)

@@ -195,8 +195,7 @@ def rank_key(row: DueRow) -> tuple:
 
 # The visible items of one tier, in rank order, from the index on `rank`: an index range per tier.
 _RANKED_ITEMS = (
-    "SELECT a.contact_id, a.kind, a.due, a.reason, a.weight, a.commitment_id, a.channel, a.rank, "
-    "contact.name, contact.company, contact.channel, contact.last_touch_at "
+    "SELECT a.contact_id, a.rank, contact.name, contact.company, contact.channel, contact.last_touch_at "
     "FROM agenda_item a JOIN contact ON contact.id = a.contact_id "
     "WHERE a.rank >= :lo AND a.rank < :hi ORDER BY a.rank, a.due"
 )
@@ -242,20 +241,18 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         yield contact, Item("birthday", start, birthday_reason(day))
 
 
-def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict, Item]]:
-    """Every visible item on `on` in rank order, tier by tier; lazily, so a short list reads little."""
-    for tier, kind in enumerate(TIERS):
+def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict]]:
+    """(rank, contact) of every item visible on `on`, in rank order, tier by tier; lazily, so a
+    short list reads little (the row itself is built from all of the contact's items later)."""
+    for tier in range(len(TIERS)):
         if tier == _BIRTHDAY_TIER:
             found = sorted(_birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
             for contact, item in found:
-                yield item.rank, contact, item
+                yield item.rank, contact
             continue
         lo, hi = rank_bounds(tier, on)
-        for cid, kind, due, reason, weight, commitment_id, channel, rank, name, company, contact_channel, last in conn.execute(
-            _RANKED_ITEMS, {"lo": lo, "hi": hi}
-        ):
-            contact = {"id": cid, "name": name, "company": company, "channel": contact_channel, "last_touch_at": last}
-            yield float(rank), contact, Item(kind, _date(due), reason, float(weight), commitment_id, channel)
+        for cid, rank, name, company, channel, last in conn.execute(_RANKED_ITEMS, {"lo": lo, "hi": hi}):
+            yield float(rank), {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last}
 
 
 def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[int, list[Item]]:
@@ -285,7 +282,7 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
     """
     chosen: dict[int, dict] = {}
     cut: float | None = None
-    for rank, contact, _item in _ranked(conn, on, rules):
+    for rank, contact in _ranked(conn, on, rules):
         if cut is not None and rank > cut:
             break
         if contact["id"] not in chosen:

@@ -326,22 +326,18 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
     elif state == NURTURE:
         # Parked when the profile ran out: nurture counts from its first gap then.
         use, index = nurture, (streak - len(profile.gaps) if parked else streak)
-        label = f"nurture check-in: {_unanswered(streak)} since {talk.anchor}"
+        label = f"nurture check-in: {streak} unanswered since {talk.anchor}"
     else:  # active; past a park profile's end only when moved back by hand: its last gap
         use, index = profile, streak
         if streak == 0:
             label = f"first follow-up after {talk.anchor}"
         else:
-            label = f"follow-up {streak + 1}: {_unanswered(streak)} since {talk.anchor}"
+            label = f"follow-up {streak + 1}: {streak} unanswered since {talk.anchor}"
     gap = _gap(use, index)
     if gap is None or not profile.gaps:
         return None
     due = rules.workday(talk.last + timedelta(days=gap))
     return Item("cadence", due, f"{label} ({use.name} cadence)", use.weight)
-
-
-def _unanswered(count: int) -> str:
-    return f"{count} unanswered"
 
 
 def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item | None:
