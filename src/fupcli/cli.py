@@ -159,7 +159,7 @@ def show(ctx: typer.Context, who: Who, fmt: Format = "table") -> None:
 def list_(
     ctx: typer.Context,
     tag: Annotated[Optional[str], typer.Option(help="Only contacts with this tag.")] = None,
-    state: Annotated[Optional[str], typer.Option(help="active, nurture, client or closed.")] = None,
+    state: Annotated[Optional[str], typer.Option(help="active, nurture, client, paused or closed.")] = None,
     cadence: Annotated[Optional[str], typer.Option(help="Only contacts on this cadence profile.")] = None,
     due_before: Annotated[Optional[str], typer.Option(metavar="WHEN", help="Only contacts due before this date.")] = None,
     no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts on a cadence with no agreed next step (no open hard commitment, no date they asked for).")] = False,
@@ -170,14 +170,17 @@ def list_(
     from .queries import ListFilter, list_contacts
 
     app_ctx, fmt = _ctx(ctx), _fmt(fmt)
+    conn = app_ctx.store.reader()
+    profiles = sorted(app_ctx.settings.rules.profiles)
+    if cadence and cadence not in profiles and conn is not None:  # a profile gone from config.toml, still in use
+        profiles += [name for (name,) in conn.execute("SELECT DISTINCT cadence FROM contact WHERE cadence = ?", (cadence,))]
     filters = ListFilter(
         tag=tag.strip().lower() if tag else None,
         state=check_choice(state, STATES, "state") if state else None,
-        cadence=check_choice(cadence, sorted(app_ctx.settings.rules.profiles), "cadence profile") if cadence else None,
+        cadence=check_choice(cadence, profiles, "cadence profile") if cadence else None,
         due_before=parse_date(due_before, app_ctx.now) if due_before else None,
         no_next_step=no_next_step,
     )
-    conn = app_ctx.store.reader()
     render.contact_list(list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules) if conn else [], fmt, app_ctx.today)
 
 
@@ -261,14 +264,15 @@ def log(
     soft: Soft = False,
     theirs: Theirs = False,
     next_channel: NextChannel = None,
-    ask_again: Annotated[Optional[str], typer.Option("--ask-again", metavar="WHEN", help="They asked to be contacted then: that exact date replaces the cadence.")] = None,
+    ask_again: Annotated[Optional[str], typer.Option("--ask-again", metavar="WHEN", help="They asked to be contacted then: that exact date replaces the cadence until it passes (none clears it).")] = None,
+    greeting: Annotated[bool, typer.Option("--greeting", help="A birthday or holiday greeting: not a follow-up (automatic on their birthday).")] = False,
 ) -> None:
     """Log a call, email or meeting in one line; prints the new next due date and why."""
     from . import core, render
 
     app_ctx = _ctx(ctx)
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again)
+    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting)
     render.written(render.logged_line(view), view, app_ctx.today)
 
 
@@ -339,19 +343,25 @@ def edit(
 
 
 @app.command()
-def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide until this date (today clears).")]) -> None:
-    """Hide a contact's items until a date."""
+def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide the cadence until this date (today clears; never pauses).")]) -> None:
+    """Hide a contact's cadence follow-ups until a date; promises, dates they asked for and birthdays still show."""
     from . import core, render
 
     app_ctx = _ctx(ctx)
     view = core.snooze(app_ctx, who, until)
-    message = f"Snoozed {view['name']} until {view['snoozed_until']}." if view["snoozed_until"] else f"{view['name']} is no longer snoozed."
+    if view["state"] == "paused" and until.strip().lower() == "never":
+        message = f"{view['name']} is paused: no follow-ups until `fup state {view['id']} active`."
+    elif view["snoozed_until"]:
+        message = f"Snoozed {view['name']}'s follow-ups until {view['snoozed_until']}."
+    else:
+        message = f"{view['name']} is no longer snoozed."
     render.written(message, view, app_ctx.today)
 
 
 @app.command()
-def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument(metavar="STATE", help="active, nurture, client or closed.")]) -> None:
-    """Move a contact between states (closed: never due again; active reopens)."""
+def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument(metavar="STATE", help="active, nurture, client, paused or closed.")]) -> None:
+    """Move a contact between states (paused: no follow-ups, promises and birthdays still show;
+    closed: never due again; active reopens, counted from today)."""
     from . import core, render
 
     app_ctx = _ctx(ctx)

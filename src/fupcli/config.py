@@ -19,6 +19,8 @@ from .dates import WEEKDAYS
 from .errors import BadInput
 from .paths import config_path
 from .scheduler import (
+    CAPACITY,
+    CHANNEL_SWITCH,
     CHECKIN_GAP,
     DEFAULT_PROFILES,
     NO_CADENCE,
@@ -40,7 +42,11 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("daily_limit", 20, "How many rows `fup today` shows when `--limit` is not given (0 = all).", "daily_limit = 25"),
+    Setting("daily_limit", 20, "How many rows `fup today` shows when `--limit` is not given (0 = all). "
+            "It is also the day's capacity: cold follow-ups (nurture rhythms, opening touches) are spread "
+            "so that no day holds more, and those a day has no room for wait for the next.", "daily_limit = 25"),
+    Setting("daily_capacity", CAPACITY, "The day's capacity when `daily_limit` is 0 (show all): "
+            "cold follow-ups are still spread to hold each day to this many rows.", "daily_capacity = 30"),
     Setting("default_cadence", "warm", "Cadence profile of a new contact when `fup add` gets no `--cadence`.", 'default_cadence = "hot"'),
     Setting("default_channel", "email", "Channel of a new contact when `fup add` gets no `--channel`.", 'default_channel = "call"'),
     Setting("workdays", ["mon", "tue", "wed", "thu", "fri"], "Days on which a computed follow-up may fall; others move to the next workday.", 'workdays = ["mon", "tue", "wed", "thu"]'),
@@ -48,12 +54,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("checkin_gap", CHECKIN_GAP, "Workdays between check-ins on a late promise of theirs: "
             "a touch on or after its due date clears the row, which comes back this many workdays after the touch.",
             "checkin_gap = 2"),
+    Setting("channel_switch", CHANNEL_SWITCH, "Unanswered touches in a row on one channel after which a row suggests "
+            "another channel the contact has (\"3 emails unanswered: try a call\").", "channel_switch = 4"),
     Setting(
         "profiles",
-        {name: {"gaps": list(p.gaps), "end": p.end, "weight": p.weight} for name, p in DEFAULT_PROFILES.items() if name != NO_CADENCE},
-        "Cadence profiles: `gaps` in days, `end` = park|repeat, `weight` for ranking. "
-        "A table here replaces the built-in profile of that name or adds a new one; `none` is fixed.",
-        "[profiles.hot]\ngaps = [1, 1, 2, 3, 5, 8]\nend = \"park\"\nweight = 3",
+        {name: {"gaps": list(p.gaps), "end": p.end, "weight": p.weight, "max_gap": p.ceiling}
+         for name, p in DEFAULT_PROFILES.items() if name != NO_CADENCE},
+        "Cadence profiles: `gaps` in days, `end` = park|repeat, `weight` for ranking, `max_gap` the ceiling a "
+        "`repeat` profile's gaps grow to after the listed ones (default: the larger of 30 and the last gap). "
+        "A table here replaces the built-in profile of that name or adds a new one; `none` is fixed. "
+        "`client` is the rhythm of every won contact, `nurture` that of parked ones.",
+        "[profiles.hot]\ngaps = [1, 1, 2, 3, 5, 8]\nend = \"park\"\nweight = 3\n\n[profiles.vip]\ngaps = [2, 2, 3, 5, 8, 13]\nend = \"repeat\"\nmax_gap = 21",
     ),
 )
 
@@ -61,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
 @dataclass(frozen=True)
 class Settings:
     daily_limit: int = 20
+    daily_capacity: int = CAPACITY
     default_cadence: str = "warm"
     default_channel: str = "email"
     rules: Rules = field(default_factory=Rules)
@@ -84,7 +96,7 @@ def _read_toml(path: Path) -> dict:
 def _profile(where: str, name: str, raw: Any) -> Profile:
     if not isinstance(raw, dict):
         raise BadInput(f"{where}: profiles.{name} must be a table with gaps, end and weight")
-    unknown = set(raw) - {"gaps", "end", "weight"}
+    unknown = set(raw) - {"gaps", "end", "weight", "max_gap"}
     if unknown:
         raise BadInput(f"{where}: profiles.{name} has unknown key {sorted(unknown)[0]!r}")
     gaps = raw.get("gaps")
@@ -96,7 +108,10 @@ def _profile(where: str, name: str, raw: Any) -> Profile:
     weight = raw.get("weight", 2)
     if not isinstance(weight, (int, float)) or isinstance(weight, bool) or not 0 <= weight <= 5:
         raise BadInput(f"{where}: profiles.{name}.weight must be a number from 0 to 5")
-    return Profile(name, tuple(gaps), end, float(weight))
+    max_gap = raw.get("max_gap")
+    if max_gap is not None and (not isinstance(max_gap, int) or isinstance(max_gap, bool) or not max(gaps) <= max_gap <= 3650):
+        raise BadInput(f"{where}: profiles.{name}.max_gap must be a whole number of days from the largest gap ({max(gaps)}) to 3650")
+    return Profile(name, tuple(gaps), end, float(weight), max_gap)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -153,8 +168,16 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(checkin_gap, int) or isinstance(checkin_gap, bool) or not 1 <= checkin_gap <= 60:
         raise BadInput(f"{where}: checkin_gap must be a whole number of workdays from 1 to 60")
 
-    rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays), checkin_gap=checkin_gap)
-    return Settings(limit, cadence, channel, rules, path)
+    capacity = raw.get("daily_capacity", CAPACITY)
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= 10_000:
+        raise BadInput(f"{where}: daily_capacity must be a whole number from 1 to 10000")
+    switch = raw.get("channel_switch", CHANNEL_SWITCH)
+    if not isinstance(switch, int) or isinstance(switch, bool) or not 1 <= switch <= 100:
+        raise BadInput(f"{where}: channel_switch must be a whole number from 1 to 100")
+
+    rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays), checkin_gap=checkin_gap,
+                  capacity=limit or capacity, channel_switch=switch)
+    return Settings(limit, capacity, cadence, channel, rules, path)
 
 
 def settings_markdown() -> str:
@@ -174,7 +197,8 @@ def settings_markdown() -> str:
         lines += [f"## `{setting.name}`", "", setting.help, "", f"Default: `{setting.default!r}`" if setting.name != "profiles" else "Defaults:", ""]
         if setting.name == "profiles":
             for name, spec in setting.default.items():
-                lines.append(f"- `{name}`: gaps {spec['gaps']}, end `{spec['end']}`, weight {spec['weight']:g}")
+                lines.append(f"- `{name}`: gaps {spec['gaps']}, end `{spec['end']}`, weight {spec['weight']:g}"
+                             + (f", max_gap {spec['max_gap']}" if spec["end"] == "repeat" else ""))
             lines.append("")
         lines += ["Example:", "", "```toml", setting.example, "```", ""]
     return "\n".join(lines)

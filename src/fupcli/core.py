@@ -11,7 +11,7 @@ commit. It returns a plain summary for `render`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
@@ -24,14 +24,22 @@ from .dates import parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import SessionRows, contact_view, resolve
+from .queries import DayLoad, SessionRows, check_profiles, contact_view, resolve
 from .store import bulk_insert
 from .scheduler import (
+    GREETING,
+    NURTURE,
+    PARK,
+    PAUSED,
     CommitmentFacts,
-    Rules,
     ContactFacts,
+    Item,
+    Plan,
+    Rules,
     TouchFacts,
+    item_order,
     next_state,
+    place,
     plan_contact,
 )
 from .vocabulary import (
@@ -136,13 +144,21 @@ def _commitment(contact: Contact, step: NextStep, now: datetime) -> Commitment:
 # --- refreshing a contact's plan ---------------------------------------------
 
 
-def refresh(session: Session, ctx: AppContext, contact: Contact) -> None:
+def refresh(session: Session, ctx: AppContext, contact: Contact, check: bool = True) -> Plan:
     """Re-plan one contact from its history and store the plan (same transaction)."""
-    refresh_many(session, ctx, [contact])
+    return refresh_many(session, ctx, [contact], check=check)[0]
 
 
-def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact], chunk: int = 500) -> None:
-    """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time."""
+def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact], chunk: int = 500,
+                 balance: "Balancer | None" = None, check: bool = True) -> list[Plan]:
+    """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time;
+    cold rows are placed on days with room (one `Balancer` for the whole run). With `check`,
+    refuses while any contact is on a profile config.toml no longer has (`check_profiles`)."""
+    rows = SessionRows(session)
+    if check:
+        check_profiles(rows, ctx.settings.rules)
+    balance = balance or Balancer(rows, ctx.settings.rules, ctx.today)
+    plans = []
     for start in range(0, len(contacts), chunk):
         batch = {c.id: c for c in contacts[start:start + chunk]}
         # Plain column rows, not ORM objects: a re-plan after a large import reads millions of touches.
@@ -161,40 +177,61 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
             commitments[cid].append(CommitmentFacts(*facts))
         items = []
         for cid, contact in batch.items():
-            items += store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules)
+            plan, agenda = store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules, balance)
+            plans.append(plan)
+            items += agenda
             session.add(contact)
         session.execute(delete(AgendaItem).where(AgendaItem.contact_id.in_(batch)))
         bulk_insert(session, AgendaItem, items)
+    return plans
 
 
-def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> list[dict]:
+def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules,
+               balance: "Balancer | None" = None) -> tuple[Plan, list[dict]]:
     """Run the scheduler on one contact, write the plan into its computed columns,
-    and return its agenda as `agenda_item` rows (for the caller to insert)."""
-    columns, items = plan_columns(vars(contact), touches, commitments, rules)
+    and return the plan and its agenda as `agenda_item` rows (for the caller to insert)."""
+    plan = plan_for(vars(contact), touches, commitments, rules)
+    columns, items = plan_columns(vars(contact), plan, balance)
     for name, value in columns.items():
         setattr(contact, name, value)
-    return items
+    return plan, items
 
 
-def plan_columns(
-    contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules
-) -> tuple[dict, list[dict]]:
-    """The scheduler's plan for a contact (a dict of its columns) as computed column values and
-    `agenda_item` rows; used for ORM objects and for plain rows alike (bulk imports)."""
-    snooze = contact["snoozed_until"]
+def reach(contact: dict) -> tuple[str, ...]:
+    """The channels a contact can be reached on, the preferred one first."""
+    known = [contact.get("channel") or "email"]
+    if contact.get("phone"):
+        known += ["call", "text"]
+    if contact.get("email"):
+        known.append("email")
+    if "linkedin.com" in (contact.get("url") or "").lower():
+        known.append("linkedin")
+    return tuple(dict.fromkeys(known))
+
+
+def plan_for(contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules) -> Plan:
+    """The scheduler's plan for a contact given as a dict of its columns."""
+    facts = ContactFacts(contact["name"], contact["cadence"], contact["state"], contact["created_at"],
+                         contact["snoozed_until"], contact["birthday"], contact.get("reopened_at"), reach(contact))
+    return plan_contact(facts, touches, commitments, rules)
+
+
+def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -> tuple[dict, list[dict]]:
+    """A plan as the contact's computed column values and its `agenda_item` rows, its cold rows
+    placed by `balance`; used for ORM objects and for plain rows alike (bulk imports)."""
+    items = list(plan.items)
+    if balance is not None and plan.state != "closed":
+        items = balance(contact.get("next_due"), items)
+    first = min((item.due for item in items), default=None)  # (the plan applied the snooze)
     birthday = contact["birthday"]
-    facts = ContactFacts(contact["name"], contact["cadence"], contact["state"], contact["created_at"], snooze, birthday,
-                         contact.get("reopened_at"))
-    plan = plan_contact(facts, touches, commitments, rules)
-    first = plan.next_due  # (the plan applies the snooze: nothing is due before it ends)
     columns = {  # (planning never changes the state: that happens when a touch is logged)
         "next_due": None if plan.state == "closed" else first,
         "birthday_md": birthday[-5:] if birthday else None,
-        "last_touch_at": max((t.at for t in touches), default=None),
+        "last_touch_at": plan.last_touch_at,
         "next_step_due": plan.next_step_due,
         "unanswered_streak": plan.unanswered_streak,
     }
-    items = [
+    rows = [
         {
             "contact_id": contact["id"],
             "kind": item.kind,
@@ -206,9 +243,37 @@ def plan_columns(
             "commitment_id": item.commitment_id,
             "channel": item.channel,
         }
-        for item in plan.items
+        for item in items
     ]
-    return columns, items
+    return columns, rows
+
+
+class Balancer:
+    """Places cold rows on days with room (`scheduler.place`), keeping a running count of the
+    rows due each day: read from the database a window at a time, then kept up to date as
+    contacts are re-planned, so a bulk re-plan or import spreads as it goes."""
+
+    def __init__(self, conn: Any, rules: Rules, today: date):
+        self.rules, self.today = rules, today
+        self.load = DayLoad(conn, today)
+
+    def __call__(self, old_next_due: date | None, items: list[Item]) -> list[Item]:
+        old = _day(old_next_due)
+        if not any(item.kind == "cold" for item in items):
+            new = min((item.due for item in items), default=None)
+            self.load.move(old, new)
+            return items
+        self.load.move(old, None)
+        placed = [replace(item, due=place(item, self.load, self.rules, self.today, keep=old))
+                  if item.kind == "cold" else item for item in items]
+        self.load.move(None, min((item.due for item in placed), default=None))
+        return sorted(placed, key=item_order)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    return value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
 
 
 def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
@@ -308,21 +373,38 @@ def log_touch(
     at: str | None = None,
     step: NextStep | None = None,
     ask_again: str | None = None,
+    greeting: bool = False,
 ) -> dict:
-    """Record a touch; the outcome may move the state; the schedule adapts."""
+    """Record a touch; the outcome may move the state; the schedule adapts.
+
+    A plain outbound touch logged while the contact's row is their birthday, or any touch
+    with `greeting`, is a birthday greeting: it clears the birthday and leaves the cadence be."""
+    if greeting and (outcome or inbound):
+        raise BadInput("--greeting is a greeting you send: leave out --outcome and --in")
     chosen_outcome = check_choice(outcome, OUTCOMES, "outcome") if outcome else ("replied" if inbound else DEFAULT_OUTCOME)
+    if greeting:
+        chosen_outcome = GREETING
     chosen_channel = check_choice(channel, CHANNELS, "channel") if channel else None
     text = clean_text(note, "note")
     when = parse_moment(at, ctx.now) if at is not None else ctx.now
     if when > ctx.now:
         raise BadInput("--at is in the future; log touches after they happen (use `fup next` to plan one)")
-    asked = parse_date(ask_again, ctx.now) if ask_again is not None else None
-    if asked is not None and asked <= when.date():
-        raise BadInput("--ask-again must be a date after the touch")
-    if asked is not None and chosen_outcome == "not-interested":
-        raise BadInput("--ask-again and --outcome not-interested contradict each other")
+    asked = None
+    if ask_again is not None and ask_again.strip().lower() == "none":
+        asked = when.date()  # an ask on the touch's own day clears the standing one (see scheduler.thread)
+    elif ask_again is not None:
+        asked = parse_date(ask_again, ctx.now)
+        if asked <= when.date():
+            raise BadInput("--ask-again must be a date after the touch (or none, to clear the date they asked for)")
+    if asked is not None and chosen_outcome in ("not-interested", GREETING):
+        raise BadInput(f"--ask-again and {'--greeting' if greeting else '--outcome ' + chosen_outcome} contradict each other")
     with ctx.store.write(Undoable("log", ctx.now)) as session:
-        contact = _contact(session, who)
+        row = resolve(SessionRows(session), who)
+        contact = session.get(Contact, row["id"])
+        if outcome is None and not inbound and not greeting and asked is None and step is None:
+            top = contact_view(row, when.date(), ctx.settings.rules)["next"]
+            if top is not None and top["kind"] == "birthday" and top["due"] <= when.date().isoformat():
+                chosen_outcome = GREETING  # wishes on their birthday: not a follow-up
         touch = Touch(
             contact_id=contact.id,
             at=when,
@@ -348,9 +430,9 @@ def log_touch(
             session.add(_commitment(contact, step, ctx.now))
         contact.updated_at = ctx.now
         session.flush()
-        refresh(session, ctx, contact)
+        plan = refresh(session, ctx, contact)
         profile = ctx.settings.rules.profiles.get(contact.cadence)
-        parked = next_state(contact.state, facts, contact.unanswered_streak, profile)
+        parked = next_state(contact.state, facts, plan.followups, profile)
         if parked != contact.state:  # this touch used up a park profile's gaps
             contact.state = parked
             refresh(session, ctx, contact)
@@ -447,20 +529,29 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             clash = session.exec(select(Contact).where(Contact.email == cleaned["email"])).first()
             if clash is not None:
                 raise Conflict(f"{clash.name} (#{clash.id}) already has email {cleaned['email']}")
+        moved = cleaned.get("cadence") not in (None, contact.cadence)
         for name, value in cleaned.items():
             setattr(contact, name, value)
+        profile = ctx.settings.rules.profiles[contact.cadence]
+        if moved and contact.state == NURTURE and contact.cadence != NURTURE and profile.end != PARK and profile.gaps:
+            contact.state = "active"  # off the nurture rhythm: followed up on the new profile from today
+            contact.reopened_at = ctx.now
         if "name" in cleaned:
             contact.name_key = contact.name.casefold()
         tags = [t for t in contact.tag_list if t not in removed] + [t for t in added if t not in contact.tag_list]
         contact.tags = ";".join(tags)
         contact.updated_at = ctx.now
         session.flush()
-        refresh(session, ctx, contact)
+        refresh(session, ctx, contact, check=not moved)
         journal.label(session, f"edit {_who(contact)}", contact.id)
         return _view(session, ctx, contact)
 
 
 def snooze(ctx: AppContext, who: str, until: str) -> dict:
+    """Hide a contact's cadence rows until a day (its promises, asked dates and birthday still
+    show); `never` pauses the contact instead (`set_state` paused)."""
+    if until.strip().lower() == "never":
+        return set_state(ctx, who, PAUSED)
     day = parse_date(until, ctx.now)
     if day < ctx.today:
         raise BadInput("snooze date is in the past")
@@ -479,7 +570,7 @@ def set_state(ctx: AppContext, who: str, state: str) -> dict:
         contact = _contact(session, who)
         before = contact.state
         contact.state = state
-        if before == "closed" and state != "closed":  # reopened: counted afresh from today, never overdue
+        if before in ("closed", PAUSED) and state not in ("closed", PAUSED):  # counted afresh from today, never overdue
             contact.reopened_at = ctx.now
         contact.updated_at = ctx.now
         refresh(session, ctx, contact)
@@ -583,7 +674,7 @@ def replan_all(connection: Any, ctx: AppContext) -> int:
     """Re-plan every contact through `connection`, in its transaction (a schema upgrade's)."""
     with Session(bind=connection) as session:
         contacts = session.exec(select(Contact)).all()
-        refresh_many(session, ctx, contacts)
+        refresh_many(session, ctx, contacts, check=False)  # (the next command names a missing profile)
         session.flush()
         return len(contacts)
 

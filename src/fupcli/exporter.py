@@ -117,7 +117,7 @@ _CONTACT_EXPORT_SQL = (
     "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, state, "
     "birthday, {notes}, "
     f"{_ISO_MOMENT_SQL.format('created_at')}, substr(next_due, 1, 10), substr(snoozed_until, 1, 10), "
-    "last_touch_at FROM contact ORDER BY id"
+    "last_touch_at, substr(reopened_at, 1, 10) FROM contact ORDER BY id"
 )
 
 
@@ -134,8 +134,8 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
         if not birthday or (row[15] is not None and row[15] < long_overdue):
             yield row[:17]
             continue
-        state, next_due, snoozed_until, last_touch_at = row[11], row[15], row[16], row[17]
-        first = first_visible_day(state, _day(next_due), today, _day(snoozed_until), birthday, _day(last_touch_at), rules)
+        state, next_due, snoozed_until, last_touch_at, reopened = row[11], row[15], row[16], row[17], row[18]
+        first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, _day(last_touch_at), rules)
         yield (*row[:15], first.isoformat() if first else None, snoozed_until)
 
 
@@ -181,7 +181,7 @@ def calendar_items(conn: Any, today: date, days: int, rules: Rules = DEFAULT_RUL
     items = []
     where = "state != 'closed' AND (next_due <= :last OR birthday_md IS NOT NULL)"
     for contact in iter_contacts(conn, where, {"last": last.isoformat()}, order="contact.id"):
-        snoozed = date.fromisoformat(str(contact["snoozed_until"])[:10]) if contact["snoozed_until"] else None
+        reopened = date.fromisoformat(str(contact["reopened_at"])[:10]) if contact["reopened_at"] else None
         found = [(item.kind, item.due, item.reason, item.channel,
                   f"{item.kind}-{item.commitment_id}" if item.commitment_id else item.kind) for item in contact["agenda"]]
         if contact["birthday"]:
@@ -190,7 +190,7 @@ def calendar_items(conn: Any, today: date, days: int, rules: Rules = DEFAULT_RUL
                 if today <= day <= last:
                     found.append(("birthday", shown_from, birthday_reason(day), None, f"birthday-{day.year}"))
         for kind, due, reason, channel, key in found:
-            shown = max(due, today, snoozed or today)
+            shown = max(due, today, reopened or today)  # (stored dues carry the snooze; a birthday ignores it)
             if shown > last:
                 continue
             items.append({

@@ -35,7 +35,7 @@ def run_today(app_ctx, on: str | None, limit: int | None, fmt: str, stream: Text
     from . import render
     from .dates import parse_date
     from .errors import check_choice
-    from .queries import count_contacts, count_due, count_without_next_step, due_rows
+    from .queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
     from .vocabulary import OUTPUT_FORMATS
 
     fmt = check_choice(fmt, OUTPUT_FORMATS, "format")
@@ -50,10 +50,11 @@ def run_today(app_ctx, on: str | None, limit: int | None, fmt: str, stream: Text
     if limit is None:
         limit = app_ctx.settings.daily_limit if fmt == "table" else 0
     rules = app_ctx.settings.rules
+    check_profiles(conn, rules)
     rows = due_rows(conn, day, limit, rules)
     if fmt == "table":
         total = count_due(conn, day, rules) if limit and len(rows) == limit else len(rows)
-        render.today(rows, fmt, day, total, count_without_next_step(conn), stream)
+        render.today(rows, fmt, day, total, count_without_next_step(conn), stream, count_waiting(conn, day, rules))
     else:
         render.today(rows, fmt, day, len(rows), 0, stream)
 

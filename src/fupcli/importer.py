@@ -24,12 +24,13 @@ from sqlmodel import Session, select
 
 from . import csvio, formats, journal
 from .context import AppContext
-from .core import check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, refresh_many
+from .core import Balancer, check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, plan_for, refresh_many
 from .dates import check_range, parse_birthday
 from .errors import BadInput, ExitCode, FupError, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import count_due, parse_id
+from .queries import SessionRows, parse_id
+from .scheduler import Plan
 from .store import bulk_insert
 from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
@@ -337,29 +338,24 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
     rules = ctx.settings.rules
     new_rows = [fields for action, _key, fields in actions if action == "new"]
     next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
-    slots = _spread_slots(session, ctx, sum(1 for f in new_rows if rules.profiles[f["cadence"]].gaps and not f.get("snoozed_until"))) \
-        if cadence is not None and layout != formats.FUP else iter(())
+    balance = Balancer(SessionRows(session), rules, ctx.today)  # opening touches spread over days with room
     step = _progress(len(actions))
     rows, items = [], []
-    plans: dict[tuple, tuple[dict, list[dict]]] = {}  # new contacts without history share few plans
+    plans: dict[tuple, Plan] = {}  # new contacts without history share few plans
     for fields in new_rows:
         if fields.get("id") is None:
             fields["id"] = next_id
             next_id += 1
         row = {**fields, "tags": ";".join(fields["tags"]), "name_key": fields["name"].casefold(), "updated_at": ctx.now}
-        if rules.profiles[row["cadence"]].gaps and row["snoozed_until"] is None:
-            start = next(slots, None)
-            if start is not None and start > ctx.today:
-                row["snoozed_until"] = start
-                report.spread_until = max(report.spread_until or start, start)
-        same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"])
+        same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"], row.get("reopened_at"))
         if same not in plans:  # a birthday does not change the plan, only the birthday_md column
-            plans[same] = plan_columns({**row, "id": None, "birthday": None}, [], [], rules)
-        columns, agenda = plans[same]
+            plans[same] = plan_for({**row, "birthday": None}, [], [], rules)
+        columns, agenda = plan_columns(row, plans[same], balance)
         row.update(columns)
-        row["birthday_md"] = row["birthday"][-5:] if row["birthday"] else None
+        if any(item["kind"] == "cold" for item in agenda) and row["next_due"] > ctx.today:
+            report.spread_until = max(report.spread_until or row["next_due"], row["next_due"])
         rows.append(row)
-        items += [{**item, "contact_id": row["id"]} for item in agenda]
+        items += agenda
         step()
     bulk_insert(session, Contact, rows)
     bulk_insert(session, AgendaItem, items)
@@ -374,24 +370,6 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         filled.append(contact)
         step()
     refresh_many(session, ctx, filled)
-
-
-def _spread_slots(session: Session, ctx: AppContext, count: int):  # noqa: ANN202 - iterator of dates
-    """Opening-touch days for `count` new contacts: today's free places, then daily_limit per workday."""
-    limit = ctx.settings.daily_limit
-    if not count or limit == 0:
-        return iter(())
-    from .queries import SessionRows
-
-    rules = ctx.settings.rules
-    day = ctx.today
-    free = max(0, limit - count_due(SessionRows(session), day, rules)) if rules.workday(day) == day else 0
-    slots = []
-    while len(slots) < count:
-        slots.extend([day] * min(free, count - len(slots)))
-        day = rules.workday(day + timedelta(days=1))
-        free = limit
-    return iter(slots)
 
 
 # --- touches and commitments (fup's own format) -------------------------------------

@@ -29,6 +29,7 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_birthday_md", "birthday_md"),
         Index("ix_contact_name_key", "name_key"),
         Index("ix_contact_next_step", "state", "next_step_due", "cadence"),  # covers the "no next step" count
+        Index("ix_contact_cadence", "cadence"),  # finds contacts on a profile config.toml lacks
         Index("ux_contact_email", "email", unique=True),
     )
 

@@ -9,13 +9,15 @@ rows is written once. Results are plain dicts and `DueRow`s, ready for `render`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from .dates import is_leap_year
 from .errors import Ambiguous, BadInput, NotFound
+from .vocabulary import OPEN_STATES
 from .scheduler import (
     DEFAULT_RULES,
+    TIER_SPAN,
     TIERS,
     Item,
     Rules,
@@ -24,7 +26,6 @@ from .scheduler import (
     birthday_window,
     first_visible,
     item_order,
-    not_before,
     rank_bounds,
     row_on,
     rows_on,
@@ -195,11 +196,13 @@ def rank_key(row: DueRow) -> tuple:
 
 # The visible items of one tier, in rank order, from the index on `rank`: an index range per tier.
 _RANKED_ITEMS = (
-    "SELECT a.contact_id, a.rank, contact.name, contact.company, contact.channel, contact.last_touch_at "
+    "SELECT a.contact_id, a.rank, contact.name, contact.company, contact.channel, contact.last_touch_at, "
+    "contact.snoozed_until "
     "FROM agenda_item a JOIN contact ON contact.id = a.contact_id "
     "WHERE a.rank >= :lo AND a.rank < :hi ORDER BY a.rank, a.due"
 )
 _BIRTHDAY_TIER = TIERS.index("birthday")
+_COLD_TIER = TIERS.index("cold")
 _CHUNK = 500  # ids per `IN (...)` list
 
 
@@ -232,12 +235,12 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
     for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
         day, shown = windows[birthday[-5:]]
-        floor = not_before(_date(snoozed), _date(reopened)) if snoozed or reopened else None
+        floor = _date(reopened)  # (a snooze hides the cadence only)
         start = max(shown, floor) if floor is not None else shown
         if start > on or (last is not None and _date(last) >= shown):
             continue
         contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
-                   "next_due": next_due}
+                   "next_due": next_due, "snoozed_until": snoozed}
         yield contact, Item("birthday", start, birthday_reason(day))
 
 
@@ -251,8 +254,9 @@ def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict]]:
                 yield item.rank, contact
             continue
         lo, hi = rank_bounds(tier, on)
-        for cid, rank, name, company, channel, last in conn.execute(_RANKED_ITEMS, {"lo": lo, "hi": hi}):
-            yield float(rank), {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last}
+        for cid, rank, name, company, channel, last, snoozed in conn.execute(_RANKED_ITEMS, {"lo": lo, "hi": hi}):
+            yield float(rank), {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
+                                "snoozed_until": snoozed}
 
 
 def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[int, list[Item]]:
@@ -279,37 +283,146 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
     `limit` contacts are found and no later item can tie with the last of them.
     Each row is its contact's most urgent item; when the contact has more items due,
     its reason says how many and what the next one is ("(+1 more: ...)").
+    Cold rows fill what the day's capacity leaves (`rules.capacity` minus the rows
+    above them), oldest first; the rest wait for a later day (`count_waiting`).
     """
-    chosen: dict[int, dict] = {}
-    cut: float | None = None
-    for rank, contact in _ranked(conn, on, rules):
-        if cut is not None and rank > cut:
-            break
-        if contact["id"] not in chosen:
-            chosen[contact["id"]] = contact
-            if limit and len(chosen) == limit:
-                cut = rank
+    chosen = _chosen(conn, on, limit, rules)
     visible = _visible_items(conn, list(chosen), on, rules)
     rows = []
     for cid, contact in chosen.items():
         items = visible[cid]
         if items:  # (always: the item that chose the contact is among them)
-            rows.append(_due_row(contact, items[0], on, with_more(items[0], items[1:])))
+            reason = with_more(items[0], items[1:])
+            snoozed = _date(contact.get("snoozed_until"))
+            if snoozed is not None and snoozed > on:  # a snooze hides the cadence; say so on what still shows
+                reason += f" (snoozed until {snoozed.isoformat()})"
+            rows.append(_due_row(contact, items[0], on, reason))
     rows.sort(key=rank_key)
     return rows[:limit] if limit else rows
 
 
+def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
+    """The contacts of `due_rows`, in rank order: the first `limit`, cold ones within capacity."""
+    chosen: dict[int, dict] = {}
+    cut: float | None = None
+    room: int | None = None
+    cold_start = _COLD_TIER * TIER_SPAN - 1.0
+    for rank, contact in _ranked(conn, on, rules):
+        if cut is not None and rank > cut:
+            break
+        if contact["id"] in chosen:
+            continue
+        if rank >= cold_start and rank < cold_start + TIER_SPAN:
+            if room is None:
+                room = max(0, rules.capacity - len(chosen))
+            if room == 0:
+                continue
+            room -= 1
+        chosen[contact["id"]] = contact
+        if limit and len(chosen) == limit:
+            cut = rank
+    return chosen
+
+
+def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
+    """Contacts with a cold row due on `on` that the day has no room for (they wait): counted
+    from the index, one range per tier, like `due_rows` but without building the rows."""
+
+    def contacts(tiers: range) -> set[int]:
+        found: set[int] = set()
+        for tier in tiers:
+            lo, hi = rank_bounds(tier, on)
+            found.update(cid for (cid,) in conn.execute(
+                "SELECT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi", {"lo": lo, "hi": hi}))
+        return found
+
+    cold = contacts(range(_COLD_TIER, _COLD_TIER + 1))
+    if not cold:
+        return 0
+    above = contacts(range(0, _COLD_TIER)) | {contact["id"] for contact, _ in _birthdays(conn, on, rules)}
+    room = max(0, rules.capacity - len(above))
+    return max(0, len(cold - above) - room)
+
+
 def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
-    """How many contacts have something to do on `on`: an index count, plus birthdays of the others."""
+    """How many contacts have something to do on `on`: an index count, plus birthdays of the
+    others, less the cold rows that wait for a later day."""
     row = conn.execute(
         # one index range per open state, rather than a scan of every contact
-        "SELECT COUNT(*) FROM contact WHERE state IN ('active', 'nurture', 'client') AND next_due <= :on",
+        f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
         {"on": on.isoformat()},
     ).fetchone()
     day = on.isoformat()
     others = sum(1 for contact, _ in _birthdays(conn, on, rules)
                  if contact["next_due"] is None or str(contact["next_due"])[:10] > day)
-    return int(row[0]) + others
+    return int(row[0]) + others - count_waiting(conn, on, rules)
+
+
+_OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
+
+
+class DayLoad:
+    """How many contacts have their first row due on each day (today: on or before it), read a
+    window at a time from the (state, next_due) index and kept up to date by `move`. The
+    load `scheduler.place` balances against."""
+
+    WINDOW = 64
+
+    def __init__(self, conn: Any, today: date):
+        self._conn, self._today = conn, today
+        self._days: dict[date, int] = {}
+        self._read_until: date | None = None
+
+    def __call__(self, day: date) -> int:
+        day = max(day, self._today)
+        if self._read_until is None or day > self._read_until:
+            self._read(day)
+        return self._days.get(day, 0)
+
+    def _read(self, day: date) -> None:
+        if self._read_until is None:
+            lo, hi = self._today, max(day, self._today) + timedelta(days=self.WINDOW)
+            (overdue,) = self._conn.execute(f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
+                                            {"on": self._today.isoformat()}).fetchone()
+            self._days[self._today] = self._days.get(self._today, 0) + int(overdue)
+            lo += timedelta(days=1)
+        else:
+            lo, hi = self._read_until + timedelta(days=1), day + timedelta(days=self.WINDOW)
+        for due, count in self._conn.execute(
+            f"SELECT next_due, COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due >= :lo AND next_due <= :hi "
+            "GROUP BY next_due", {"lo": lo.isoformat(), "hi": hi.isoformat()}
+        ):
+            key = _date(due)
+            self._days[key] = self._days.get(key, 0) + int(count)
+        self._read_until = hi
+
+    def move(self, old: date | None, new: date | None) -> None:
+        """A contact's first due day changed from `old` to `new` (None: no row)."""
+        for day, step in ((old, -1), (new, 1)):
+            if day is None:
+                continue
+            day = max(day, self._today)
+            if self._read_until is None or day > self._read_until:
+                self(day)
+            self._days[day] = self._days.get(day, 0) + step
+
+
+def check_profiles(conn: Any, rules: Rules) -> None:
+    """Refuse, in one line, while contacts are on a cadence profile config.toml does not have
+    (renamed or removed): they would silently never be due. A few index seeks: the ranges
+    between the known names."""
+    names = sorted(rules.profiles)
+    bounds = [("", names[0])] + list(zip(names, names[1:])) + [(names[-1], "\U0010ffff")]
+    for lo, hi in bounds:
+        row = conn.execute("SELECT cadence FROM contact WHERE cadence > :lo AND cadence < :hi LIMIT 1",
+                           {"lo": lo, "hi": hi}).fetchone()
+        if row is not None:
+            (count,) = conn.execute("SELECT COUNT(*) FROM contact WHERE cadence = :c", {"c": row[0]}).fetchone()
+            raise BadInput(
+                f"cadence profile {row[0]!r} is not in config.toml, and {count} contact{'s are' if count != 1 else ' is'} "
+                f"on it: move them with `fup edit WHO --cadence PROFILE` (`fup list --cadence {row[0]}` lists them), "
+                f"or put [profiles.{row[0]}] back and run `fup reschedule`"
+            )
 
 
 # An agreed next step: an open hard commitment (either side's) or a date they asked for, still
@@ -334,7 +447,7 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
     """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
     items = contact["agenda"]
     snoozed = _date(contact["snoozed_until"])
-    hidden_until = not_before(snoozed, _date(contact["reopened_at"]))
+    hidden_until = _date(contact["reopened_at"])  # (the stored agenda carries the snooze)
     last = _date(contact["last_touch_at"])
     first = first_visible(contact["state"], items, today, hidden_until, contact["birthday"], last, rules)
     nxt = None
@@ -428,7 +541,7 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     with `due_now` true for those in today's list (the first is the row `fup today` shows)."""
     contact = resolve(conn, who)
     view = contact_view(contact, today, rules)
-    hidden_until = not_before(_date(contact["snoozed_until"]), _date(contact["reopened_at"]))
+    hidden_until = _date(contact["reopened_at"])
     now = rows_on(contact["state"], contact["agenda"], today, hidden_until, contact["birthday"],
                   _date(contact["last_touch_at"]), rules)
     later = [item for item in contact["agenda"] if item not in now and contact["state"] != "closed"]

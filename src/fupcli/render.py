@@ -70,8 +70,10 @@ def today(
     total: int,
     no_next_step: int,
     stream: TextIO | None = None,
+    waiting: int = 0,
 ) -> None:
-    """The due list: `rows` (already ranked and cut), out of `total` due, and the footer."""
+    """The due list: `rows` (already ranked and cut), out of `total` due, and the footer
+    (with the cold follow-ups that wait for a day with room)."""
     if fmt == "json":
         write_json([row.as_dict() for row in rows], stream)
         return
@@ -90,6 +92,9 @@ def today(
         out.write(text_table(("#", "who", "why", "due", "channel"), lines, styles, color=_color(out)))
         if total > len(rows):
             out.write(f"... and {total - len(rows)} more due (fup today --limit 0 shows all)\n")
+    if waiting:
+        follow_ups = "cold follow-up waits" if waiting == 1 else "cold follow-ups wait"
+        out.write(f"{waiting} {follow_ups} for a day with room\n")
     if no_next_step:
         people = "contact has" if no_next_step == 1 else "contacts have"
         out.write(f"{no_next_step} active {people} no agreed next step (fup list --no-next-step)\n")

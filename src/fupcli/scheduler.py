@@ -9,6 +9,11 @@ date, so the core stores it (one `AgendaItem` row per item, with its `rank`),
 and `fup today` reads the most urgent visible items in rank order without
 reading any history; `rows_on` is the same choice for one contact.
 
+Balancing: a `cold` item (a nurture rhythm, an opening touch) may move up to its
+`slack` days later; `place` picks the day from the load of each day (rows already
+due then), which the core reads from the database and passes in as a function,
+so the days stay within capacity while the scheduler stays pure.
+
 Ranking is by tier first (`TIERS`, a promise of mine on top, soft steps last),
 then by days overdue, then by profile weight; `Item.rank` encodes all three in
 one number that does not depend on the day, so an index can serve it.
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from .dates import WEEKDAYS, add_workdays, birthday_on, is_leap_year, is_workday, shift_to_workday, workday_on_or_before
 from .vocabulary import KINDS, is_two_way
@@ -32,17 +37,24 @@ PARK = "park"
 REPEAT = "repeat"
 PROFILE_ENDS = (PARK, REPEAT)
 NURTURE = "nurture"
+CLIENT = "client"
 NO_CADENCE = "none"
+PAUSED = "paused"
+GREETING = "greeting"  # the outcome of a birthday greeting: neither a follow-up nor an answer
 
 # The tiers of a row in `fup today`, top down: a hard promise of mine; a date they
-# asked for; a check-in on their hard promise; a birthday; a cadence follow-up; a soft
-# step (either side's). A row of a higher tier ranks above any row of a lower one,
-# however overdue; within a tier, more days overdue first, then the profile's weight.
+# asked for; a check-in on their hard promise; a birthday; a cadence follow-up of a live
+# contact; a cold one (a nurture rhythm, an opening touch); a soft step (either side's).
+# A row of a higher tier ranks above any row of a lower one, however overdue; within a
+# tier, more days overdue first, then the profile's weight.
 TIERS = KINDS
 TIER_SPAN = 10_000_000  # more than any date's ordinal (3,652,059): tiers never overlap
 WEIGHT_SCALE = 10.0  # a profile weight (0 to 5) / 10 stays under one day overdue
 BIRTHDAY_WINDOW_DAYS = 7  # a birthday stays listed until six days after it, unless you touch the contact
 CHECKIN_GAP = 3  # workdays from a check-in on their promise to the next one
+CAPACITY = 20  # rows a day may hold when daily_limit is 0 (daily_capacity)
+CHANNEL_SWITCH = 3  # unanswered touches on one channel before the row suggests another
+MIN_CEILING = 30  # a repeat profile's gaps grow to at least this (vip reaches monthly)
 SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
 
 
@@ -54,15 +66,34 @@ class Profile:
     gaps: tuple[int, ...]
     end: str = PARK
     weight: float = 2.0
+    max_gap: int | None = None  # the ceiling a repeat profile grows to; None: max(30, last gap)
+
+    @property
+    def ceiling(self) -> int:
+        return self.max_gap if self.max_gap is not None else max([MIN_CEILING, *self.gaps])
+
+    def gap(self, index: int) -> int | None:
+        """The gap before follow-up `index + 1`. Past the listed gaps a `repeat` profile keeps
+        growing, each gap the sum of the two before it, up to its ceiling (vip: 13, 21, 30, 30,
+        ...); a `park` profile (only reached by a contact that keeps replying) keeps its last."""
+        if not self.gaps:
+            return None
+        if index < len(self.gaps):
+            return self.gaps[index]
+        if self.end == PARK:
+            return self.gaps[-1]
+        before, last = (self.gaps[-2], self.gaps[-1]) if len(self.gaps) > 1 else (self.gaps[-1], self.gaps[-1])
+        top = max(self.ceiling, last)
+        for _ in range(index - len(self.gaps) + 1):
+            before, last = last, min(top, before + last)
+        return last
 
     def offsets(self, count: int = 0) -> list[int]:
         """Day offsets of the follow-ups from the meeting (unanswered throughout)."""
-        gaps = list(self.gaps)
-        if self.end == REPEAT and gaps and count > len(gaps):
-            gaps += [gaps[-1]] * (count - len(gaps))
+        count = max(count, len(self.gaps)) if self.end == REPEAT else len(self.gaps)
         total, out = 0, []
-        for gap in gaps:
-            total += gap
+        for index in range(count):
+            total += self.gap(index) or 0
             out.append(total)
         return out
 
@@ -72,6 +103,7 @@ DEFAULT_PROFILES: dict[str, Profile] = {
     "warm": Profile("warm", (4, 3, 3, 5, 8, 13, 21), PARK, 2.0),
     "nurture": Profile("nurture", (30, 60, 90), REPEAT, 1.0),
     "vip": Profile("vip", (2, 2, 3, 5, 8, 13), REPEAT, 4.0),
+    "client": Profile("client", (30, 60, 90), REPEAT, 1.5),
     "none": Profile("none", (), REPEAT, 0.0),
 }
 
@@ -84,6 +116,8 @@ class Rules:
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     holidays: frozenset[date] = frozenset()
     checkin_gap: int = CHECKIN_GAP
+    capacity: int = CAPACITY  # rows a day may hold: daily_limit, or daily_capacity when that is 0
+    channel_switch: int = CHANNEL_SWITCH
 
     def workday(self, day: date) -> date:
         """`day`, or the next workday when it is none (computed dates)."""
@@ -114,7 +148,8 @@ class ContactFacts:
     created_at: datetime = datetime(2000, 1, 1)
     snoozed_until: date | None = None
     birthday: str | None = None
-    reopened_at: datetime | None = None  # when it was last moved out of `closed` by hand
+    reopened_at: datetime | None = None  # when it last restarted by hand (out of `closed`, off a park)
+    channels: tuple[str, ...] = ()  # the channels it can be reached on, preferred first
 
 
 @dataclass(frozen=True)
@@ -150,7 +185,9 @@ class Item:
     """One thing that comes due for a contact on `due`, and why.
 
     `weight` is the cadence profile's weight (0 for other kinds); `channel` the
-    channel the commitment asks for (None: the contact's preferred one)."""
+    channel to use when not the contact's preferred one (a commitment's own, a switch
+    after unanswered touches); `slack` how many days a `cold` item may be moved later
+    to balance the days (planning only: never stored)."""
 
     kind: str
     due: date
@@ -158,6 +195,7 @@ class Item:
     weight: float = 0.0
     commitment_id: int | None = None
     channel: str | None = None
+    slack: int = field(default=0, compare=False)
 
     @property
     def tier(self) -> int:
@@ -190,9 +228,11 @@ class Plan:
 
     state: str
     items: tuple[Item, ...]
-    unanswered_streak: int
+    unanswered_streak: int  # unanswered touches since the last two-way one
     last_touch: date | None
     next_step_due: date | None  # earliest open hard commitment (either side's) or date they asked for
+    followups: int = 0  # unanswered follow-ups since the anchor (what parking counts)
+    last_touch_at: datetime | None = None
 
     @property
     def next_due(self) -> date | None:
@@ -203,19 +243,23 @@ class Plan:
 # --- the rules --------------------------------------------------------------
 
 
-def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profile: Profile | None = None) -> str:
+def next_state(state: str, touch: TouchFacts, followups: int = 0, profile: Profile | None = None) -> str:
     """The state a contact moves to when `touch` is logged (rules 2, 5, parking and reopening).
 
-    `unanswered_streak` is the streak with `touch` counted, `profile` the contact's
-    cadence: a `park` profile whose gaps that streak has used up parks the contact.
-    Parking happens here, when a touch is logged, and nowhere else, so a contact you
-    move back to `active` by hand stays active until its next unanswered touch.
-    A closed contact who engages (writes, replies, talks, meets) is reopened.
+    `followups` is the count of unanswered follow-ups since the last two-way touch,
+    `touch` included (`Plan.followups`), `profile` the contact's cadence: a `park`
+    profile whose gaps they have used up parks the contact. Parking happens here,
+    when a touch is logged, and nowhere else, so a contact you move back to `active`
+    by hand stays active until its next unanswered touch. A closed contact who engages
+    (writes, replies, talks, meets) is reopened; a paused one stays paused until moved
+    back by hand, and a birthday greeting changes nothing.
     """
     if touch.outcome == "not-interested":
         return "closed"
     if touch.outcome == "won":
-        return "client"
+        return CLIENT
+    if touch.outcome == GREETING:
+        return state
     if state in (NURTURE, "closed") and touch.two_way:
         return "active"
     if (
@@ -224,7 +268,7 @@ def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profil
         and profile.end == PARK
         and profile.gaps
         and not touch.two_way
-        and unanswered_streak >= len(profile.gaps)
+        and followups >= len(profile.gaps)
     ):
         return NURTURE
     return state
@@ -232,6 +276,7 @@ def next_state(state: str, touch: TouchFacts, unanswered_streak: int = 0, profil
 
 _CHANNEL_NOUNS = {"email": "email", "call": "call", "text": "text", "linkedin": "LinkedIn message",
                   "meeting": "meeting", "other": "message"}
+_TRY = {"email": "an email", "call": "a call", "text": "a text", "linkedin": "a LinkedIn message"}
 
 
 def _describe(touch: TouchFacts, honoured: bool = False) -> str:
@@ -253,91 +298,167 @@ def _describe(touch: TouchFacts, honoured: bool = False) -> str:
     return f"your {noun} on {day}"
 
 
+def _fresh_start(touch: TouchFacts) -> bool:
+    """A meeting or a win starts the cadence over from its first rung; a reply does not."""
+    return touch.outcome in ("meeting", "won") or touch.channel == "meeting"
+
+
 @dataclass(frozen=True)
 class Thread:
-    """Where a contact's conversation stands: what the cadence counts from and how many
-    follow-ups since went unanswered, and a date they asked for that is still to come."""
+    """Where a contact's conversation stands, from its touches in order.
+
+    The *anchor* is what the next gap counts from (a two-way touch, an honoured date, the
+    opening touch, a reopening); `position` is the rung of the cadence the relationship has
+    reached (follow-ups since the last fresh start: a meeting, a win, an honoured date, a
+    reopening), which a reply does not reset; `reply_gap`, when the anchor is a reply, is
+    the gap the contact had reached before it."""
 
     anchor: str | None  # in words; None when there is nothing to count from (never contacted)
-    last: date | None  # the day of the last touch (or of the anchor)
-    streak: int  # unanswered follow-ups since the anchor
-    asked: date | None  # a date they asked for, not yet honoured by a touch on or after it
+    last: date | None  # the day the next gap counts from
+    followups: int = 0  # unanswered follow-ups since the anchor
+    unanswered: int = 0  # unanswered touches since the last two-way one (an opening touch included)
+    asked: date | None = None  # a date they asked for, not yet honoured by a touch on or after it
+    position: int = 0
+    reply_gap: int | None = None
+    run: tuple[str | None, int] = (None, 0)  # unanswered touches in a row on one channel
+
+    @property
+    def streak(self) -> int:
+        return self.followups
 
 
 def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -> Thread:
-    """Walk the touches in order (they must be sorted). A two-way touch, a touch on or after
-    the date they asked for (honouring it), and a reopening by hand each restart the count;
-    any other touch adds one unanswered follow-up (the very first one is the opening touch)."""
+    """Walk the touches in order (they must be sorted).
+
+    A two-way touch answers: the unanswered count restarts, and the next follow-up counts
+    from it; a meeting or a win also restarts the cadence's rungs (a reply keeps them, so
+    the relationship keeps its age). A touch on or after the date they asked for honours
+    it and is a fresh start; a new `ask_again` replaces the date and one on the touch's own
+    day clears it (`--ask-again none`); nothing else does. A birthday greeting is skipped.
+    Any other touch is one more unanswered follow-up (the very first is the opening touch).
+    """
     anchor: str | None = None
     last: date | None = None
-    streak = 0
+    followups = unanswered = position = 0
     asked: date | None = None
+    reply_gap: int | None = None
+    interval = 0  # days between the last follow-up and the touch before it
+    run: tuple[str | None, int] = (None, 0)
     reopen = reopened_at
     for touch in touches:
         if reopen is not None and touch.at >= reopen:
-            anchor, last, streak, asked, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), 0, None, None
+            anchor, last, asked, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None, None
+            followups = unanswered = position = interval = 0
+            reply_gap, run = None, (None, 0)
+        if touch.outcome == GREETING:
+            continue
         day = touch.at.date()
+        honours = asked is not None and day >= asked
+        if honours:
+            asked = None
         if touch.two_way:
-            anchor, streak, asked = _describe(touch), 0, None
-        elif asked is not None and day >= asked:
-            anchor, streak, asked = _describe(touch, honoured=True), 0, None
-        elif anchor is None:
-            anchor, streak = _describe(touch), 0
+            fresh = anchor is None or honours or _fresh_start(touch)
+            reply_gap = None if fresh else interval
+            if fresh:
+                position = interval = 0
+            anchor, followups, unanswered, run = _describe(touch), 0, 0, (None, 0)
         else:
-            streak += 1
+            unanswered += 1
+            run = (touch.channel, run[1] + 1 if run[0] == touch.channel else 1)
+            if honours or anchor is None:
+                anchor, followups, position, interval, reply_gap = _describe(touch, honours), 0, 0, 0, None
+            else:
+                followups += 1
+                position += 1
+                interval = (day - last).days if last is not None else 0
         last = day
         if touch.ask_again is not None:
-            asked = touch.ask_again
+            asked = touch.ask_again if touch.ask_again > day else None
     if reopen is not None:
-        anchor, last, streak, asked = f"the reopening on {reopen.date().isoformat()}", reopen.date(), 0, None
-    return Thread(anchor, last, streak, asked)
+        anchor, last, asked = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None
+        followups = unanswered = position = 0
+        reply_gap, run = None, (None, 0)
+    return Thread(anchor, last, followups, unanswered, asked, position, reply_gap, run)
 
 
-def _gap(profile: Profile, index: int) -> int | None:
-    """The gap after `index` unanswered follow-ups; past the end, the last one again."""
-    if not profile.gaps:
+def ladder(contact: ContactFacts, rules: Rules) -> Profile | None:
+    """The profile a contact's cadence follows in its state: a client's is `client`
+    (whatever its cadence, `none` included), a nurture contact's `nurture`, an active
+    one's its own; a paused or closed contact has none."""
+    if contact.state == CLIENT:
+        return rules.profiles.get(CLIENT) or DEFAULT_PROFILES[CLIENT]
+    if contact.state == NURTURE:
+        return rules.profiles[NURTURE]
+    if contact.state == "active":
+        profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
+        return profile if profile.gaps else None
+    return None
+
+
+def _plural(noun: str) -> str:
+    return noun + "es" if noun.endswith("ss") else noun + "s"
+
+
+def _switch(talk: Thread, channels: Sequence[str], rules: Rules) -> tuple[str, str] | None:
+    """(another channel, what was unanswered) once `channel_switch` touches in a row on one
+    channel went unanswered and the contact can be reached another way ('3 emails')."""
+    channel, count = talk.run
+    if channel is None or count < rules.channel_switch:
         return None
-    return profile.gaps[min(index, len(profile.gaps) - 1)]
+    other = next((c for c in channels if c != channel and c in _TRY), None)
+    if other is None:
+        return None
+    return other, f"{count} {_plural(_CHANNEL_NOUNS.get(channel, 'message'))}"
 
 
 def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | None:
-    """The next cadence (or asked-for) item; the state is not changed here."""
-    profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
-    nurture = rules.profiles[NURTURE]
-    state = contact.state
-    if state == "closed":
-        return None
-    if talk.anchor is None:
-        if not profile.gaps:
-            return None
-        # Due at once, or when a snooze ends (a bulk import spreads opening touches this way).
-        reason = f"opening touch: not contacted yet ({profile.name} cadence)"
-        return Item("cadence", contact.created_at.date(), reason, profile.weight)
+    """The next cadence (or asked-for) item; the state is not changed here.
 
-    # A date they asked for replaces the cadence until a touch on or after it.
+    Rows of nurture rhythms and opening touches are `cold`: they may be moved later, within
+    their `slack`, to balance the days (see `place`); every other row keeps its day."""
+    if contact.state == "closed":
+        return None
+    # A date they asked for replaces the cadence until it passes with a touch on or after it.
     if talk.asked is not None:
         return Item("asked", talk.asked, f"they asked to hear from you on {talk.asked.isoformat()}")
-
-    streak = talk.streak
-    parked = profile.end == PARK and streak >= len(profile.gaps)
-    if state == "client":
-        use, index = nurture, streak
-        label = f"client check-in, last contact on {talk.last.isoformat()}"
-    elif state == NURTURE:
-        # Parked when the profile ran out: nurture counts from its first gap then.
-        use, index = nurture, (streak - len(profile.gaps) if parked else streak)
-        label = f"nurture check-in: {streak} unanswered since {talk.anchor}"
-    else:  # active; past a park profile's end only when moved back by hand: its last gap
-        use, index = profile, streak
-        if streak == 0:
-            label = f"first follow-up after {talk.anchor}"
-        else:
-            label = f"follow-up {streak + 1}: {streak} unanswered since {talk.anchor}"
-    gap = _gap(use, index)
-    if gap is None or not profile.gaps:
+    use = ladder(contact, rules)
+    if use is None:
         return None
+    if talk.anchor is None:
+        # Due at once; placed on the first day with room within the profile's first gap.
+        reason = f"opening touch: not contacted yet ({use.name} cadence)"
+        return Item("cold", contact.created_at.date(), reason, use.weight, slack=use.gap(0) or 1)
+
+    profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
+    followups = talk.followups
+    parked = contact.state == NURTURE and profile.end == PARK and profile.gaps and followups >= len(profile.gaps)
+    index = followups - len(profile.gaps) if parked else talk.position
+    gap = use.gap(index) or 1
+    if talk.reply_gap is not None and followups == 0:  # a reply: soon again, but not sooner than half the gap reached
+        gap = max(use.gap(0) or 1, talk.reply_gap // 2)
+    switch = _switch(talk, contact.channels, rules)
+    channel, unanswered = None, f"{talk.unanswered} unanswered"
+    if switch is not None:
+        channel, run = switch
+        # '3 emails unanswered: try a call', said once: in place of the count when it is the same
+        unanswered = f"{run} unanswered" if talk.run[1] == talk.unanswered else f"{unanswered}, {run}"
+    if contact.state == CLIENT:
+        label = f"client check-in, last contact on {talk.last.isoformat()}"
+    elif contact.state == NURTURE:
+        label = f"nurture check-in: {unanswered} since {talk.anchor}"
+    elif followups == 0:
+        label = f"first follow-up after {talk.anchor}"
+    else:
+        label = f"follow-up {followups + 1}: {unanswered} since {talk.anchor}"
+    reason = f"{label} ({use.name} cadence)"
+    if switch is not None:
+        if switch[1] not in label:
+            reason += f"; {switch[1]} unanswered"
+        reason += f": try {_TRY[channel]}"
     due = rules.workday(talk.last + timedelta(days=gap))
-    return Item("cadence", due, f"{label} ({use.name} cadence)", use.weight)
+    cold = use.name == NURTURE
+    return Item("cold" if cold else "cadence", due, reason, use.weight, channel=channel,
+                slack=max(1, gap // 4) if cold else 0)
 
 
 def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item | None:
@@ -361,17 +482,23 @@ def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) 
 
 
 def not_before(snoozed_until: date | None, reopened_at: datetime | date | None) -> date | None:
-    """The first day anything of a contact may be due: the end of its snooze, the day it was
-    reopened (nothing of a reopened contact is overdue on the day it reopens)."""
+    """The first day a cadence row of a contact may be due: the end of its snooze, the day it
+    was reopened (nothing of a reopened contact is overdue on the day it reopens)."""
     reopened = reopened_at.date() if isinstance(reopened_at, datetime) else reopened_at
     return max((day for day in (snoozed_until, reopened) if day is not None), default=None)
 
 
-def _not_before(items: Iterable[Item], floor: date | None) -> list[Item]:
-    """Items due no earlier than `floor` (the end of a snooze, a reopening): a snooze is a new due date."""
-    if floor is None:
-        return list(items)
-    return [replace(item, due=floor) if item.due < floor else item for item in items]
+def _floored(items: Iterable[Item], cadence_floor: date | None, floor: date | None) -> list[Item]:
+    """Items due no earlier than their floor: a snooze moves the cadence rows only (a snooze is a
+    new due date); a reopening moves every row."""
+    out = []
+    for item in items:
+        least = cadence_floor if item.kind in CADENCE_KINDS else floor
+        out.append(replace(item, due=least) if least is not None and item.due < least else item)
+    return out
+
+
+CADENCE_KINDS = ("cadence", "cold")
 
 
 def plan_contact(
@@ -396,17 +523,59 @@ def plan_contact(
     # An agreed hard next step (either side's) replaces the cadence while it is open: my promise
     # and the check-ins on theirs do the chasing. The cadence resumes, from the last touch, once
     # the last of them is done or dropped.
-    if cadence is not None and not (cadence.kind == "cadence" and hard_dues):
+    if cadence is not None and not (cadence.kind in CADENCE_KINDS and hard_dues):
         items.append(cadence)
-    items = sorted(_not_before(items, not_before(contact.snoozed_until, contact.reopened_at)), key=item_order)
+    reopened = contact.reopened_at.date() if contact.reopened_at is not None else None
+    items = sorted(_floored(items, not_before(contact.snoozed_until, reopened), reopened), key=item_order)
     steps = hard_dues + ([talk.asked] if talk.asked is not None and state != "closed" else [])
     return Plan(
         state=state,
         items=tuple(items),
-        unanswered_streak=talk.streak,
+        unanswered_streak=talk.unanswered,
         last_touch=touches[-1].at.date() if touches else None,
         next_step_due=min(steps, default=None),
+        followups=talk.followups,
+        last_touch_at=touches[-1].at if touches else None,
     )
+
+
+def place(
+    item: Item,
+    load: Callable[[date], int],
+    rules: Rules,
+    today: date,
+    keep: date | None = None,
+) -> date:
+    """The day a movable (`cold`) item goes, balancing the days like Anki's load balancer.
+
+    Never before its due date (the earliest sensible day) nor before `today`; within its
+    `slack` days after, the workday with the fewest rows among those with room (`load(day)`
+    < `rules.capacity`; ties to the earliest, or to `keep`, the day it had, so a re-plan does
+    not move it for nothing); when the whole window is full, the first workday after it with
+    room. An item already overdue stays where it is: `fup today` shows the overdue cold rows
+    a day has room for and the rest wait.
+    """
+    if item.kind != "cold" or item.due < today:
+        return item.due
+    capacity = max(1, rules.capacity)
+    start = rules.workday(item.due)
+    last = item.due + timedelta(days=max(0, item.slack))
+    best: tuple[int, int, date] | None = None
+    day = start
+    while day <= last:
+        count = load(day)
+        if count < capacity:
+            key = (count, 0 if day == keep else 1, day)
+            if best is None or key < best:
+                best = key
+        day = rules.workday(day + timedelta(days=1))
+    if best is not None:
+        return best[2]
+    for _ in range(3660):  # ten years of full days: give up and keep the last one tried
+        if load(day) < capacity:
+            return day
+        day = rules.workday(day + timedelta(days=1))
+    return day
 
 
 # --- birthdays ----------------------------------------------------------------
@@ -426,16 +595,18 @@ def birthday_item(
     birthday: str | None,
     last_touch: date | None,
     on: date,
-    snoozed_until: date | None = None,
+    floor: date | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> Item | None:
     """The birthday row visible on `on`: from the day itself (a weekend or holiday birthday from
-    the workday before) until six days after, unless you touch them from its first day on."""
+    the workday before) until six days after, unless you touch them from its first day on.
+    `floor` is the day the contact was reopened: nothing of it is due before (a snooze hides
+    the cadence only, so it does not hide a birthday)."""
     if not birthday:
         return None
     for year in (on.year + 1, on.year, on.year - 1):
         day, shown, last = birthday_window(birthday, year, rules)
-        start = max(shown, snoozed_until) if snoozed_until else shown
+        start = max(shown, floor) if floor else shown
         if start <= on <= last:
             if last_touch is not None and last_touch >= shown:
                 return None
@@ -468,16 +639,18 @@ def rows_on(
     state: str,
     items: Iterable[Item],
     on: date,
-    snoozed_until: date | None = None,
+    floor: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> list[Item]:
-    """Every item of a contact visible on `on`, most urgent first (the first is its row)."""
-    if state == "closed" or (snoozed_until is not None and on < snoozed_until):
+    """Every item of a contact visible on `on`, most urgent first (the first is its row).
+    The stored items already carry their floors (snooze, reopening); `floor` (the reopening
+    day) applies to the birthday."""
+    if state == "closed":
         return []
-    visible = [item for item in _not_before(items, snoozed_until) if item.due <= on]
-    bday = birthday_item(birthday, last_touch, on, snoozed_until, rules)
+    visible = [item for item in items if item.due <= on]
+    bday = birthday_item(birthday, last_touch, on, floor, rules)
     if bday is not None:
         visible.append(bday)
     return sorted(visible, key=item_order)
@@ -487,13 +660,13 @@ def row_on(
     state: str,
     items: Iterable[Item],
     on: date,
-    snoozed_until: date | None = None,
+    floor: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> Item | None:
     """The one row a contact shows in `fup today --on ON`: its most urgent visible item."""
-    visible = rows_on(state, items, on, snoozed_until, birthday, last_touch, rules)
+    visible = rows_on(state, items, on, floor, birthday, last_touch, rules)
     return visible[0] if visible else None
 
 
@@ -511,21 +684,21 @@ def first_visible(
     state: str,
     items: Sequence[Item],
     today: date,
-    snoozed_until: date | None = None,
+    floor: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
     rules: Rules = DEFAULT_RULES,
 ) -> date | None:
     """The first date on which the contact appears in `fup today` (in the past when overdue)."""
     first = min((item.due for item in items), default=None)
-    return first_visible_day(state, first, today, snoozed_until, birthday, last_touch, rules)
+    return first_visible_day(state, first, today, floor, birthday, last_touch, rules)
 
 
 def first_visible_day(
     state: str,
     first_due: date | None,
     today: date,
-    snoozed_until: date | None = None,
+    floor: date | None = None,
     birthday: str | None = None,
     last_touch: date | None = None,
     rules: Rules = DEFAULT_RULES,
@@ -535,11 +708,11 @@ def first_visible_day(
         return None
     candidates = []
     if first_due is not None:
-        candidates.append(max(first_due, snoozed_until) if snoozed_until else first_due)
+        candidates.append(max(first_due, floor) if floor else first_due)
     if birthday:
         for year in (today.year - 1, today.year, today.year + 1):
             _day, shown, last = birthday_window(birthday, year, rules)
-            shown_from = max(shown, snoozed_until) if snoozed_until else shown
+            shown_from = max(shown, floor) if floor else shown
             touched = last_touch is not None and last_touch >= shown
             if last >= today and shown_from <= last and not touched:
                 candidates.append(shown_from)
@@ -557,4 +730,5 @@ def next_item(
     """The contact's row in `fup today` at `now`, with its reason (None when nothing is due)."""
     touches = list(touches)
     plan = plan_contact(contact, touches, commitments, rules)
-    return row_on(plan.state, plan.items, now.date(), contact.snoozed_until, contact.birthday, plan.last_touch, rules)
+    reopened = contact.reopened_at.date() if contact.reopened_at is not None else None
+    return row_on(plan.state, plan.items, now.date(), reopened, contact.birthday, plan.last_touch, rules)

@@ -20,13 +20,18 @@ OUTCOMES = (
     "meeting",
     "not-interested",
     "won",
+    "greeting",
 )
 # Outcomes that mean the other side engaged: they reset the unanswered streak.
 TWO_WAY_OUTCOMES = frozenset({"talked", "replied", "meeting", "won"})
+# `greeting` is a birthday greeting: it clears the birthday row and is neither a follow-up nor
+# an answer (`fup log --greeting`, or any plain touch logged while the birthday is the top row).
 # Outcome assumed when `fup log` is given none: an outbound message that went out.
 DEFAULT_OUTCOME = "sent"
 
-STATES = ("active", "nurture", "client", "closed")
+STATES = ("active", "nurture", "client", "paused", "closed")
+# States in which a contact can have rows in `fup today` (all but closed).
+OPEN_STATES = STATES[:-1]
 
 WHOSE = ("mine", "theirs")
 FIRMNESS = ("hard", "soft")
@@ -34,8 +39,9 @@ COMMITMENT_STATUSES = ("open", "done", "dropped")
 
 # Kinds of rows in `fup today`, in the order they rank (scheduler.TIERS): a hard promise of
 # mine, the date they asked for, a check-in on their hard promise, a birthday, a cadence
-# follow-up, a soft step of either side.
-KINDS = ("promise", "asked", "their-promise", "birthday", "cadence", "soft")
+# follow-up of a live contact, a `cold` one (a nurture rhythm, an opening touch: the rows that
+# may move to balance the days), a soft step of either side.
+KINDS = ("promise", "asked", "their-promise", "birthday", "cadence", "cold", "soft")
 
 OUTPUT_FORMATS = ("table", "json", "csv")
 
