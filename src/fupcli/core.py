@@ -432,8 +432,8 @@ def log_touch(
         session.flush()
         plan = refresh(session, ctx, contact)
         profile = ctx.settings.rules.profiles.get(contact.cadence)
-        parked = next_state(contact.state, facts, plan.followups, profile)
-        if parked != contact.state:  # this touch used up a park profile's gaps
+        parked = next_state(contact.state, facts, plan.position, profile)
+        if parked != contact.state:  # this touch took a park profile past its gaps
             contact.state = parked
             refresh(session, ctx, contact)
         journal.label(session, f"log {_who(contact)}: {touch.channel}, {touch.outcome}", contact.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .dates import is_leap_year
 from .errors import Ambiguous, BadInput, NotFound
@@ -244,9 +244,10 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         yield contact, Item("birthday", start, birthday_reason(day))
 
 
-def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict]]:
+def _ranked(conn: Any, on: date, rules: Rules, cold_limit: Callable[[], int] | None = None) -> Iterator[tuple[float, dict]]:
     """(rank, contact) of every item visible on `on`, in rank order, tier by tier; lazily, so a
-    short list reads little (the row itself is built from all of the contact's items later)."""
+    short list reads little (the row itself is built from all of the contact's items later).
+    `cold_limit()`, asked when the cold tier is reached, caps how many cold items are read."""
     for tier in range(len(TIERS)):
         if tier == _BIRTHDAY_TIER:
             found = sorted(_birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
@@ -254,7 +255,10 @@ def _ranked(conn: Any, on: date, rules: Rules) -> Iterator[tuple[float, dict]]:
                 yield item.rank, contact
             continue
         lo, hi = rank_bounds(tier, on)
-        for cid, rank, name, company, channel, last, snoozed in conn.execute(_RANKED_ITEMS, {"lo": lo, "hi": hi}):
+        sql, params = _RANKED_ITEMS, {"lo": lo, "hi": hi}
+        if cold_limit is not None and tier == _COLD_TIER:
+            sql, params["n"] = sql + " LIMIT :n", cold_limit()
+        for cid, rank, name, company, channel, last, snoozed in conn.execute(sql, params):
             yield float(rank), {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
                                 "snoozed_until": snoozed}
 
@@ -305,14 +309,16 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
     """The contacts of `due_rows`, in rank order: the first `limit`, cold ones within capacity."""
     chosen: dict[int, dict] = {}
     cut: float | None = None
+    cold_lo, cold_hi = _COLD_TIER * TIER_SPAN - 1.0, (_COLD_TIER + 1) * TIER_SPAN - 1.0
     room: int | None = None
-    cold_start = _COLD_TIER * TIER_SPAN - 1.0
-    for rank, contact in _ranked(conn, on, rules):
+    # The cold tier reads no more items than the room left, plus the contacts already chosen
+    # (a contact with a birthday may have a cold row too).
+    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(chosen)) + len(chosen)):
         if cut is not None and rank > cut:
             break
         if contact["id"] in chosen:
             continue
-        if rank >= cold_start and rank < cold_start + TIER_SPAN:
+        if cold_lo <= rank < cold_hi:
             if room is None:
                 room = max(0, rules.capacity - len(chosen))
             if room == 0:
@@ -325,23 +331,27 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
 
 
 def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
-    """Contacts with a cold row due on `on` that the day has no room for (they wait): counted
-    from the index, one range per tier, like `due_rows` but without building the rows."""
-
-    def contacts(tiers: range) -> set[int]:
-        found: set[int] = set()
-        for tier in tiers:
-            lo, hi = rank_bounds(tier, on)
-            found.update(cid for (cid,) in conn.execute(
-                "SELECT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi", {"lo": lo, "hi": hi}))
-        return found
-
-    cold = contacts(range(_COLD_TIER, _COLD_TIER + 1))
+    """Contacts with a cold row due on `on` that the day has no room for (they wait): index
+    counts of the cold tier and of the contacts above it, without building any row."""
+    lo, hi = rank_bounds(_COLD_TIER, on)
+    (cold,) = conn.execute("SELECT COUNT(*) FROM agenda_item WHERE rank >= :lo AND rank < :hi",
+                           {"lo": lo, "hi": hi}).fetchone()  # (one cadence item per contact at most)
     if not cold:
         return 0
-    above = contacts(range(0, _COLD_TIER)) | {contact["id"] for contact, _ in _birthdays(conn, on, rules)}
-    room = max(0, rules.capacity - len(above))
-    return max(0, len(cold - above) - room)
+    above: set[int] = set()
+    for tier in range(_COLD_TIER):
+        if tier != _BIRTHDAY_TIER:
+            t_lo, t_hi = rank_bounds(tier, on)
+            above.update(cid for (cid,) in conn.execute(
+                "SELECT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi", {"lo": t_lo, "hi": t_hi}))
+    birthdays = {contact["id"] for contact, _ in _birthdays(conn, on, rules)}
+    both = 0  # a contact with a birthday and a cold row shows once, in the birthday tier
+    if birthdays - above:
+        marks = ", ".join(str(int(cid)) for cid in birthdays - above)
+        (both,) = conn.execute(f"SELECT COUNT(*) FROM agenda_item WHERE rank >= :lo AND rank < :hi AND contact_id IN ({marks})",
+                               {"lo": lo, "hi": hi}).fetchone()
+    room = max(0, rules.capacity - len(above | birthdays))
+    return max(0, int(cold) - int(both) - room)
 
 
 def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
@@ -362,49 +372,50 @@ _OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
 
 
 class DayLoad:
-    """How many contacts have their first row due on each day (today: on or before it), read a
-    window at a time from the (state, next_due) index and kept up to date by `move`. The
-    load `scheduler.place` balances against."""
+    """How many contacts have their first row due on each day (today: on or before it), the
+    load `scheduler.place` balances against: read from the (state, next_due) index a block
+    of days at a time, as `place` asks, and kept up to date by `move` for the days read."""
 
-    WINDOW = 64
+    BLOCK = 14
 
     def __init__(self, conn: Any, today: date):
         self._conn, self._today = conn, today
         self._days: dict[date, int] = {}
-        self._read_until: date | None = None
+        self._read: set[date] = set()
 
     def __call__(self, day: date) -> int:
         day = max(day, self._today)
-        if self._read_until is None or day > self._read_until:
-            self._read(day)
+        if day not in self._read:
+            self._read_block(day)
         return self._days.get(day, 0)
 
-    def _read(self, day: date) -> None:
-        if self._read_until is None:
-            lo, hi = self._today, max(day, self._today) + timedelta(days=self.WINDOW)
+    def _read_block(self, day: date) -> None:
+        if day == self._today:
             (overdue,) = self._conn.execute(f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
-                                            {"on": self._today.isoformat()}).fetchone()
-            self._days[self._today] = self._days.get(self._today, 0) + int(overdue)
-            lo += timedelta(days=1)
-        else:
-            lo, hi = self._read_until + timedelta(days=1), day + timedelta(days=self.WINDOW)
+                                            {"on": day.isoformat()}).fetchone()
+            self._days[day] = self._days.get(day, 0) + int(overdue)
+            self._read.add(day)
+            return
+        hi = day + timedelta(days=self.BLOCK - 1)
+        while hi in self._read:
+            hi -= timedelta(days=1)
         for due, count in self._conn.execute(
             f"SELECT next_due, COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due >= :lo AND next_due <= :hi "
-            "GROUP BY next_due", {"lo": lo.isoformat(), "hi": hi.isoformat()}
+            "GROUP BY next_due", {"lo": day.isoformat(), "hi": hi.isoformat()}
         ):
             key = _date(due)
-            self._days[key] = self._days.get(key, 0) + int(count)
-        self._read_until = hi
+            if key not in self._read:
+                self._days[key] = self._days.get(key, 0) + int(count)
+        while day <= hi:
+            self._read.add(day)
+            day += timedelta(days=1)
 
     def move(self, old: date | None, new: date | None) -> None:
-        """A contact's first due day changed from `old` to `new` (None: no row)."""
+        """A contact's first due day changed from `old` to `new` (None: no row). Days not read
+        yet are left alone: reading them later sees the change in the database."""
         for day, step in ((old, -1), (new, 1)):
-            if day is None:
-                continue
-            day = max(day, self._today)
-            if self._read_until is None or day > self._read_until:
-                self(day)
-            self._days[day] = self._days.get(day, 0) + step
+            if day is not None and max(day, self._today) in self._read:
+                self._days[max(day, self._today)] = self._days.get(max(day, self._today), 0) + step
 
 
 def check_profiles(conn: Any, rules: Rules) -> None:
@@ -426,8 +437,9 @@ def check_profiles(conn: Any, rules: Rules) -> None:
 
 
 # An agreed next step: an open hard commitment (either side's) or a date they asked for, still
-# standing (`next_step_due`). Contacts on cadence `none` are not chased, so they lack none.
-WITHOUT_NEXT_STEP = "state = 'active' AND cadence != 'none' AND next_step_due IS NULL"
+# standing (`next_step_due`). Contacts on cadence `none` are not chased, and those on `nurture`
+# (an imported network, kept warm) were never met to agree on one, so they lack none.
+WITHOUT_NEXT_STEP = "state = 'active' AND cadence NOT IN ('none', 'nurture') AND next_step_due IS NULL"
 
 
 def count_without_next_step(conn: Any) -> int:

@@ -263,14 +263,15 @@ def written(message: str, view: dict | None, today_: date, stream: TextIO | None
 
 def cadence_profiles(profiles: Sequence[Any], fmt: str, stream: TextIO | None = None) -> None:
     data = [
-        {"profile": p.name, "gaps": list(p.gaps), "offsets": p.offsets(), "end": p.end if p.gaps else None, "weight": p.weight}
+        {"profile": p.name, "gaps": list(p.gaps), "offsets": p.shape(), "end": p.end if p.gaps else None, "weight": p.weight,
+         "max_gap": p.ceiling if p.gaps and p.end == "repeat" else None}
         for p in profiles
     ]
     if fmt == "json":
         write_json(data, stream)
         return
     if fmt == "csv":
-        write_csv(("profile", "gaps", "offsets", "end", "weight"),
+        write_csv(("profile", "gaps", "offsets", "end", "weight", "max_gap"),
                   ({**d, "gaps": " ".join(map(str, d["gaps"])), "offsets": " ".join(map(str, d["offsets"]))} for d in data),
                   stream)
         return
@@ -283,6 +284,6 @@ def cadence_profiles(profiles: Sequence[Any], fmt: str, stream: TextIO | None = 
         if not d["gaps"]:
             table.add_row(d["profile"], "never scheduled (commitments still show)", "")
             continue
-        then = {"park": "park in nurture", "repeat": f"every {d['gaps'][-1]} days"}[d["end"]]
+        then = {"park": "park in nurture", "repeat": f"every {d['max_gap']} days"}[d["end"]]
         table.add_row(d["profile"], ", ".join(map(str, d["offsets"])), then)
     _console(stream).print(table)

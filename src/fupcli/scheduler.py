@@ -88,6 +88,15 @@ class Profile:
             before, last = last, min(top, before + last)
         return last
 
+    def shape(self) -> list[int]:
+        """Day offsets of the follow-ups from the meeting, unanswered throughout, until the gaps
+        stop changing: a `repeat` profile then goes on every `ceiling` days."""
+        count = len(self.gaps)
+        if self.end == REPEAT and self.gaps:
+            while self.gap(count - 1) != self.gap(count):
+                count += 1
+        return self.offsets(count)
+
     def offsets(self, count: int = 0) -> list[int]:
         """Day offsets of the follow-ups from the meeting (unanswered throughout)."""
         count = max(count, len(self.gaps)) if self.end == REPEAT else len(self.gaps)
@@ -231,7 +240,8 @@ class Plan:
     unanswered_streak: int  # unanswered touches since the last two-way one
     last_touch: date | None
     next_step_due: date | None  # earliest open hard commitment (either side's) or date they asked for
-    followups: int = 0  # unanswered follow-ups since the anchor (what parking counts)
+    followups: int = 0  # unanswered follow-ups since the anchor
+    position: int = 0  # the cadence's rung: follow-ups since the last fresh start (what parking counts)
     last_touch_at: datetime | None = None
 
     @property
@@ -243,15 +253,17 @@ class Plan:
 # --- the rules --------------------------------------------------------------
 
 
-def next_state(state: str, touch: TouchFacts, followups: int = 0, profile: Profile | None = None) -> str:
+def next_state(state: str, touch: TouchFacts, position: int = 0, profile: Profile | None = None) -> str:
     """The state a contact moves to when `touch` is logged (rules 2, 5, parking and reopening).
 
-    `followups` is the count of unanswered follow-ups since the last two-way touch,
-    `touch` included (`Plan.followups`), `profile` the contact's cadence: a `park`
-    profile whose gaps they have used up parks the contact. Parking happens here,
-    when a touch is logged, and nowhere else, so a contact you move back to `active`
-    by hand stays active until its next unanswered touch. A closed contact who engages
-    (writes, replies, talks, meets) is reopened; a paused one stays paused until moved
+    `position` is the rung of the cadence the relationship has reached, `touch` counted
+    (`Plan.position`: follow-ups since the last fresh start, which a reply does not reset),
+    `profile` the contact's cadence: an unanswered follow-up that takes a `park` profile past
+    its gaps parks the contact. So a contact who replies now and then parks after as many
+    follow-ups as one who never does (a reply brings one more follow-up, not a new ladder).
+    Parking happens here, when a touch is logged, and nowhere else, so a contact you move back
+    to `active` by hand stays active until its next unanswered touch. A closed contact who
+    engages (writes, replies, talks, meets) is reopened; a paused one stays paused until moved
     back by hand, and a birthday greeting changes nothing.
     """
     if touch.outcome == "not-interested":
@@ -268,7 +280,7 @@ def next_state(state: str, touch: TouchFacts, followups: int = 0, profile: Profi
         and profile.end == PARK
         and profile.gaps
         and not touch.two_way
-        and followups >= len(profile.gaps)
+        and position >= len(profile.gaps)
     ):
         return NURTURE
     return state
@@ -431,8 +443,8 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
 
     profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
     followups = talk.followups
-    parked = contact.state == NURTURE and profile.end == PARK and profile.gaps and followups >= len(profile.gaps)
-    index = followups - len(profile.gaps) if parked else talk.position
+    parked = contact.state == NURTURE and profile.end == PARK and profile.gaps and talk.position >= len(profile.gaps)
+    index = talk.position - len(profile.gaps) if parked else talk.position
     gap = use.gap(index) or 1
     if talk.reply_gap is not None and followups == 0:  # a reply: soon again, but not sooner than half the gap reached
         gap = max(use.gap(0) or 1, talk.reply_gap // 2)
@@ -535,6 +547,7 @@ def plan_contact(
         last_touch=touches[-1].at.date() if touches else None,
         next_step_due=min(steps, default=None),
         followups=talk.followups,
+        position=talk.position,
         last_touch_at=touches[-1].at if touches else None,
     )
 
