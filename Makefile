@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO_HOME := .demo
 DEMO_NOW := 2026-11-23T08:30
 
-.PHONY: install demo test clean bench soak
+.PHONY: install demo test clean bench soak simulate
 
 install: $(STAMP)
 
@@ -37,3 +37,9 @@ bench: $(STAMP)
 # concurrent writes. SOAK_ARGS passes options, e.g. `make soak SOAK_ARGS="--rounds 2000"`.
 soak: $(STAMP)
 	$(BIN)/python tests/reliability/soak.py $(SOAK_ARGS)
+
+# Six months of a founder's list, simulated in-process (tests/simulation.py): one chart line per
+# checked workday, live and cold rows, then a summary. SIM_ARGS passes options, e.g.
+# `make simulate SIM_ARGS="--schedule mwf --seed 7"`.
+simulate: $(STAMP)
+	$(BIN)/python tests/simulation.py $(SIM_ARGS)

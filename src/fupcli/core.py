@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import delete
@@ -24,9 +24,10 @@ from .dates import parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import DayLoad, SessionRows, check_profiles, contact_view, resolve
+from .queries import DayLoad, SessionRows, check_profiles, contact_view, due_contacts, resolve
 from .store import bulk_insert
 from .scheduler import (
+    COLD_TIER,
     GREETING,
     NURTURE,
     PARK,
@@ -41,6 +42,7 @@ from .scheduler import (
     next_state,
     place,
     plan_contact,
+    rank_bounds,
 )
 from .vocabulary import (
     CHANNELS,
@@ -157,6 +159,7 @@ def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact],
     rows = SessionRows(session)
     if check:
         check_profiles(rows, ctx.settings.rules)
+    roll_forward(session, ctx)
     balance = balance or Balancer(rows, ctx.settings.rules, ctx.today)
     plans = []
     for start in range(0, len(contacts), chunk):
@@ -246,6 +249,40 @@ def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -
         for item in items
     ]
     return columns, rows
+
+
+WAIT_SPREAD = 10  # days over which the cold rows a past day had no room for are spread again
+
+
+def roll_forward(session: Session, ctx: AppContext) -> int:
+    """Cold rows that a past day had no room for wait for a later day, rather than pile up as
+    'N days overdue': those not in today's list (`queries.due_rows`: live rows first, cold
+    ones within capacity, oldest first) are placed again, from tomorrow, on the least loaded
+    days of the next WAIT_SPREAD days (`scheduler.place`). Run by every write that re-plans,
+    so the first command of the day after a week away spreads the backlog; one index range
+    read when there is nothing to move. Returns how many rows moved."""
+    rules, today = ctx.settings.rules, ctx.today
+    rows = SessionRows(session)
+    lo, hi = rank_bounds(COLD_TIER, today - timedelta(days=1))
+    overdue = rows.execute("SELECT id, contact_id, weight FROM agenda_item WHERE rank >= :lo AND rank < :hi "
+                           "ORDER BY rank, id", {"lo": lo, "hi": hi}).fetchall()
+    if not overdue:
+        return 0
+    listed = set(due_contacts(rows, today, rules))
+    load = DayLoad(rows, today)
+    moved = 0
+    for item_id, contact_id, weight in overdue:
+        if contact_id in listed:
+            continue
+        day = place(Item("cold", today + timedelta(days=1), "", float(weight), slack=WAIT_SPREAD), load, rules, today)
+        rank = Item("cold", day, "", float(weight)).rank
+        rows.execute("UPDATE agenda_item SET due = :day, visible_from = :day, rank = :rank WHERE id = :id",
+                     {"day": day.isoformat(), "rank": rank, "id": item_id})
+        rows.execute("UPDATE contact SET next_due = (SELECT MIN(due) FROM agenda_item WHERE contact_id = :cid) "
+                     "WHERE id = :cid", {"cid": contact_id})
+        load.move(today, day)
+        moved += 1
+    return moved
 
 
 class Balancer:

@@ -16,6 +16,7 @@ from .dates import is_leap_year
 from .errors import Ambiguous, BadInput, NotFound
 from .vocabulary import OPEN_STATES
 from .scheduler import (
+    COLD_TIER,
     DEFAULT_RULES,
     TIER_SPAN,
     TIERS,
@@ -202,7 +203,7 @@ _RANKED_ITEMS = (
     "WHERE a.rank >= :lo AND a.rank < :hi ORDER BY a.rank, a.due"
 )
 _BIRTHDAY_TIER = TIERS.index("birthday")
-_COLD_TIER = TIERS.index("cold")
+_COLD_TIER = COLD_TIER
 _CHUNK = 500  # ids per `IN (...)` list
 
 
@@ -303,6 +304,11 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
             rows.append(_due_row(contact, items[0], on, reason))
     rows.sort(key=rank_key)
     return rows[:limit] if limit else rows
+
+
+def due_contacts(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> list[int]:
+    """The ids of the contacts `due_rows` lists on `on` (all of them), in rank order."""
+    return list(_chosen(conn, on, 0, rules))
 
 
 def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:

@@ -48,6 +48,7 @@ GREETING = "greeting"  # the outcome of a birthday greeting: neither a follow-up
 # A row of a higher tier ranks above any row of a lower one, however overdue; within a
 # tier, more days overdue first, then the profile's weight.
 TIERS = KINDS
+COLD_TIER = TIERS.index("cold")
 TIER_SPAN = 10_000_000  # more than any date's ordinal (3,652,059): tiers never overlap
 WEIGHT_SCALE = 10.0  # a profile weight (0 to 5) / 10 stays under one day overdue
 BIRTHDAY_WINDOW_DAYS = 7  # a birthday stays listed until six days after it, unless you touch the contact
@@ -55,6 +56,8 @@ CHECKIN_GAP = 3  # workdays from a check-in on their promise to the next one
 CAPACITY = 20  # rows a day may hold when daily_limit is 0 (daily_capacity)
 CHANNEL_SWITCH = 3  # unanswered touches on one channel before the row suggests another
 MIN_CEILING = 30  # a repeat profile's gaps grow to at least this (vip reaches monthly)
+OPENING_SPREAD = 3  # an opening touch may move up to this many first gaps later (an import's spread)
+COLD_SLACK = 2  # a cold follow-up may move up to its gap / this many days later
 SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
 
 
@@ -134,6 +137,16 @@ class Rules:
 
     def is_workday(self, day: date) -> bool:
         return is_workday(day, self.workdays, self.holidays)
+
+    def nearest_workday(self, day: date, after: date) -> date:
+        """`day`, or the nearest workday when it is none, later on a tie and never on or before
+        `after` (a follow-up computed for Saturday is due on Friday, for Sunday on Monday): a
+        weekend's follow-ups do not all land on Monday."""
+        later = self.workday(day)
+        earlier = self.workday_before(day)
+        if earlier > after and (day - earlier) < (later - day):
+            return earlier
+        return later
 
     def workday_before(self, day: date) -> date:
         """`day`, or the last workday before it when it is none (a weekend birthday shows on Friday)."""
@@ -439,7 +452,7 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
     if talk.anchor is None:
         # Due at once; placed on the first day with room within the profile's first gap.
         reason = f"opening touch: not contacted yet ({use.name} cadence)"
-        return Item("cold", contact.created_at.date(), reason, use.weight, slack=use.gap(0) or 1)
+        return Item("cold", contact.created_at.date(), reason, use.weight, slack=OPENING_SPREAD * (use.gap(0) or 1))
 
     profile = rules.profiles.get(contact.cadence) or rules.profiles[NO_CADENCE]
     followups = talk.followups
@@ -467,10 +480,10 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
         if switch[1] not in label:
             reason += f"; {switch[1]} unanswered"
         reason += f": try {_TRY[channel]}"
-    due = rules.workday(talk.last + timedelta(days=gap))
+    due = rules.nearest_workday(talk.last + timedelta(days=gap), talk.last)
     cold = use.name == NURTURE
     return Item("cold" if cold else "cadence", due, reason, use.weight, channel=channel,
-                slack=max(1, gap // 4) if cold else 0)
+                slack=max(1, gap // COLD_SLACK) if cold else 0)
 
 
 def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item | None:
