@@ -233,7 +233,7 @@ def add(
     birthday: Annotated[Optional[str], typer.Option(help="MM-DD or YYYY-MM-DD.")] = None,
     note: Annotated[Optional[str], typer.Option(help="Notes about the person.")] = None,
     met: When = None,
-    no_meeting: Annotated[bool, typer.Option("--no-meeting", help="You have not met yet: due for an opening touch now.")] = False,
+    no_meeting: Annotated[bool, typer.Option("--no-meeting", help="You have not met yet: an opening touch is due, today or on the next day with room.")] = False,
     next_: Next = None,
     due: Due = None,
     soft: Soft = False,

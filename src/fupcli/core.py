@@ -24,7 +24,7 @@ from .dates import parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
 from .journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import DayLoad, SessionRows, check_profiles, contact_view, due_contacts, resolve
+from .queries import DayLoad, SessionRows, birthday_only, check_profiles, contact_view, due_contacts, resolve
 from .store import bulk_insert
 from .scheduler import (
     COLD_TIER,
@@ -414,8 +414,8 @@ def log_touch(
 ) -> dict:
     """Record a touch; the outcome may move the state; the schedule adapts.
 
-    A plain outbound touch logged while the contact's row is their birthday, or any touch
-    with `greeting`, is a birthday greeting: it clears the birthday and leaves the cadence be."""
+    A plain outbound touch logged while their birthday is all that is due for the contact, or
+    any touch with `greeting`, is a greeting: it clears the birthday and leaves the cadence be."""
     if greeting and (outcome or inbound):
         raise BadInput("--greeting is a greeting you send: leave out --outcome and --in")
     chosen_outcome = check_choice(outcome, OUTCOMES, "outcome") if outcome else ("replied" if inbound else DEFAULT_OUTCOME)
@@ -438,10 +438,8 @@ def log_touch(
     with ctx.store.write(Undoable("log", ctx.now)) as session:
         row = resolve(SessionRows(session), who)
         contact = session.get(Contact, row["id"])
-        if outcome is None and not inbound and not greeting and asked is None and step is None:
-            top = contact_view(row, when.date(), ctx.settings.rules)["next"]
-            if top is not None and top["kind"] == "birthday" and top["due"] <= when.date().isoformat():
-                chosen_outcome = GREETING  # wishes on their birthday: not a follow-up
+        if outcome is None and not inbound and not greeting and asked is None and step is None and birthday_only(row, when.date(), ctx.settings.rules):
+            chosen_outcome = GREETING  # wishes on their birthday, with nothing else due: not a follow-up
         touch = Touch(
             contact_id=contact.id,
             at=when,

@@ -554,6 +554,13 @@ def _own(rows: Iterable[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if k not in ("contact_id", "contact_name")} for row in rows]
 
 
+def birthday_only(contact: dict, on: date, rules: Rules = DEFAULT_RULES) -> bool:
+    """True when the contact's birthday is the one thing due on `on` (a plain touch then is a greeting)."""
+    visible = rows_on(contact["state"], contact["agenda"], on, _date(contact["reopened_at"]), contact["birthday"],
+                      _date(contact["last_touch_at"]), rules)
+    return len(visible) == 1 and visible[0].kind == "birthday"
+
+
 def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES) -> dict:
     """A contact's view with its timeline, commitments and whole agenda: every item planned,
     with `due_now` true for those in today's list (the first is the row `fup today` shows)."""

@@ -371,8 +371,9 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
     run: tuple[str | None, int] = (None, 0)
     reopen = reopened_at
     for touch in touches:
-        if reopen is not None and touch.at >= reopen:
-            anchor, last, asked, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None, None
+        if reopen is not None and touch.at >= reopen:  # (a date they asked for stands, unless it has passed)
+            anchor, last, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None
+            asked = asked if asked is not None and asked > last else None
             followups = unanswered = position = interval = 0
             reply_gap, run = None, (None, 0)
         if touch.outcome == GREETING:
@@ -400,7 +401,8 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
         if touch.ask_again is not None:
             asked = touch.ask_again if touch.ask_again > day else None
     if reopen is not None:
-        anchor, last, asked = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None
+        anchor, last = f"the reopening on {reopen.date().isoformat()}", reopen.date()
+        asked = asked if asked is not None and asked > last else None
         followups = unanswered = position = 0
         reply_gap, run = None, (None, 0)
     return Thread(anchor, last, followups, unanswered, asked, position, reply_gap, run)
@@ -469,6 +471,8 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
         unanswered = f"{run} unanswered" if talk.run[1] == talk.unanswered else f"{unanswered}, {run}"
     if contact.state == CLIENT:
         label = f"client check-in, last contact on {talk.last.isoformat()}"
+    elif contact.state == NURTURE and talk.unanswered == 0:
+        label = f"nurture check-in after {talk.anchor}"
     elif contact.state == NURTURE:
         label = f"nurture check-in: {unanswered} since {talk.anchor}"
     elif followups == 0:
@@ -541,7 +545,7 @@ def plan_contact(
     state = contact.state
     cadence = _cadence_item(contact, talk, rules)
     items: list[Item] = []
-    touched = [t.at.date() for t in touches]
+    touched = [t.at.date() for t in touches if t.outcome != GREETING]  # birthday wishes are no check-in
     if state != "closed":
         items += [item for c in open_commitments if (item := _commitment_item(c, touched, rules)) is not None]
     hard_dues = [c.due for c in open_commitments if c.firmness == "hard"]
