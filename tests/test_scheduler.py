@@ -2,12 +2,16 @@
 
 Examples pin each rule down on fixed dates (2 March 2026 and 16 November 2026
 are Mondays); the hypothesis properties check invariants over generated
-histories: a reference model of the streak, gap and asked-date rules, workdays,
-no catch-up, hard commitments replacing the cadence, order independence, and
-the ranking guarantees on `Item.rank`, `Item.urgency` and `queries.rank_key`:
-tiers first (a promise of mine on top, soft steps last), then days overdue,
-then the profile's weight, then the name. Nothing here reads the clock or a
-database.
+histories: a reference model of the counts (unanswered, follow-ups, the ladder's
+position), the gaps (growing to a ceiling, half the gap reached after a reply),
+parking and asked dates, the nearest workday, no catch-up, hard commitments
+replacing the cadence, snoozes flooring the cadence rows only, greetings changing
+nothing, order independence, the long run (replying never earns more unanswered
+follow-ups than silence), and the ranking guarantees on `Item.rank`,
+`Item.urgency` and `queries.rank_key`: tiers first (a promise of mine on top,
+cold rows below live ones, soft steps last), then days overdue, then the
+profile's weight, then the name. `scheduler.place` is tested in test_balance.py.
+Nothing here reads the clock or a database.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from fupcli import scheduler
 from fupcli.queries import DueRow, _due_row, rank_key
 from fupcli.scheduler import (
     DEFAULT_PROFILES,
@@ -36,6 +41,7 @@ from fupcli.scheduler import (
     birthday_days,
     birthday_item,
     first_visible,
+    ladder,
     next_item,
     next_state,
     item_order,
@@ -43,6 +49,7 @@ from fupcli.scheduler import (
     rank_bounds,
     row_on,
     rows_on,
+    thread,
     with_more,
 )
 from fupcli.vocabulary import KINDS
@@ -81,8 +88,11 @@ def plan(touches=(), commitments=(), rules: Rules = RULES, **contact_fields):
     return plan_contact(contact(**contact_fields), list(touches), list(commitments), rules)
 
 
+CADENCE_KINDS = ("cadence", "cold")  # a cadence row: of a live contact, or a cold one (nurture rhythm, opening touch)
+
+
 def schedule_items(p) -> list[Item]:
-    return [item for item in p.items if item.kind in ("cadence", "asked")]
+    return [item for item in p.items if item.kind in (*CADENCE_KINDS, "asked")]
 
 
 def the_schedule_item(p) -> Item:
@@ -131,8 +141,10 @@ def test_profile_offsets_are_cumulative_days_from_the_meeting():
     assert DEFAULT_PROFILES["none"].offsets() == []
 
 
-def test_profile_offsets_of_a_repeating_profile_extend_with_the_last_gap():
-    assert DEFAULT_PROFILES["vip"].offsets(8) == [2, 4, 7, 12, 20, 33, 46, 59]
+def test_profile_offsets_of_a_repeating_profile_grow_to_the_ceiling():
+    # vip past its gaps: 8 + 13 = 21, then 13 + 21 = 34 capped at the ceiling, 30
+    assert DEFAULT_PROFILES["vip"].offsets(8) == [2, 4, 7, 12, 20, 33, 54, 84]
+    # nurture's ceiling is its largest gap, 90: it keeps 90 days
     assert DEFAULT_PROFILES["nurture"].offsets(5) == [30, 90, 180, 270, 360]
     # a parking profile does not repeat
     assert DEFAULT_PROFILES["warm"].offsets(10) == [4, 7, 10, 15, 23, 36, 57]
@@ -148,7 +160,8 @@ def test_profile_offsets_of_a_repeating_profile_extend_with_the_last_gap():
 def test_first_follow_up_is_gaps0_after_the_meeting(cadence, expected):
     p = plan([meeting(D[2])], cadence=cadence)
     item = the_schedule_item(p)
-    assert (item.kind, item.due) == ("cadence", expected)
+    # a nurture rhythm is a cold row (it may move to balance the days); the others are live
+    assert (item.kind, item.due) == ("cold" if cadence == "nurture" else "cadence", expected)
     assert p.unanswered_streak == 0
     assert p.last_touch == D[2]
 
@@ -236,23 +249,38 @@ def test_a_parked_contact_that_replies_goes_back_to_active_on_its_own_profile():
 # --- rule 3: workdays -------------------------------------------------------------
 
 
-def test_a_computed_date_on_a_weekend_moves_to_the_next_workday():
-    # hot: Thu 5 + 2 = Sat 7 -> Mon 9
-    assert the_schedule_item(plan([meeting(D[5])], cadence="hot")).due == D[9]
+def test_a_computed_date_on_a_weekend_moves_to_the_nearest_workday():
+    # hot: Thu 5 + 2 = Sat 7 -> Fri 6 (a day sooner rather than two days later)
+    assert the_schedule_item(plan([meeting(D[5])], cadence="hot")).due == D[6]
     # warm: Wed 4 + 4 = Sun 8 -> Mon 9
     assert the_schedule_item(plan([meeting(D[4])])).due == D[9]
+    # never on or before the touch it counts from: hot after Fri 6, + 1 = Sat 7 -> Mon 9, not Fri 6
+    assert the_schedule_item(plan([meeting(D[5]), touch(D[6], id=2)], cadence="hot")).due == D[9]
+    # a tie goes later: with Mondays off, Sun 8 is two days from Fri 6 and from Tue 10
+    no_mondays = Rules(workdays=frozenset({1, 2, 3, 4}))
+    assert the_schedule_item(plan([meeting(D[4])], rules=no_mondays)).due == D[10]
 
 
 def test_holidays_are_skipped():
     rules = Rules(holidays=frozenset({D[9], D[10]}))
-    assert the_schedule_item(plan([meeting(D[5])], cadence="hot", rules=rules)).due == D[11]
+    # hot: Thu 5 + 2 = Sat 7: Fri 6 is nearer than Wed 11
+    assert the_schedule_item(plan([meeting(D[5])], cadence="hot", rules=rules)).due == D[6]
+    # warm: Wed 4 + 4 = Sun 8: Fri 6 and Wed 11 (Mon 9, Tue 10 off) -> Fri 6
+    assert the_schedule_item(plan([meeting(D[4])], rules=rules)).due == D[6]
+    # warm: Mon 2 + 4 = Fri 6, a holiday: Thu 5 is nearer than Mon 9
+    friday_off = Rules(holidays=frozenset({D[6]}))
+    assert the_schedule_item(plan([meeting(D[2])], rules=friday_off)).due == D[5]
+    # warm: Wed 4 + 4 = Sun 8, Monday off: Fri 6 and Tue 10 tie -> Tue 10
+    monday_off = Rules(holidays=frozenset({D[9]}))
+    assert the_schedule_item(plan([meeting(D[4])], rules=monday_off)).due == D[10]
 
 
 def test_configured_workdays_are_used():
     mon_to_thu = Rules(workdays=frozenset({0, 1, 2, 3}))
-    # warm: Mon 2 + 4 = Fri 6, not a workday here -> Mon 9
-    assert the_schedule_item(plan([meeting(D[2])], rules=mon_to_thu)).due == D[9]
+    # warm: Mon 2 + 4 = Fri 6, not a workday here -> Thu 5 (nearer than Mon 9)
+    assert the_schedule_item(plan([meeting(D[2])], rules=mon_to_thu)).due == D[5]
     weekends = Rules(workdays=frozenset({5, 6}))
+    # Fri 6 -> Sat 7 (the Sunday before is before the meeting)
     assert the_schedule_item(plan([meeting(D[2])], rules=weekends)).due == D[7]
 
 
@@ -317,12 +345,13 @@ def test_an_asked_date_on_an_unanswered_touch_is_honoured_too():
 
 
 def test_a_touch_on_the_asked_date_honours_it_and_restarts_at_gaps0():
-    # An unanswered email on the asked Monday is a fresh start, like a reply: the next
+    # An unanswered email on the asked Monday is a fresh start, like a meeting: the next
     # follow-up is warm gaps[0] = 4 days later (Fri 12 June), not gaps[1] = 3.
     p = plan([*asked_history(), touch(ASKED, id=3)])
     item = the_schedule_item(p)
     assert (item.kind, item.due) == ("cadence", date(2026, 6, 12))
-    assert p.unanswered_streak == 0
+    # the email itself is still unanswered (it counts), but no follow-up has gone out since it
+    assert (p.unanswered_streak, p.followups) == (1, 0)
     assert item.reason == "first follow-up after your email on 2026-06-08, the date they asked for (warm cadence)"
     assert p.next_step_due is None  # the ask is honoured: no longer a standing next step
 
@@ -331,22 +360,27 @@ def test_a_late_touch_honours_the_asked_date_too():
     # Wed 10 June, two days after the date: 10 + 4 = Sun 14, moved to Mon 15 June.
     p = plan([*asked_history(), touch(date(2026, 6, 10), "left-message", channel="call", id=3)])
     assert the_schedule_item(p).due == date(2026, 6, 15)
-    assert p.unanswered_streak == 0
+    assert (p.unanswered_streak, p.followups) == (1, 0)
     assert "your call on 2026-06-10, the date they asked for" in the_schedule_item(p).reason
 
 
 def test_after_an_honoured_asked_date_the_streak_rules_go_on():
     # honoured on Mon 8 June (fresh start), then an unanswered follow-up on Fri 12: gaps[1] = 3.
     p = plan([*asked_history(), touch(ASKED, id=3), touch(date(2026, 6, 12), id=4)])
-    assert p.unanswered_streak == 1
+    assert (p.unanswered_streak, p.followups) == (2, 1)  # both emails unanswered, one follow-up since
     assert the_schedule_item(p).due == date(2026, 6, 15)
+    assert the_schedule_item(p).reason == (
+        "follow-up 2: 2 unanswered since your email on 2026-06-08, the date they asked for (warm cadence)")
 
 
-def test_a_two_way_touch_before_the_asked_date_supersedes_it():
+def test_a_two_way_touch_before_the_asked_date_does_not_clear_it():
+    # a reply (or a call) before the date they asked for is no reason to forget the date
     p = plan([*asked_history(), touch(D[20], "replied", "in", id=3)])
     item = the_schedule_item(p)
-    assert (item.kind, item.due) == ("cadence", D[24])  # Fri 20 + 4
-    assert p.next_step_due is None
+    assert (item.kind, item.due) == ("asked", ASKED)
+    assert [i for i in p.items if i.kind in CADENCE_KINDS] == []
+    assert p.next_step_due == ASKED
+    assert p.unanswered_streak == 0
 
 
 def test_a_touch_on_the_asked_date_that_is_a_reply_restarts_at_gaps0():
@@ -468,6 +502,17 @@ def test_a_reopened_contact_is_never_overdue_on_the_reopening_day():
     assert [(i.kind, i.due) for i in later.items] == [("promise", D[25])]
 
 
+def test_a_reopening_keeps_a_standing_asked_date_unless_it_has_passed():
+    asked = [meeting(D[2]), touch(D[3], "talked", channel="call", ask_again=ASKED, id=2)]
+    p = plan(asked, state="active", reopened_at=REOPENED)
+    assert [(i.kind, i.due) for i in p.items] == [("asked", ASKED)]
+    assert p.next_step_due == ASKED
+    passed = [meeting(D[2]), touch(D[3], "talked", channel="call", ask_again=D[13], id=2)]
+    p = plan(passed, state="active", reopened_at=REOPENED)
+    assert [(i.kind, i.due) for i in p.items] == [("cadence", D[20])]
+    assert p.next_step_due is None
+
+
 def test_touches_after_a_reopening_count_from_it():
     said_no = [meeting(D[2]), touch(D[3], "not-interested", "in", id=2)]
     p = plan([*said_no, touch(D[20], id=3)], state="active", reopened_at=REOPENED)
@@ -475,7 +520,7 @@ def test_touches_after_a_reopening_count_from_it():
     assert the_schedule_item(p).due == D[23]  # Fri 20 + warm gaps[1] = Mon 23
 
 
-def test_a_client_is_checked_in_on_the_nurture_gaps():
+def test_a_client_is_checked_in_on_the_client_gaps():
     won = [meeting(D[2]), touch(D[10], "won", channel="call", id=2)]
     p = plan(won, state=next_state("active", won[-1]))
     assert p.state == "client"
@@ -502,10 +547,12 @@ def test_gaps_running_out_park_the_contact_into_nurture(cadence):
     profile = RULES.profiles[cadence]
     assert next_state("active", history[-1], 7, profile) == "nurture"
     assert next_state("active", history[-1], 6, profile) == "active"
+    assert (active.position, plan(history[:-1], cadence=cadence).position) == (7, 6)
     p = plan(history, cadence=cadence, state="nurture")
     item = the_schedule_item(p)
-    # nurture's first gap counted from the last unanswered touch: Wed 11 + 30 = Fri 10 April
-    assert (item.kind, item.due) == ("cadence", date(2026, 4, 10))
+    # nurture's first gap counted from the last unanswered touch: Wed 11 + 30 = Fri 10 April,
+    # a cold row (a nurture rhythm may move to balance the days)
+    assert (item.kind, item.due) == ("cold", date(2026, 4, 10))
     assert "nurture" in item.reason
 
 
@@ -523,22 +570,27 @@ def test_a_parked_contact_moves_along_the_nurture_gaps_then_repeats():
         history.append(touch(last, id=len(history) + 1))
         p = plan(history, state="nurture")
         assert p.state == "nurture"
-        assert the_schedule_item(p).due == RULES.workday(last + timedelta(days=extra_gap))
+        assert the_schedule_item(p).due == model_workday(RULES, last, extra_gap)
 
 
-def test_vip_repeats_its_last_gap_and_never_parks():
+def test_vip_grows_its_gaps_to_the_ceiling_and_never_parks():
     ten = [D[3], D[4], D[5], D[6], D[9], D[10], D[11], D[12], D[13], D[16]]
-    for count in (6, 7, 10):
-        p = plan([meeting(D[2]), *follow_ups(ten[:count])], cadence="vip")
+    # past 2, 2, 3, 5, 8, 13: 21, then 30 (the ceiling) for good
+    for count, gap in ((5, 13), (6, 21), (7, 30), (10, 30)):
+        history = [meeting(D[2]), *follow_ups(ten[:count])]
+        p = plan(history, cadence="vip")
         assert p.state == "active"
+        assert next_state("active", history[-1], p.followups, RULES.profiles["vip"]) == "active"
         last = ten[count - 1]
-        assert the_schedule_item(p).due == RULES.workday(last + timedelta(days=13))
+        item = the_schedule_item(p)
+        assert (item.kind, item.due) == ("cadence", model_workday(RULES, last, gap))
 
 
 def test_the_nurture_profile_repeats_its_last_gap():
     p = plan([meeting(D[2]), *follow_ups([D[3], D[4], D[5], D[6]])], cadence="nurture")
     assert p.state == "active"
-    assert the_schedule_item(p).due == RULES.workday(D[6] + timedelta(days=90))
+    # 60 + 90 would be 150, capped at the ceiling: the largest gap, 90
+    assert (the_schedule_item(p).kind, the_schedule_item(p).due) == ("cold", model_workday(RULES, D[6], 90))
 
 
 def test_cadence_none_is_never_scheduled_but_commitments_show():
@@ -734,7 +786,7 @@ def test_a_soft_step_leaves_for_good_once_you_touch_them_on_or_after_its_date(wh
     assert any(i.kind == "soft" for i in before.items)  # a touch before its date does not count
     after = plan([meeting(N16), touch(NOV[18], id=2)], [step])
     assert [i.kind for i in after.items] == ["cadence"]
-    assert the_schedule_item(after).due == NOV[23]  # the cadence carries on: Wed 18 + 3 = Sat 21 -> Mon 23
+    assert the_schedule_item(after).due == NOV[20]  # the cadence carries on: Wed 18 + 3 = Sat 21 -> Fri 20
 
 
 def test_a_soft_step_is_the_last_row_however_overdue():
@@ -748,16 +800,27 @@ def test_a_soft_step_is_the_last_row_however_overdue():
 # --- rule 8: snooze, meetings and opening touches ------------------------------------
 
 
-def test_snooze_hides_the_contacts_items_until_the_date():
+def test_a_snooze_hides_the_cadence_but_not_promises_asks_or_birthdays():
     snoozed = contact(snoozed_until=D[20], birthday="03-10")
     touches = [meeting(D[2])]
-    commitments = [promise(D[9])]
+    # the cadence (due Fri 6) waits for the end of the snooze
     for day in days_between(D[2], D[20]):
-        assert next_item(snoozed, touches, commitments, RULES, at(day)) is None, day
-    item = next_item(snoozed, touches, commitments, RULES, at(D[20]))
-    assert item is not None and item.kind == "promise"
-    p = plan(touches, commitments)
-    assert first_visible(p.state, p.items, D[3], D[20]) == D[20]
+        assert next_item(snoozed, touches, [], RULES, at(day)) in (None, birthday_item("03-10", None, day)), day
+    assert next_item(snoozed, touches, [], RULES, at(D[9])) is None
+    item = next_item(snoozed, touches, [], RULES, at(D[20]))
+    assert (item.kind, item.due) == ("cadence", D[20])
+    # the birthday shows during the snooze
+    assert next_item(snoozed, touches, [], RULES, at(D[10])).kind == "birthday"
+    # a promise of mine keeps its date
+    commitments = [promise(D[9])]
+    item = next_item(snoozed, touches, commitments, RULES, at(D[9]))
+    assert (item.kind, item.due) == ("promise", D[9])
+    p = plan_contact(snoozed, touches, commitments, RULES)
+    assert first_visible(p.state, p.items, D[3]) == D[9]
+    # so does the date they asked for
+    asking = [meeting(D[2]), touch(D[3], "talked", channel="call", ask_again=D[12], id=2)]
+    p = plan_contact(snoozed, asking, [], RULES)
+    assert [(i.kind, i.due) for i in p.items] == [("asked", D[12])]
 
 
 def test_a_snooze_is_a_new_due_date():
@@ -774,30 +837,50 @@ def test_a_snooze_is_a_new_due_date():
     assert row.reason == "first follow-up after the meeting on 2026-03-02 (warm cadence)"
 
 
-def test_a_snooze_floors_every_item_but_keeps_later_dates():
+def test_a_snooze_floors_only_the_cadence_and_keeps_every_other_date():
     p = plan([meeting(D[2])], [promise(D[9]), promise(D[30], id=2, whose="theirs"),
                                promise(D[5], id=3, firmness="soft")], snoozed_until=D[20])
-    assert sorted((i.kind, i.due) for i in p.items) == [("promise", D[20]), ("soft", D[20]), ("their-promise", D[30])]
+    # (the open hard steps replace the cadence here): every commitment keeps its date
+    assert sorted((i.kind, i.due) for i in p.items) == [("promise", D[9]), ("soft", D[5]), ("their-promise", D[30])]
+    p = plan([meeting(D[2])], [promise(D[5], id=3, firmness="soft")], snoozed_until=D[20])
+    assert sorted((i.kind, i.due) for i in p.items) == [("cadence", D[20]), ("soft", D[5])]
+    # a cadence row due after the snooze keeps its own date
+    p = plan([meeting(D[2])], snoozed_until=D[4])
+    assert [(i.kind, i.due) for i in p.items] == [("cadence", D[6])]
 
 
-def test_rows_on_applies_the_snooze_floor_to_items_planned_without_it():
-    p = plan([meeting(D[2])], [promise(D[9])], cadence="none")
+def test_rows_on_reads_the_items_as_planned_and_floors_only_the_birthday():
+    # the floors (snooze, reopening) are applied when planning: a reopened contact's plan
+    # carries them, and rows_on's `floor` (the reopening day) only moves the birthday
+    reopened = at(D[20], 11)
+    p = plan([meeting(D[2])], [promise(D[9])], cadence="none", reopened_at=reopened)
+    assert [(i.kind, i.due) for i in p.items] == [("promise", D[20])]
     assert rows_on(p.state, p.items, D[19], D[20]) == []
     (row,) = rows_on(p.state, p.items, D[20], D[20])
     assert (row.kind, row.due) == ("promise", D[20])
     assert row_on(p.state, p.items, D[23], D[20]).due == D[20]
-    # a snooze that has ended long ago still floors the due date: it was the new due date
+    # the reopening long ago still floors the due date: it was the new due date
     assert row_on(p.state, p.items, date(2026, 6, 1), D[20]).due == D[20]
+    # rows_on does not move items itself
+    unplanned = plan([meeting(D[2])], [promise(D[9])], cadence="none")
+    assert [(r.kind, r.due) for r in rows_on(p.state, unplanned.items, D[10], D[20])] == [("promise", D[9])]
+    # the birthday of a contact reopened during its week shows from the reopening day
+    assert rows_on(p.state, (), D[17], D[18], "03-16") == []
+    (bday,) = rows_on(p.state, (), D[19], D[18], "03-16")
+    assert (bday.kind, bday.due) == ("birthday", D[18])
 
 
 def test_a_contact_not_met_yet_is_due_for_an_opening_touch_at_once():
     fresh = contact(created_at=datetime(2026, 3, 4, 15, 0))
     p = plan_contact(fresh, [], [], RULES)
     item = the_schedule_item(p)
-    assert (item.kind, item.due) == ("cadence", D[4])
+    # a cold row: due at once, free to move later by a multiple of the ladder's first gap (warm: 4)
+    # to balance the days
+    assert (item.kind, item.due, item.slack) == ("cold", D[4], scheduler.OPENING_SPREAD * 4)
+    assert item.reason == "opening touch: not contacted yet (warm cadence)"
     assert p.unanswered_streak == 0 and p.last_touch is None
     row = next_item(fresh, [], [], RULES, datetime(2026, 3, 4, 16, 0))
-    assert row is not None and row.kind == "cadence"
+    assert row is not None and row.kind == "cold"
 
 
 def test_a_contact_not_met_yet_without_a_cadence_is_not_due():
@@ -810,11 +893,15 @@ def test_the_opening_touch_plays_the_meetings_part():
     fresh = contact(created_at=datetime(2026, 3, 4, 15, 0))
     opening = touch(D[5], id=1)  # Thu 5
     p = plan_contact(fresh, [opening], [], RULES)
-    assert p.unanswered_streak == 0
-    assert the_schedule_item(p).due == D[9]  # Thu 5 + 4 = Mon 9
+    # the opening email is unanswered, but it is the anchor, not a follow-up
+    assert (p.unanswered_streak, p.followups) == (1, 0)
+    item = the_schedule_item(p)
+    assert (item.kind, item.due) == ("cadence", D[9])  # Thu 5 + 4 = Mon 9: a live row from here on
+    assert item.reason == "first follow-up after your email on 2026-03-05 (warm cadence)"
     p = plan_contact(fresh, [opening, touch(D[9], id=2)], [], RULES)
-    assert p.unanswered_streak == 1
+    assert (p.unanswered_streak, p.followups) == (2, 1)
     assert the_schedule_item(p).due == D[12]  # Mon 9 + gaps[1] = 3
+    assert the_schedule_item(p).reason == "follow-up 2: 2 unanswered since your email on 2026-03-05 (warm cadence)"
 
 
 def test_a_meeting_logged_at_add_gives_the_first_follow_up_gaps0_later():
@@ -872,10 +959,20 @@ def test_a_holiday_birthday_shows_from_the_workday_before():
     assert {"03-06", "03-07", "03-08"} <= set(birthday_days(D[5], long_weekend))
 
 
-def test_a_snooze_floors_the_birthday_row():
-    item = birthday_item("12-12", None, SAT12, snoozed_until=SAT12)
+def test_a_reopening_floors_the_birthday_row():
+    item = birthday_item("12-12", None, SAT12, floor=SAT12)
     assert (item.due, item.reason) == (SAT12, "birthday on Saturday 2026-12-12")
-    assert birthday_item("12-12", None, SAT12 - timedelta(days=1), snoozed_until=SAT12) is None
+    assert birthday_item("12-12", None, SAT12 - timedelta(days=1), floor=SAT12) is None
+
+
+def test_a_snooze_does_not_hide_the_birthday():
+    # snoozed until long after the birthday week: the birthday shows anyway (birthday_item takes no snooze)
+    snoozed = contact("warm", snoozed_until=date(2027, 1, 15), birthday="12-12")
+    friday = SAT12 - timedelta(days=1)
+    item = next_item(snoozed, [meeting(NOV[9])], [], RULES, at(friday))
+    assert (item.kind, item.due) == ("birthday", friday)
+    p = plan_contact(snoozed, [meeting(NOV[9])], [], RULES)
+    assert first_visible(p.state, p.items, NOV[30], None, "12-12", p.last_touch) == friday
 
 
 def test_a_birthday_disappears_once_you_touch_the_contact():
@@ -989,14 +1086,14 @@ def test_a_cadence_row_30_days_overdue_ranks_below_my_promise_due_today():
 
 
 def test_the_tiers_top_down():
-    assert TIERS == KINDS == ("promise", "asked", "their-promise", "birthday", "cadence", "soft")
+    assert TIERS == KINDS == ("promise", "asked", "their-promise", "birthday", "cadence", "cold", "soft")
 
 
 def test_the_full_tier_order_however_overdue_the_lower_tiers_are():
     """One row of each kind, each lower tier more overdue than the one above: ranked by tier."""
     on = ON
     items = [_item_of(kind, on - timedelta(days=tier), "vip") for tier, kind in enumerate(TIERS)]
-    names = ["Zed", "yan", "Xu", "Wu", "vic", "Al"]  # against the tier order: the name never decides here
+    names = ["Zed", "yan", "Xu", "Wu", "vic", "Ty", "Al"]  # against the tier order: the name never decides here
     rows = [_row(item, on, name, i) for i, (item, name) in enumerate(zip(items, names))]
     assert [r.kind for r in sorted(reversed(rows), key=rank_key)] == list(TIERS)
     assert [i.kind for i in sorted(reversed(items), key=item_order)] == list(TIERS)
@@ -1137,41 +1234,91 @@ def scenarios(draw, asks: bool = True):
     touches = draw(histories(asks=asks))
     commitments = draw(commitment_lists(touches[0].at.date()))
     cadence = draw(st.sampled_from(CADENCES + ("none",)))
-    state = draw(st.sampled_from(["active", "active", "client", "nurture"]))
+    state = draw(st.sampled_from(["active", "active", "client", "nurture", "paused"]))
     rules = draw(rule_sets())
     return contact(cadence, state), touches, commitments, rules
 
 
-def expected_schedule(cadence: str, state: str, touches, rules: Rules):
-    """Reference model of the streak and gap rules (no asks, no commitments): (state, streak, due)."""
-    profile = rules.profiles[cadence]
-    nurture = rules.profiles["nurture"]
-    anchor = max((i for i, t in enumerate(touches) if is_two_way(t)), default=0)
-    streak = len(touches) - 1 - anchor
-    last = touches[-1].at.date()
-    if state == "client":
-        gaps, index = nurture.gaps, streak
-    elif state == "nurture":
-        parked = profile.end == "park" and streak >= len(profile.gaps)
-        gaps, index = nurture.gaps, streak - len(profile.gaps) if parked else streak
-    else:
-        gaps, index = profile.gaps, streak
-    gap = gaps[min(index, len(gaps) - 1)]
-    return state, streak, rules.workday(last + timedelta(days=gap))
+def model_gap(profile: Profile, index: int) -> int:
+    """Reference model of the gaps: the listed ones, then a `park` profile keeps its last and a
+    `repeat` one grows, each gap the sum of the two before (a single gap: doubled), up to its
+    ceiling (max_gap, else the larger of 30 and its largest gap)."""
+    gaps = list(profile.gaps)
+    if profile.end == "park":
+        return gaps[min(index, len(gaps) - 1)]
+    top = profile.max_gap if profile.max_gap is not None else max(30, *gaps)
+    while len(gaps) <= index:
+        gaps.append(min(top, (gaps[-2] if len(gaps) > 1 else gaps[-1]) + gaps[-1]))
+    return gaps[index]
 
 
 def expected_thread(touches):
-    """Reference model of the counting with asked dates: (streak, standing ask). A two-way touch
-    or a touch on or after a standing ask restarts the count; any other is one more unanswered."""
-    streak, asked = 0, None
+    """Reference model of the counting (no reopening, no greeting), from the indexes of the touches:
+    (unanswered, followups, position, standing ask, the gap reached before a reply or None).
+
+    A fresh start is the first touch, a meeting or a win, or a touch on or after a standing ask
+    (which honours it); a standing ask is replaced by a later ask_again and cleared by one on the
+    touch's own day, nothing else. `unanswered` counts the one-way touches after the last two-way
+    one; `followups` those after the anchor (the last two-way touch or fresh start); `position`
+    those after the last fresh start. When the anchor is a reply (two-way, not a fresh start),
+    the gap reached is the days between the last follow-up before it and the touch before that."""
+    asked, fresh = None, []
     for i, t in enumerate(touches):
-        if i and not is_two_way(t) and not (asked is not None and t.at.date() >= asked):
-            streak += 1
-        elif i:
-            streak, asked = 0, None
+        day = t.at.date()
+        honours = asked is not None and day >= asked
+        if honours:
+            asked = None
+        fresh.append(i == 0 or honours or (is_two_way(t) and (t.outcome in ("meeting", "won") or t.channel == "meeting")))
         if t.ask_again is not None:
-            asked = t.ask_again
-    return streak, asked
+            asked = t.ask_again if t.ask_again > day else None
+    two_way = [i for i, t in enumerate(touches) if is_two_way(t)]
+    one_way = [i for i, t in enumerate(touches) if not is_two_way(t)]
+    start = max(i for i, f in enumerate(fresh) if f)
+    anchor = max([start, *two_way])
+    unanswered = sum(1 for i in one_way if i > max(two_way, default=-1))
+    followups = sum(1 for i in one_way if i > anchor)
+    position = sum(1 for i in one_way if i > start)
+    reply_gap = None
+    if anchor != start:  # a reply: the gap the contact had reached before it
+        before = [i for i in one_way if start < i < anchor]
+        reply_gap = (touches[before[-1]].at.date() - touches[before[-1] - 1].at.date()).days if before else 0
+    return unanswered, followups, position, asked, reply_gap
+
+
+def expected_schedule(cadence: str, state: str, touches, rules: Rules):
+    """Reference model of the cadence row (no commitments, no snooze): (kind, due), from
+    `expected_thread`: a client follows the client profile and a nurture contact the nurture one
+    (whatever the cadence), an active one its own; the gap is that of the `position` reached,
+    but right after a reply the larger of the first gap and half the gap reached before it, and
+    a contact parked off a `park` profile (its position past the gaps) goes along nurture from
+    where it parked."""
+    unanswered, followups, position, asked, reply_gap = expected_thread(touches)
+    if asked is not None:
+        return "asked", asked
+    own = rules.profiles[cadence]
+    use = {"client": rules.profiles.get("client", DEFAULT_PROFILES["client"]),
+           "nurture": rules.profiles["nurture"]}.get(state, own)
+    if reply_gap is not None and followups == 0:
+        gap = max(model_gap(use, 0), reply_gap // 2)
+    elif state == "nurture" and own.end == "park" and position >= len(own.gaps):
+        gap = model_gap(use, position - len(own.gaps))
+    else:
+        gap = model_gap(use, position)
+    kind = "cold" if use.name == "nurture" else "cadence"
+    return kind, model_workday(rules, touches[-1].at.date(), gap)
+
+
+def model_workday(rules: Rules, last: date, gap: int) -> date:
+    """Reference model of a computed date: `gap` days after `last`; on a non-workday, the nearest
+    workday (a tie: the later one) that is after `last`."""
+    day = last + timedelta(days=gap)
+    is_workday = lambda d: d.weekday() in rules.workdays and d not in rules.holidays  # noqa: E731
+    if is_workday(day):
+        return day
+    later = next(day + timedelta(days=k) for k in itertools.count(1) if is_workday(day + timedelta(days=k)))
+    earlier = next((day - timedelta(days=k) for k in range(1, (day - last).days) if is_workday(day - timedelta(days=k))),
+                   None)
+    return earlier if earlier is not None and day - earlier < later - day else later
 
 
 # --- properties: the cadence --------------------------------------------------------
@@ -1180,30 +1327,24 @@ def expected_thread(touches):
 @FAST
 @given(touches=histories(asks=True), cadence=st.sampled_from(CADENCES), rules=rule_sets(True))
 def test_an_honoured_ask_is_a_fresh_start_and_a_standing_one_replaces_the_cadence(touches, cadence, rules):
-    streak, asked = expected_thread(touches)
+    unanswered, followups, position, asked, _gap = expected_thread(touches)
     p = plan_contact(contact(cadence), touches, [], rules)
-    assert p.unanswered_streak == streak
+    assert (p.unanswered_streak, p.followups, p.position) == (unanswered, followups, position)
     item = the_schedule_item(p)
-    if asked is not None:
-        assert (item.kind, item.due) == ("asked", asked)
-        assert p.next_step_due == asked
-        return
-    profile = rules.profiles[cadence]
-    gap = profile.gaps[min(streak, len(profile.gaps) - 1)]
-    assert (item.kind, item.due) == ("cadence", rules.workday(touches[-1].at.date() + timedelta(days=gap)))
-    assert p.next_step_due is None
+    assert (item.kind, item.due) == expected_schedule(cadence, "active", touches, rules)
+    assert p.next_step_due == asked  # a standing ask is an agreed next step
 
 
 @FAST
 @given(touches=histories(), cadence=st.sampled_from(CADENCES), state=st.sampled_from(["active", "client", "nurture"]),
        rules=rule_sets(True))
 def test_the_schedule_follows_the_streak_and_gap_rules(touches, cadence, state, rules):
-    want_state, want_streak, want_due = expected_schedule(cadence, state, touches, rules)
+    unanswered, followups, position, _asked, _gap = expected_thread(touches)
     p = plan_contact(contact(cadence, state), touches, [], rules)
-    assert p.state == want_state
-    assert p.unanswered_streak == want_streak
+    assert p.state == state
+    assert (p.unanswered_streak, p.followups, p.position) == (unanswered, followups, position)
     item = the_schedule_item(p)
-    assert (item.kind, item.due) == ("cadence", want_due)
+    assert (item.kind, item.due) == expected_schedule(cadence, state, touches, rules)
     # planning never changes the state: that only happens when a touch is logged
     assert plan_contact(contact(cadence, p.state), touches, [], rules) == p
 
@@ -1222,7 +1363,7 @@ def test_at_most_one_cadence_or_asked_item_and_one_item_per_open_commitment(scen
     assert promised == expected
     assert len(p.items) == len(expected) + len(schedule_items(p))
     if any(c.status == "open" and c.firmness == "hard" for c in commitments):
-        assert [i for i in p.items if i.kind == "cadence"] == []  # an open hard step replaces the cadence
+        assert [i for i in p.items if i.kind in CADENCE_KINDS] == []  # an open hard step replaces the cadence
 
 
 def expected_commitment_item(c: CommitmentFacts, touches, rules: Rules):
@@ -1270,8 +1411,14 @@ def test_waiting_longer_between_touches_never_anchors_on_a_missed_due_date(touch
     extra = timedelta(days=sum(delays))
     later = touches[:cut] + [TouchFacts(t.at + extra, t.direction, t.outcome, t.channel, None, t.id) for t in touches[cut:]]
     after = the_schedule_item(plan_contact(contact(cadence), later, [], EVERY_DAY))
-    assert after.due == later[-1].at.date() + timedelta(days=gap)
+    # the row counts from the last touch, by the rung the thread has reached
+    assert (after.kind, after.due) == expected_schedule(cadence, "active", later, EVERY_DAY)
     assert after.due > later[-1].at.date()
+    # the waiting changes the gap only right after a reply (half the gap reached before it,
+    # which is measured between touches): otherwise the gap is the same as before
+    _unanswered, followups, _position, _asked, reply_gap = expected_thread(touches)
+    if cut == 0 or reply_gap is None or followups > 0:
+        assert after.due == later[-1].at.date() + timedelta(days=gap)
 
 
 @FAST
@@ -1295,7 +1442,7 @@ def test_open_hard_commitments_replace_the_cadence_and_soft_ones_do_not(scenario
     p = plan_contact(person, touches, commitments, rules)
     hard = [c.due for c in commitments if c.status == "open" and c.firmness == "hard"]
     if hard:
-        assert [item for item in p.items if item.kind == "cadence"] == []
+        assert [item for item in p.items if item.kind in CADENCE_KINDS] == []
         assert p.next_step_due == min(hard)
     else:
         assert p.next_step_due is None  # (no asks here): soft steps are no agreed next step
@@ -1346,23 +1493,28 @@ def test_closed_contacts_have_no_items(scenario, offset, birthday):
 
 @FAST
 @given(scenario=scenarios(), snooze=st.one_of(st.none(), st.integers(-20, 120)), offset=st.integers(-10, 200))
-def test_snooze_hides_every_row_until_its_date(scenario, snooze, offset):
+def test_a_snooze_hides_the_cadence_rows_until_its_date_and_nothing_else(scenario, snooze, offset):
     person, touches, commitments, rules = scenario
     start = touches[-1].at.date()
     until = start + timedelta(days=snooze) if snooze is not None else None
     snoozed = ContactFacts(person.name, person.cadence, person.state, person.created_at, until, "03-10")
     on = start + timedelta(days=offset)
     item = next_item(snoozed, touches, commitments, rules, datetime.combine(on, time(9)))
-    if until is not None and on < until:
-        assert item is None
+    unsnoozed_item = next_item(replace(snoozed, snoozed_until=None), touches, commitments, rules,
+                               datetime.combine(on, time(9)))
     if item is not None:
         assert item.due <= on
-        if until is not None:  # a snooze is a new due date: never overdue from before it
+        if until is not None and item.kind in CADENCE_KINDS:  # a snooze is a new due date: never overdue from before it
             assert item.due >= until
-    # every planned item is due no earlier than the snooze; the ones due later keep their date
+    if until is None or on >= until or (unsnoozed_item is not None and unsnoozed_item.kind not in CADENCE_KINDS):
+        assert item == unsnoozed_item or (item.kind in CADENCE_KINDS and item.due == until)
+    else:  # a cadence row hidden by the snooze: the next item in line (or nothing) shows
+        assert item is None or item.kind not in CADENCE_KINDS
+    # the cadence rows are due no earlier than the snooze (later ones keep their date); every other keeps its own
     p = plan_contact(snoozed, touches, commitments, rules)
     unsnoozed = plan_contact(replace(snoozed, snoozed_until=None), touches, commitments, rules)
-    floored = sorted((i.kind, i.commitment_id, max(i.due, until) if until else i.due) for i in unsnoozed.items)
+    floored = sorted((i.kind, i.commitment_id, max(i.due, until) if until and i.kind in CADENCE_KINDS else i.due)
+                     for i in unsnoozed.items)
     assert sorted((i.kind, i.commitment_id, i.due) for i in p.items) == floored
 
 
@@ -1375,9 +1527,11 @@ def test_a_contact_reopened_by_hand_is_never_overdue_from_before_the_reopening(s
     p = plan_contact(reopened, touches, commitments, rules)
     assert all(item.due >= moment.date() for item in p.items)
     later = [t for t in touches if t.at >= moment]
-    if not later:  # counted afresh from the reopening: no streak, an ask before it is forgotten
+    if not later:  # counted afresh from the reopening: no streak; an ask before it stands unless it has passed
         assert p.unanswered_streak == 0
-        assert [i.kind for i in p.items if i.kind == "asked"] == []
+        asked = expected_thread(touches)[3]
+        standing = [asked] if asked is not None and asked > moment.date() and p.state != "closed" else []
+        assert [i.due for i in p.items if i.kind == "asked"] == standing
     on = moment.date() + timedelta(days=offset)
     row = row_on(p.state, p.items, on)
     if row is not None:
@@ -1387,27 +1541,31 @@ def test_a_contact_reopened_by_hand_is_never_overdue_from_before_the_reopening(s
 # --- properties: what `today` shows ------------------------------------------------
 
 
+def reopened(person: ContactFacts, floor: date | None) -> ContactFacts:
+    """The contact as planned by the core when it was reopened on `floor` (the `floor` of rows_on)."""
+    return person if floor is None else replace(person, reopened_at=datetime.combine(floor, time(12)))
+
+
 @FAST
 @given(
     scenario=scenarios(),
-    snooze=st.one_of(st.none(), st.integers(-20, 120)),
+    reopen=st.one_of(st.none(), st.integers(-20, 120)),
     birthday=st.sampled_from([None, "03-10", "02-29", "12-12", "01-02"]),
     offset=st.integers(-30, 300),
 )
-def test_rows_on_lists_every_visible_item_most_urgent_first(scenario, snooze, birthday, offset):
+def test_rows_on_lists_every_visible_item_most_urgent_first(scenario, reopen, birthday, offset):
     person, touches, commitments, rules = scenario
-    p = plan_contact(person, touches, commitments, rules)
     last = touches[-1].at.date()
-    until = last + timedelta(days=snooze) if snooze is not None else None
+    until = last + timedelta(days=reopen) if reopen is not None else None
+    p = plan_contact(reopened(person, until), touches, commitments, rules)
     on = last + timedelta(days=offset)
     visible = rows_on(p.state, p.items, on, until, birthday, p.last_touch, rules)
     assert visible == sorted(visible, key=item_order)
     assert row_on(p.state, p.items, on, until, birthday, p.last_touch, rules) == (visible[0] if visible else None)
-    if until is not None and on < until:
+    if until is not None and on < until:  # nothing of a reopened contact is due before the reopening
         assert visible == []
         return
-    floor = until or date.min
-    expected = [replace(i, due=max(i.due, floor)) for i in p.items if max(i.due, floor) <= on]
+    expected = [i for i in p.items if i.due <= on]  # the items as planned (they carry their floors)
     bday = birthday_item(birthday, p.last_touch, on, until, rules)
     assert sorted(visible, key=item_order) == sorted(expected + ([bday] if bday else []), key=item_order)
     assert all(i.due <= on for i in visible)
@@ -1421,15 +1579,15 @@ def test_rows_on_lists_every_visible_item_most_urgent_first(scenario, snooze, bi
 @FAST
 @given(
     scenario=scenarios(),
-    snooze=st.one_of(st.none(), st.integers(-20, 120)),
+    reopen=st.one_of(st.none(), st.integers(-20, 120)),
     birthday=st.sampled_from([None, "03-10", "02-29", "1990-12-31", "01-01"]),
     offset=st.integers(-60, 400),
 )
-def test_first_visible_is_the_first_day_the_contact_shows(scenario, snooze, birthday, offset):
+def test_first_visible_is_the_first_day_the_contact_shows(scenario, reopen, birthday, offset):
     person, touches, commitments, rules = scenario
-    p = plan_contact(person, touches, commitments, rules)
     last = touches[-1].at.date()
-    until = last + timedelta(days=snooze) if snooze is not None else None
+    until = last + timedelta(days=reopen) if reopen is not None else None
+    p = plan_contact(reopened(person, until), touches, commitments, rules)
     today = last + timedelta(days=offset)
     first = first_visible(p.state, p.items, today, until, birthday, p.last_touch)
     horizon = today + timedelta(days=120)
@@ -1468,9 +1626,15 @@ def _item_of(kind: str, due: date, cadence: str = "warm") -> Item:
         p = plan_contact(contact("none"), [], [promise(due, whose=whose, firmness=firmness)], RULES)
     elif kind == "asked":
         p = plan_contact(contact("warm"), [touch(due - timedelta(days=10), "talked", ask_again=due, id=1)], [], RULES)
-    elif kind == "cadence":
+    elif kind == "cadence":  # a live contact's follow-up (nurture's would be cold)
+        assert cadence != "nurture"
         gap = DEFAULT_PROFILES[cadence].gaps[0]
         p = plan_contact(contact(cadence), [meeting(due - timedelta(days=gap))], [], EVERY_DAY)
+    elif kind == "cold" and cadence == "nurture":  # a nurture rhythm
+        gap = DEFAULT_PROFILES[cadence].gaps[0]
+        p = plan_contact(contact(cadence), [meeting(due - timedelta(days=gap))], [], EVERY_DAY)
+    elif kind == "cold":  # an opening touch of a contact never contacted, on any cadence
+        p = plan_contact(contact(cadence, created_at=at(due)), [], [], EVERY_DAY)
     else:
         # every day a workday, so the birthday shows from the day itself, whatever the weekday
         item = birthday_item(due.strftime("%m-%d"), None, due, rules=EVERY_DAY)
@@ -1481,7 +1645,9 @@ def _item_of(kind: str, due: date, cadence: str = "warm") -> Item:
     return item
 
 
-KIND_CADENCES = [(kind, "warm") for kind in TIERS if kind != "cadence"] + [("cadence", c) for c in CADENCES]
+LIVE_CADENCES = ("hot", "warm", "vip")
+KIND_CADENCES = ([(kind, "warm") for kind in TIERS if kind not in CADENCE_KINDS]
+                 + [("cadence", c) for c in LIVE_CADENCES] + [("cold", c) for c in CADENCES])
 OTHER_KINDS = [pair for pair in KIND_CADENCES if pair[0] != "promise"]
 ON = date(2026, 6, 15)
 
@@ -1525,25 +1691,30 @@ def test_a_higher_tier_ranks_above_a_lower_one_however_overdue(high, low, high_o
 
 @FAST
 @given(overdue=st.integers(0, 400), names=st.permutations(["Ada", "bob", "Cy", "dee"]))
-def test_equally_overdue_cadence_rows_rank_vip_hot_warm_nurture(overdue, names):
+def test_equally_overdue_cadence_rows_rank_vip_hot_warm_and_cold_ones_vip_hot_warm_nurture(overdue, names):
     due = ON - timedelta(days=overdue)
-    items = [_item_of("cadence", due, cadence) for cadence in ("vip", "hot", "warm", "nurture")]
-    assert [item.weight for item in items] == [4.0, 3.0, 2.0, 1.0]
-    urgencies = [item.urgency(ON) for item in items]
-    assert urgencies == sorted(urgencies, reverse=True) and len(set(urgencies)) == 4
-    rows = [_row(item, ON, name, i) for i, (item, name) in enumerate(zip(items, names))]
-    shuffled = list(reversed(rows))
-    assert [r.urgency for r in sorted(shuffled, key=rank_key)] == [r.urgency for r in rows]
+    live = [_item_of("cadence", due, cadence) for cadence in ("vip", "hot", "warm")]
+    # cold rows: opening touches on vip, hot, warm, then a nurture rhythm
+    cold = [_item_of("cold", due, cadence) for cadence in ("vip", "hot", "warm", "nurture")]
+    for items in (live, cold):
+        assert [item.weight for item in items] == [4.0, 3.0, 2.0, 1.0][:len(items)]
+        urgencies = [item.urgency(ON) for item in items]
+        assert urgencies == sorted(urgencies, reverse=True) and len(set(urgencies)) == len(items)
+        rows = [_row(item, ON, name, i) for i, (item, name) in enumerate(zip(items, names))]
+        shuffled = list(reversed(rows))
+        assert [r.urgency for r in sorted(shuffled, key=rank_key)] == [r.urgency for r in rows]
+    # the lightest live row above the heaviest cold one, however overdue the cold one is
+    assert min(i.urgency(ON) for i in live) > _item_of("cold", due - timedelta(days=400), "vip").urgency(ON)
 
 
 @FAST
 @given(
-    kind=st.sampled_from(TIERS),
-    cadence=st.sampled_from(CADENCES),
+    pair=st.sampled_from(KIND_CADENCES),
     a=st.integers(0, 400),
     b=st.integers(0, 400),
 )
-def test_more_overdue_ranks_higher_within_a_tier_whatever_the_weight(kind, cadence, a, b):
+def test_more_overdue_ranks_higher_within_a_tier_whatever_the_weight(pair, a, b):
+    kind, cadence = pair
     assume(a != b)
     if kind == "birthday":
         a, b = a % 7, b % 7
@@ -1551,7 +1722,7 @@ def test_more_overdue_ranks_higher_within_a_tier_whatever_the_weight(kind, caden
     more, less = max(a, b), min(a, b)
     older = _item_of(kind, ON - timedelta(days=more), cadence)
     # the newer one with the heaviest profile: a day overdue still counts for more
-    newer = _item_of(kind, ON - timedelta(days=less), "vip" if kind == "cadence" else cadence)
+    newer = _item_of(kind, ON - timedelta(days=less), "vip" if kind in CADENCE_KINDS else cadence)
     assert older.urgency(ON) > newer.urgency(ON)
     rows = sorted([_row(newer, ON, "Aaron", 1), _row(older, ON, "Zed", 2)], key=rank_key)
     assert rows[0].days_overdue == more
@@ -1559,16 +1730,16 @@ def test_more_overdue_ranks_higher_within_a_tier_whatever_the_weight(kind, caden
 
 @FAST
 @given(rows=st.lists(
-    st.tuples(st.sampled_from(TIERS), st.sampled_from(CADENCES), st.integers(0, 60),
-              st.sampled_from(["Ada", "ada", "Bob", "cy"])),
+    st.tuples(st.sampled_from(KIND_CADENCES), st.integers(0, 60), st.sampled_from(["Ada", "ada", "Bob", "cy"])),
     min_size=2, max_size=8,
 ))
 def test_ranking_is_a_total_order_by_tier_then_overdue_then_weight_then_name(rows):
+    rows = [(kind, cadence, late, name) for (kind, cadence), late, name in rows]
     due_rows = [
         _row(_item_of(kind, ON - timedelta(days=late % 7 if kind == "birthday" else late), cadence), ON, name, i)
         for i, (kind, cadence, late, name) in enumerate(rows)
     ]
-    weight = {i: (DEFAULT_PROFILES[cadence].weight if kind == "cadence" else 0.0)
+    weight = {i: (DEFAULT_PROFILES[cadence].weight if kind in CADENCE_KINDS else 0.0)
               for i, (kind, cadence, _late, _name) in enumerate(rows)}
     ranked = sorted(due_rows, key=rank_key)
     key = [(TIERS.index(r.kind), -r.days_overdue, -weight[r.contact_id], r.name.casefold(), r.contact_id)
@@ -1613,3 +1784,553 @@ def test_rank_bounds_select_exactly_the_items_of_a_tier_due_by_the_day(item, on)
     for tier in range(len(TIERS)):
         lo, hi = rank_bounds(tier, on)
         assert (lo <= item.rank < hi) == (tier == item.tier and item.due <= on)
+
+
+# --- the long run: clients, trailing off, switching channels, replies, pauses, greetings ---------
+
+N23 = date(2026, 11, 23)  # a Monday
+
+
+def ladder_of(cadence: str, state: str, rules: Rules = RULES):
+    return ladder(contact(cadence, state), rules)
+
+
+@pytest.mark.parametrize("cadence", ["hot", "warm", "vip", "nurture", "none"])
+def test_a_client_follows_the_client_profile_whatever_its_cadence(cadence):
+    won = [meeting(D[2]), touch(D[10], "won", channel="call", id=2)]
+    assert next_state("active", won[-1]) == "client"
+    p = plan(won, cadence=cadence, state="client")
+    item = the_schedule_item(p)
+    assert (item.kind, item.due, item.weight) == ("cadence", date(2026, 4, 9), 1.5)  # Tue 10 March + 30: a live row
+    assert item.reason == "client check-in, last contact on 2026-03-10 (client cadence)"
+    assert ladder_of(cadence, "client") == DEFAULT_PROFILES["client"]
+    # unanswered check-ins: 60 days, then 90, and 90 (its ceiling) from then on
+    history = list(won)
+    for gap in (60, 90, 90):
+        history.append(touch(the_schedule_item(plan(history, cadence=cadence, state="client")).due, id=len(history) + 1))
+        due = the_schedule_item(plan(history, cadence=cadence, state="client")).due
+        assert due == model_workday(RULES, history[-1].at.date(), gap)
+
+
+def test_a_custom_client_profile_is_honoured():
+    rules = Rules(profiles={**DEFAULT_PROFILES, "client": Profile("client", (14, 28), "repeat", 2.5)})
+    won = [meeting(D[2]), touch(D[10], "won", channel="call", id=2)]
+    for cadence in ("warm", "none"):
+        item = the_schedule_item(plan(won, cadence=cadence, state="client", rules=rules))
+        assert (item.kind, item.due, item.weight) == ("cadence", D[24], 2.5)  # Tue 10 + 14
+        assert item.reason.endswith("(client cadence)")
+    p = plan([*won, touch(D[24], id=3)], cadence="none", state="client", rules=rules)
+    assert the_schedule_item(p).due == date(2026, 4, 21)  # Tue 24 March + 28
+
+
+@pytest.mark.parametrize("cadence", ["none", "warm", "vip"])
+def test_a_nurture_contact_follows_the_nurture_gaps_whatever_its_cadence(cadence):
+    history = [meeting(D[2])]
+    p = plan(history, cadence=cadence, state="nurture")
+    item = the_schedule_item(p)
+    assert (item.kind, item.due, item.weight) == ("cold", date(2026, 4, 1), 1.0)  # Mon 2 March + 30
+    assert item.reason.endswith("(nurture cadence)")
+    assert ladder_of(cadence, "nurture") == DEFAULT_PROFILES["nurture"]
+    history.append(touch(date(2026, 4, 1), id=2))
+    assert the_schedule_item(plan(history, cadence=cadence, state="nurture")).due == date(2026, 6, 1)  # 1 April + 60, a Sunday
+
+
+def test_the_ladder_of_each_state():
+    assert ladder_of("warm", "active") == DEFAULT_PROFILES["warm"]
+    assert ladder_of("none", "active") is None  # a profile without gaps: nothing to chase
+    assert ladder_of("warm", "paused") is None
+    assert ladder_of("warm", "closed") is None
+    custom = Rules(profiles={**DEFAULT_PROFILES, "nurture": Profile("nurture", (45,), "repeat", 0.5)})
+    assert ladder_of("none", "nurture", custom).gaps == (45,)
+
+
+# Profile.gap: the listed gaps, then a repeat profile grows to its ceiling, a park profile keeps its last
+
+
+def test_a_repeat_profile_grows_each_gap_as_the_sum_of_the_two_before_up_to_its_ceiling():
+    vip = DEFAULT_PROFILES["vip"]
+    assert [vip.gap(i) for i in range(10)] == [2, 2, 3, 5, 8, 13, 21, 30, 30, 30]
+    assert vip.ceiling == 30
+    nurture = DEFAULT_PROFILES["nurture"]
+    assert [nurture.gap(i) for i in range(6)] == [30, 60, 90, 90, 90, 90]
+    assert nurture.ceiling == 90  # max(30, its largest gap)
+    client = DEFAULT_PROFILES["client"]
+    assert [client.gap(i) for i in range(5)] == [30, 60, 90, 90, 90]
+    # a single gap doubles, then grows; never past the ceiling
+    one = Profile("one", (5,), "repeat")
+    assert [one.gap(i) for i in range(7)] == [5, 10, 15, 25, 30, 30, 30]
+    assert DEFAULT_PROFILES["none"].gap(0) is None
+
+
+def test_max_gap_sets_the_ceiling():
+    low = Profile("vip", (2, 2, 3, 5, 8, 13), "repeat", 4.0, max_gap=21)
+    assert [low.gap(i) for i in range(6, 10)] == [21, 21, 21, 21]
+    high = Profile("vip", (2, 2, 3, 5, 8, 13), "repeat", 4.0, max_gap=60)
+    assert [high.gap(i) for i in range(6, 11)] == [21, 34, 55, 60, 60]
+    assert high.ceiling == 60
+    # a ceiling at the largest gap: the last gap repeats
+    flat = Profile("flat", (7, 14), "repeat", max_gap=14)
+    assert [flat.gap(i) for i in range(5)] == [7, 14, 14, 14, 14]
+
+
+def test_a_park_profile_keeps_its_last_gap_past_its_end():
+    warm, hot = DEFAULT_PROFILES["warm"], DEFAULT_PROFILES["hot"]
+    assert [warm.gap(i) for i in range(6, 10)] == [21, 21, 21, 21]
+    assert hot.gap(7) == hot.gap(50) == 13
+    # even with a max_gap (which only a repeat profile grows to)
+    assert Profile("p", (3, 5), "park", max_gap=90).gap(9) == 5
+
+
+def test_offsets_follow_gap():
+    vip = DEFAULT_PROFILES["vip"]
+    assert vip.offsets(10) == [2, 4, 7, 12, 20, 33, 54, 84, 114, 144]
+    assert vip.offsets() == vip.offsets(3) == [2, 4, 7, 12, 20, 33]  # at least the listed gaps
+    assert Profile("vip", vip.gaps, "repeat", max_gap=21).offsets(8) == [2, 4, 7, 12, 20, 33, 54, 75]
+    assert DEFAULT_PROFILES["hot"].offsets(12) == [2, 3, 5, 8, 13, 21, 34]  # a park profile stops at its end
+
+
+@FAST
+@given(gaps=st.lists(st.integers(1, 400), min_size=1, max_size=8), end=st.sampled_from(["park", "repeat"]),
+       extra=st.one_of(st.none(), st.integers(0, 400)), count=st.integers(0, 30))
+def test_gap_and_offsets_agree_with_the_reference_model(gaps, end, extra, count):
+    max_gap = None if extra is None else max(gaps) + extra
+    profile = Profile("p", tuple(gaps), end, max_gap=max_gap)
+    for index in range(count + 3):
+        assert profile.gap(index) == model_gap(profile, index)
+        if index >= len(gaps) and end == "repeat":
+            assert profile.gap(index) <= profile.ceiling
+            assert profile.gap(index) >= min(gaps[-1], profile.ceiling)
+    offsets = profile.offsets(count)
+    assert len(offsets) == (max(count, len(gaps)) if end == "repeat" else len(gaps))
+    assert offsets == list(itertools.accumulate(profile.gap(i) for i in range(len(offsets))))
+
+
+# channel switch: a row suggests another channel after `channel_switch` unanswered touches in a row on one
+
+
+def emails(days, first_id: int = 2, channel: str = "email", outcome: str = "sent") -> list[TouchFacts]:
+    return [touch(day, outcome, channel=channel, id=first_id + i) for i, day in enumerate(days)]
+
+
+VIP_DAYS = [date(2026, 11, 25), date(2026, 11, 27), date(2026, 11, 30)]  # vip: 2, 2, 3 days apart
+
+
+def vip_plan(touches, channels=("email", "call"), rules: Rules = RULES, **extra):
+    return plan_contact(contact("vip", channels=channels, **extra), touches, [], rules)
+
+
+def test_three_unanswered_emails_suggest_a_call():
+    p = vip_plan([meeting(N23), *emails(VIP_DAYS)])
+    item = the_schedule_item(p)
+    assert item.channel == "call"
+    assert item.reason == "follow-up 4: 3 emails unanswered since the meeting on 2026-11-23 (vip cadence): try a call"
+    assert item.due == date(2026, 12, 4)  # Mon 30 + vip gaps[3] = 5, a Saturday -> Friday
+
+
+def test_fewer_than_channel_switch_in_a_row_keep_the_channel():
+    item = the_schedule_item(vip_plan([meeting(N23), *emails(VIP_DAYS[:2])]))
+    assert item.channel is None
+    assert item.reason == "follow-up 3: 2 unanswered since the meeting on 2026-11-23 (vip cadence)"
+
+
+def test_no_switch_without_another_channel():
+    for channels in ((), ("email",), ("email", "meeting")):
+        item = the_schedule_item(vip_plan([meeting(N23), *emails(VIP_DAYS)], channels=channels))
+        assert item.channel is None
+        assert item.reason == "follow-up 4: 3 unanswered since the meeting on 2026-11-23 (vip cadence)"
+
+
+def test_the_switch_suggests_the_first_other_known_channel():
+    calls = emails(VIP_DAYS, channel="call", outcome="no-answer")
+    item = the_schedule_item(vip_plan([meeting(N23), *calls], channels=("call", "text", "email")))
+    assert item.channel == "text"
+    assert item.reason.endswith("3 calls unanswered since the meeting on 2026-11-23 (vip cadence): try a text")
+    item = the_schedule_item(vip_plan([meeting(N23), *emails(VIP_DAYS)], channels=("email", "linkedin")))
+    assert item.channel == "linkedin" and item.reason.endswith("(vip cadence): try a LinkedIn message")
+
+
+def test_the_run_restarts_when_the_channel_changes_or_they_answer():
+    days = [date(2026, 11, 24), *VIP_DAYS, date(2026, 12, 2)]
+    # two emails, a call, an email: no three in a row on one channel
+    mixed = [*emails(days[:2]), *emails(days[2:3], first_id=4, channel="call"), *emails(days[3:4], first_id=5)]
+    assert the_schedule_item(vip_plan([meeting(N23), *mixed])).channel is None
+    # three emails then a call: the call starts a new run
+    switched = [*emails(days[:3]), *emails(days[3:4], first_id=5, channel="call", outcome="no-answer")]
+    item = the_schedule_item(vip_plan([meeting(N23), *switched]))
+    assert item.channel is None and "try" not in item.reason
+    # a reply ends the run
+    replied = [*emails(days[:2]), touch(days[2], "replied", "in", id=8), *emails(days[3:4], first_id=9)]
+    assert the_schedule_item(vip_plan([meeting(N23), *replied])).channel is None
+
+
+def test_a_longer_unanswered_streak_says_both_counts():
+    # an unanswered call, then three emails: 4 unanswered, the last 3 on email
+    history = [meeting(N23), touch(date(2026, 11, 24), "no-answer", channel="call", id=2),
+               *emails([date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)], first_id=3)]
+    item = the_schedule_item(vip_plan(history))
+    assert item.channel == "call"
+    assert item.reason == ("follow-up 5: 4 unanswered, 3 emails since the meeting on 2026-11-23 (vip cadence): "
+                           "try a call")
+
+
+def test_the_switch_threshold_is_a_setting():
+    two = Rules(channel_switch=2)
+    assert the_schedule_item(vip_plan([meeting(N23), *emails(VIP_DAYS[:2])], rules=two)).channel == "call"
+    five = Rules(channel_switch=5)
+    assert the_schedule_item(vip_plan([meeting(N23), *emails(VIP_DAYS)], rules=five)).channel is None
+
+
+def test_an_opening_email_counts_in_the_run():
+    fresh = contact("warm", created_at=datetime(2026, 11, 20, 9), channels=("email", "call"))
+    p = plan_contact(fresh, emails([N23, date(2026, 11, 27), date(2026, 11, 30)], first_id=1), [], RULES)
+    item = the_schedule_item(p)
+    assert item.channel == "call"
+    assert item.reason == "follow-up 3: 3 emails unanswered since your email on 2026-11-23 (warm cadence): try a call"
+
+
+# a reply keeps the relationship's age
+
+
+def test_after_a_reply_the_gap_is_half_the_gap_reached_but_never_below_the_first():
+    # warm, every day a workday: follow-ups 4, 7, 10, 15, 23, 36 days after the meeting
+    day0 = D[2]
+    history = [meeting(day0), *follow_ups([day0 + timedelta(days=n) for n in (4, 7, 10, 15, 23, 36)])]
+    # a reply the day after the follow-up of day 23 (reached after a gap of 8): max(4, 8 // 2) = 4
+    early = [*history[:6], touch(day0 + timedelta(days=24), "replied", "in", id=20)]
+    p = plan(early, rules=EVERY_DAY)
+    assert (p.followups, p.position, p.unanswered_streak) == (0, 5, 0)
+    assert the_schedule_item(p).due == day0 + timedelta(days=28)
+    # a reply the day after the follow-up of day 36 (a gap of 13): 13 // 2 = 6 days after the reply
+    late = [*history, touch(day0 + timedelta(days=37), "replied", "in", id=20)]
+    p = plan(late, rules=EVERY_DAY)
+    item = the_schedule_item(p)
+    assert item.due == day0 + timedelta(days=43)
+    assert item.reason == "first follow-up after their reply on 2026-04-08 (warm cadence)"
+    # the ladder goes on from where it was, not from its first rung: gaps[6] = 21
+    p = plan([*late, touch(item.due, id=21)], rules=EVERY_DAY)
+    assert (p.followups, p.position) == (1, 7)
+    assert the_schedule_item(p).due == day0 + timedelta(days=43 + 21)
+
+
+def test_after_a_reply_vip_goes_on_at_its_monthly_gap():
+    # six vip follow-ups (2, 2, 3, 5, 8, 13 days apart), a reply, one follow-up 6 days later (in place of
+    # gaps[6] = 21: the reply brought it sooner), then the ladder goes on at 30 (the ceiling), not at 2
+    offsets = DEFAULT_PROFILES["vip"].offsets()
+    history = [meeting(D[2]), *follow_ups([D[2] + timedelta(days=n) for n in offsets])]
+    replied = D[2] + timedelta(days=offsets[-1] + 1)
+    history.append(touch(replied, "replied", "in", id=30))
+    expected = [replied + timedelta(days=6)]
+    for gap in (30, 30, 30):
+        expected.append(expected[-1] + timedelta(days=gap))
+    for due in expected:
+        item = the_schedule_item(plan(history, cadence="vip", rules=EVERY_DAY))
+        assert item.due == due
+        history.append(touch(due, id=len(history) + 40))
+
+
+def test_a_parked_contact_that_says_thanks_hears_from_you_weeks_later_not_days():
+    # warm, parked after its seven gaps, then two nurture check-ins (30, then 60 days apart)
+    history = [meeting(D[2]), *follow_ups(SEVEN)]
+    state = next_state("active", history[-1], plan(history).position, RULES.profiles["warm"])
+    assert state == "nurture"
+    for _ in range(2):
+        due = the_schedule_item(plan(history, state=state)).due
+        history.append(touch(due, id=len(history) + 1))
+    reached = (history[-1].at.date() - history[-2].at.date()).days
+    assert reached >= 60
+    thanks = touch(history[-1].at.date() + timedelta(days=1), "replied", "in", id=50)
+    state = next_state(state, thanks)
+    assert state == "active"
+    history.append(thanks)
+    p = plan(history, state=state)
+    item = the_schedule_item(p)
+    assert (item.due - thanks.at.date()).days >= reached // 2  # half the nurture gap it had reached, not 4 days
+    assert item.due == model_workday(RULES, thanks.at.date(), reached // 2)
+    assert item.kind == "cadence"
+    # the next unanswered follow-up parks it again: it has used up its gaps long ago
+    follow = touch(item.due, id=51)
+    after = plan([*history, follow], state=state)
+    assert next_state(state, follow, after.position, RULES.profiles["warm"]) == "nurture"
+
+
+APR10 = date(2026, 4, 10)  # a week after six vip follow-ups from Mon 2 March (the last on Sat 4 April)
+
+
+@pytest.mark.parametrize("fresh", [
+    TouchFacts(at(APR10, 9), "out", "meeting", "meeting", None, 30),
+    TouchFacts(at(APR10, 9), "out", "meeting", "call", None, 30),
+    TouchFacts(at(APR10, 9), "in", "sent", "meeting", None, 30),
+])
+def test_a_meeting_restarts_the_ladder_at_its_first_gap(fresh):
+    offsets = DEFAULT_PROFILES["vip"].offsets()
+    history = [meeting(D[2]), *follow_ups([D[2] + timedelta(days=n) for n in offsets]), fresh]
+    assert history[-2].at < fresh.at
+    p = plan(history, cadence="vip", rules=EVERY_DAY)
+    assert (p.followups, p.position) == (0, 0)
+    assert the_schedule_item(p).due == APR10 + timedelta(days=2)
+    p = plan([*history, touch(APR10 + timedelta(days=2), id=31)], cadence="vip", rules=EVERY_DAY)
+    assert the_schedule_item(p).due == APR10 + timedelta(days=4)  # gaps[1] = 2
+
+
+def test_a_win_and_an_honoured_date_restart_at_the_first_gap():
+    offsets = DEFAULT_PROFILES["vip"].offsets()
+    history = [meeting(D[2]), *follow_ups([D[2] + timedelta(days=n) for n in offsets])]
+    won = plan([*history, touch(APR10, "won", id=30)], cadence="vip", state="client")
+    assert won.position == 0 and the_schedule_item(won).due == model_workday(RULES, APR10, 30)
+    asked = [*history[:2], touch(D[5], "talked", channel="call", ask_again=D[25], id=20)]
+    honoured = plan([*asked, touch(D[25], id=21)], cadence="vip", rules=EVERY_DAY)
+    assert (honoured.followups, honoured.position) == (0, 0)
+    assert the_schedule_item(honoured).due == D[27]
+
+
+def test_a_reply_does_not_reset_the_position_but_resets_the_counts():
+    history = [meeting(D[2]), *follow_ups([D[4], D[6], D[9]]), touch(D[10], "replied", "in", id=9)]
+    p = plan(history, cadence="vip")
+    assert (p.unanswered_streak, p.followups, p.position) == (0, 0, 3)
+    assert next_state("active", history[-1], p.position, RULES.profiles["vip"]) == "active"
+
+
+# the long run: replying never earns a contact more unanswered follow-ups
+
+
+LONG_RUN_DAYS = 180
+
+
+def long_run(cadence: str, replies, start: date, rules: Rules = RULES) -> tuple[int, list[TouchFacts]]:
+    """Follow a contact for LONG_RUN_DAYS days after a meeting, sending each follow-up on its due day,
+    with an inbound reply the day after follow-up i when replies[i]; the state moves as the core
+    moves it (next_state on the touch, then parking on the re-planned position). Returns the
+    unanswered follow-ups (outbound touches not followed by a two-way one before the next outbound)."""
+    person = contact(cadence, created_at=at(start, 8))
+    touches = [meeting(start)]
+    state, profile = "active", rules.profiles.get(cadence)
+    end = start + timedelta(days=LONG_RUN_DAYS)
+
+    def log(t: TouchFacts) -> None:
+        nonlocal state
+        touches.append(t)
+        state = next_state(state, t)
+        planned = plan_contact(replace(person, state=state), touches, [], rules)
+        state = next_state(state, t, planned.position, profile)
+
+    sent = 0
+    while True:
+        p = plan_contact(replace(person, state=state), touches, [], rules)
+        due = min((i.due for i in p.items if i.kind in CADENCE_KINDS), default=None)
+        if due is None or due > end:
+            break
+        log(TouchFacts(at(due, 10), "out", "sent", "email", None, len(touches) + 1))
+        if sent < len(replies) and replies[sent] and due + timedelta(days=1) <= end:
+            log(TouchFacts(at(due + timedelta(days=1), 11), "in", "replied", "email", None, len(touches) + 1))
+        sent += 1
+    unanswered = sum(1 for t, nxt in zip(touches, [*touches[1:], None])
+                     if t.direction == "out" and t.outcome == "sent" and (nxt is None or not nxt.two_way))
+    return unanswered, touches
+
+
+def test_the_long_run_of_a_contact_who_never_replies():
+    count, touches = long_run("vip", [], D[2])
+    assert count == len(touches) - 1 == 11  # 2, 4, 7, 12, 20, 33, 54, 84, 114, 144, 174 days (workdays)
+    count, touches = long_run("warm", [], D[2])
+    assert [t.at.date() for t in touches[-2:]] == [date(2026, 5, 28), date(2026, 7, 27)]  # parked: 30, 60 days
+    assert count == 9
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(cadence=st.sampled_from(CADENCES), replies=st.lists(st.booleans(), max_size=20), shift=st.integers(0, 6))
+@example(cadence="vip", replies=[True] * 20, shift=0)
+@example(cadence="warm", replies=[False] * 6 + [True] * 14, shift=0)
+@example(cadence="hot", replies=[True, False] * 10, shift=3)
+def test_replying_never_brings_more_unanswered_follow_ups_than_silence(cadence, replies, shift):
+    start = D[2] + timedelta(days=shift)
+    silent, _ = long_run(cadence, [], start)
+    replier, _ = long_run(cadence, replies, start)
+    assert replier <= silent
+
+
+# an asked date stands until honoured or replaced
+
+
+def test_an_asked_date_stands_through_replies_calls_and_meetings():
+    for i, (outcome, direction, channel) in enumerate([("replied", "in", "email"), ("talked", "out", "call"),
+                                                       ("meeting", "out", "meeting")]):
+        p = plan([*asked_history(), touch(D[20] + timedelta(days=i), outcome, direction, channel, id=3)])
+        assert [(i.kind, i.due) for i in p.items] == [("asked", ASKED)], outcome
+        assert p.next_step_due == ASKED
+
+
+def test_a_new_ask_replaces_the_standing_one_later_or_earlier():
+    later, earlier = date(2026, 7, 1), date(2026, 5, 4)
+    for new in (later, earlier):
+        p = plan([*asked_history(), touch(D[20], "replied", "in", ask_again=new, id=3)])
+        assert [(i.kind, i.due) for i in p.items] == [("asked", new)]
+        assert p.next_step_due == new
+
+
+def test_an_ask_on_the_touchs_own_day_clears_the_standing_one():
+    # `fup log WHO --ask-again none` stores asked = the touch's day: the cadence is back
+    p = plan([*asked_history(), touch(D[20], "talked", channel="call", ask_again=D[20], id=3)])
+    item = the_schedule_item(p)
+    assert item.kind == "cadence" and p.next_step_due is None
+    assert item.due == D[24]  # a call, no follow-up since the meeting: warm gaps[0] = 4 after it
+    # also on an unanswered touch
+    p = plan([*asked_history(), touch(D[20], ask_again=D[20], id=3)])
+    assert the_schedule_item(p).kind == "cadence" and p.next_step_due is None
+
+
+def test_an_honoured_date_is_a_fresh_start_even_after_a_long_streak():
+    history = [meeting(D[2]), touch(D[3], "talked", channel="call", ask_again=D[20], id=2),
+               *follow_ups([D[6], D[9], D[12], D[17]], first_id=3), touch(D[20], id=9)]
+    p = plan(history)
+    assert (p.followups, p.position, p.unanswered_streak) == (0, 0, 5)
+    item = the_schedule_item(p)
+    assert item.due == D[24]  # Fri 20 + gaps[0]
+    assert item.reason == "first follow-up after your email on 2026-03-20, the date they asked for (warm cadence)"
+
+
+# paused: nothing chases them, but what was agreed still shows
+
+
+def test_a_paused_contact_has_no_cadence_row_but_keeps_its_commitments_and_asks():
+    steps = [promise(D[20], firmness="soft"), promise(D[25], id=2, whose="theirs", firmness="soft")]
+    assert plan([meeting(D[2])], steps, state="paused").items == tuple(
+        i for i in plan([meeting(D[2])], steps).items if i.kind == "soft")
+    assert all(i.kind == "soft" for i in plan([meeting(D[2])], steps, state="paused").items)
+    hard = [promise(D[20]), promise(D[25], id=2, whose="theirs")]
+    p = plan([meeting(D[2])], hard, state="paused")
+    assert [(i.kind, i.due) for i in p.items] == [("promise", D[20]), ("their-promise", D[25])]
+    assert p.next_step_due == D[20]
+    p = plan(asked_history(), state="paused")
+    assert [(i.kind, i.due) for i in p.items] == [("asked", ASKED)]
+    for cadence in ("warm", "vip", "nurture", "none"):
+        assert plan([meeting(D[2]), *follow_ups(SEVEN)], cadence=cadence, state="paused").items == ()
+    # not even an opening touch
+    assert plan_contact(contact(state="paused", created_at=at(D[2])), [], [], RULES).items == ()
+    # a birthday still shows
+    paused = contact(state="paused", birthday="03-10")
+    assert next_item(paused, [meeting(D[2])], [], RULES, at(D[10])).kind == "birthday"
+
+
+@pytest.mark.parametrize("direction, outcome, expected", [
+    ("in", "replied", "paused"), ("out", "talked", "paused"), ("out", "meeting", "paused"), ("in", "sent", "paused"),
+    ("out", "sent", "paused"), ("out", "no-answer", "paused"), ("out", "greeting", "paused"),
+    ("out", "won", "client"), ("in", "not-interested", "closed"), ("out", "not-interested", "closed"),
+])
+def test_next_state_of_a_paused_contact(direction, outcome, expected):
+    assert next_state("paused", touch(D[3], outcome, direction)) == expected
+    # no parking while paused, however far along the ladder
+    assert next_state("paused", touch(D[3], outcome, direction), 99, RULES.profiles["hot"]) == expected
+
+
+def test_paused_is_an_open_state():
+    from fupcli.vocabulary import OPEN_STATES, STATES
+    assert STATES == ("active", "nurture", "client", "paused", "closed")
+    assert "paused" in OPEN_STATES and "closed" not in OPEN_STATES
+
+
+# snooze: a new due date for the cadence rows only
+
+
+def test_a_snooze_floors_cold_rows_too():
+    # a nurture rhythm
+    p = plan([meeting(D[2])], cadence="nurture", snoozed_until=date(2026, 5, 4))
+    assert [(i.kind, i.due) for i in p.items] == [("cold", date(2026, 5, 4))]
+    # an opening touch
+    fresh = contact(created_at=at(D[2]), snoozed_until=D[16])
+    assert [(i.kind, i.due) for i in plan_contact(fresh, [], [], RULES).items] == [("cold", D[16])]
+
+
+def test_a_snooze_keeps_check_ins_soft_steps_and_asks_on_their_dates():
+    checked = plan([meeting(D[2]), touch(D[9], id=2)], [promise(D[9], whose="theirs")], snoozed_until=D[30])
+    assert [(i.kind, i.due) for i in checked.items] == [("their-promise", D[12])]
+    soft = plan([meeting(D[2])], [promise(D[4], firmness="soft")], snoozed_until=D[30])
+    assert sorted((i.kind, i.due) for i in soft.items) == [("cadence", D[30]), ("soft", D[4])]
+    asked = plan(asked_history(), snoozed_until=date(2026, 7, 1))
+    assert [(i.kind, i.due) for i in asked.items] == [("asked", ASKED)]
+
+
+def test_birthday_item_takes_a_floor_not_a_snooze():
+    import inspect
+    assert "snoozed_until" not in inspect.signature(birthday_item).parameters
+    assert "floor" in inspect.signature(birthday_item).parameters
+    assert "floor" in inspect.signature(rows_on).parameters and "floor" in inspect.signature(first_visible).parameters
+
+
+# greetings: a birthday greeting is neither a follow-up nor an answer
+
+
+def test_a_greeting_is_skipped_by_the_thread():
+    base = [meeting(D[2]), *follow_ups([D[6], D[9]])]
+    greeted = [*base, touch(D[10], "greeting", id=9)]
+    a, b = plan(base), plan(greeted)
+    assert a.items == b.items
+    assert (b.unanswered_streak, b.followups, b.position) == (a.unanswered_streak, a.followups, a.position) == (2, 2, 2)
+    assert b.last_touch == D[10] and a.last_touch == D[9]  # it is a touch, for the birthday
+    assert thread(greeted) == thread(base)
+    # not even the channel run: two emails, a text greeting, an email make three emails in a row
+    run = [meeting(N23), *emails(VIP_DAYS[:2]), touch(date(2026, 11, 28), "greeting", channel="text", id=7),
+           *emails(VIP_DAYS[2:], first_id=8)]
+    assert the_schedule_item(vip_plan(run)).channel == "call"
+    # a greeting on its own (never contacted otherwise) is no opening touch
+    fresh = contact(created_at=at(D[2]))
+    p = plan_contact(fresh, [touch(D[10], "greeting", id=1)], [], RULES)
+    assert [(i.kind, i.due) for i in p.items] == [("cold", D[2])]
+    assert p.last_touch == D[10]
+
+
+@pytest.mark.parametrize("state", ["active", "nurture", "client", "paused", "closed"])
+def test_a_greeting_does_not_change_the_state(state):
+    for direction in ("out", "in"):
+        assert next_state(state, touch(D[3], "greeting", direction)) == state
+    assert next_state(state, touch(D[3], "greeting"), 99, RULES.profiles["hot"]) == state
+
+
+@FAST
+@given(scenario=scenarios(), where=st.integers(0, 20), direction=st.sampled_from(["out", "in"]))
+def test_a_greeting_anywhere_changes_nothing_but_the_last_touch(scenario, where, direction):
+    person, touches, commitments, rules = scenario
+    state, cadence = person.state, person.cadence
+    where %= len(touches) + 1
+    moment = touches[where - 1].at + timedelta(seconds=30) if where else touches[0].at - timedelta(hours=1)
+    greeting = TouchFacts(moment, direction, "greeting", "text", None, 999)
+    greeted = [*touches[:where], greeting, *touches[where:]]
+    before = plan_contact(person, touches, commitments, rules)
+    after = plan_contact(person, greeted, commitments, rules)
+    last = max(touches[-1].at, moment)
+    assert after == replace(before, last_touch=last.date(), last_touch_at=last)
+    assert thread(greeted) == thread(touches)
+    assert next_state(state, greeting, after.position, rules.profiles.get(cadence)) == state
+
+
+def test_a_greeting_is_no_check_in_on_their_promise_and_does_not_clear_a_soft_step():
+    greeted = [meeting(D[2]), touch(D[10], "greeting", channel="text", id=2)]
+    theirs = plan(greeted, [promise(D[9], whose="theirs")])
+    assert [(i.kind, i.due) for i in theirs.items] == [("their-promise", D[9])]
+    soft = plan(greeted, [promise(D[9], firmness="soft")])
+    assert sorted(i.kind for i in soft.items) == ["cadence", "soft"]
+    # (a real touch on the same day is one)
+    checked = plan([meeting(D[2]), touch(D[10], id=2)], [promise(D[9], whose="theirs")])
+    assert [(i.kind, i.due) for i in checked.items] == [("their-promise", D[13])]
+
+
+def test_a_greeting_clears_the_birthday_row():
+    friend = contact("none", birthday="03-10")
+    assert next_item(friend, [meeting(D[2])], [], RULES, at(D[11])).kind == "birthday"
+    assert next_item(friend, [meeting(D[2]), touch(D[10], "greeting", id=2)], [], RULES, at(D[11])) is None
+
+
+# counts: every unanswered touch since the last two-way one, an opening touch included
+
+
+def test_an_opening_email_and_two_follow_ups_are_three_unanswered():
+    fresh = contact("warm", created_at=at(D[2]))
+    p = plan_contact(fresh, follow_ups([D[2], D[6], D[9]], first_id=1), [], RULES)
+    assert (p.unanswered_streak, p.followups, p.position) == (3, 2, 2)
+    assert the_schedule_item(p).reason == "follow-up 3: 3 unanswered since your email on 2026-03-02 (warm cadence)"
+    assert the_schedule_item(p).due == D[12]  # Mon 9 + gaps[2] = 3
+
+
+def test_after_a_meeting_the_meeting_is_not_counted():
+    p = plan([meeting(D[2]), *follow_ups([D[6], D[9]])])
+    assert (p.unanswered_streak, p.followups) == (2, 2)
+    assert the_schedule_item(p).reason == "follow-up 3: 2 unanswered since the meeting on 2026-03-02 (warm cadence)"
