@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fupcli.scheduler import TIERS, Item, Rules, place
+from fupcli.scheduler import WAIT_SPREAD, TIERS, Item, Rules, place
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True)
 
@@ -82,9 +82,18 @@ def test_never_before_the_due_date_nor_before_today():
     assert place(cold(DAY[19], 1), load_of({}), RULES, today=DAY[17]) == DAY[19]
 
 
-def test_an_overdue_item_stays_where_it_is():
+def test_an_overdue_item_goes_on_today_when_today_has_room():
     counts = {DAY[17]: 9, DAY[18]: 0}
-    assert place(cold(DAY[17], 5), load_of(counts), RULES, today=DAY[18]) == DAY[17]
+    assert place(cold(DAY[17], 5), load_of(counts), RULES, today=DAY[18]) == DAY[18]
+
+
+def test_an_overdue_item_without_room_today_waits_for_the_least_loaded_of_the_next_days():
+    # today (Wed 18) is full; the window runs WAIT_SPREAD days from today, past its own slack
+    counts = {DAY[18]: 3, DAY[19]: 2, DAY[20]: 1, DAY[23]: 2, DAY[24]: 0}
+    assert place(cold(DAY[10], 1), load_of(counts), RULES, today=DAY[18]) == DAY[24]
+    # never on a weekend, never before today
+    day = place(cold(DAY[10], 1), load_of({d: 3 for d in DAY.values() if d <= DAY[27]}), RULES, today=DAY[18])
+    assert day > DAY[18] and day.weekday() < 5
 
 
 def test_live_rows_never_move():
@@ -188,8 +197,16 @@ def test_only_cold_items_move(kind, offset, slack, full):
 
 @FAST
 @given(offset=st.integers(1, 60), slack=st.integers(0, 30), loads=st.lists(st.integers(0, 9), max_size=40))
-def test_an_overdue_cold_item_stays(offset, slack, loads):
+def test_an_overdue_cold_item_goes_to_a_day_with_room_from_today_on(offset, slack, loads):
     today = DAY[30]
     due = today - timedelta(days=offset)
-    counts = Counter({due + timedelta(days=k): v for k, v in enumerate(loads)})
-    assert place(cold(due, slack), counts.__getitem__, RULES, today=today) == due
+    counts = Counter({today + timedelta(days=k): v for k, v in enumerate(loads)})
+    day = place(cold(due, slack), counts.__getitem__, RULES, today=today)
+    assert day >= today and day.weekday() < 5
+    assert counts[day] < RULES.capacity
+    # the least loaded day with room among those it could have gone to, the earliest on a tie
+    last = max(due + timedelta(days=slack), today + timedelta(days=WAIT_SPREAD))
+    window = [today + timedelta(days=k) for k in range((last - today).days + 1)]
+    open_days = [d for d in window if d.weekday() < 5 and counts[d] < RULES.capacity]
+    if open_days:
+        assert (counts[day], day) == min((counts[d], d) for d in open_days)

@@ -251,33 +251,30 @@ def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -
     return columns, rows
 
 
-WAIT_SPREAD = 10  # days over which the cold rows a past day had no room for are spread again
-
-
 def roll_forward(session: Session, ctx: AppContext) -> int:
     """Cold rows that a past day had no room for wait for a later day, rather than pile up as
     'N days overdue': those not in today's list (`queries.due_rows`: live rows first, cold
-    ones within capacity, oldest first) are placed again, from tomorrow, on the least loaded
-    days of the next WAIT_SPREAD days (`scheduler.place`). Run by every write that re-plans,
-    so the first command of the day after a week away spreads the backlog; one index range
-    read when there is nothing to move. Returns how many rows moved."""
+    ones within capacity, oldest first) are placed again (`scheduler.place`: the least loaded
+    of the next days). Run by every write that re-plans, so the first command of the day
+    after a week away spreads the backlog; a re-plan places a contact's own overdue cold row
+    the same way. Returns how many rows moved."""
     rules, today = ctx.settings.rules, ctx.today
     rows = SessionRows(session)
     lo, hi = rank_bounds(COLD_TIER, today - timedelta(days=1))
-    overdue = rows.execute("SELECT id, contact_id, weight FROM agenda_item WHERE rank >= :lo AND rank < :hi "
+    overdue = rows.execute("SELECT id, contact_id, due, weight FROM agenda_item WHERE rank >= :lo AND rank < :hi "
                            "ORDER BY rank, id", {"lo": lo, "hi": hi}).fetchall()
     if not overdue:
         return 0
     listed = set(due_contacts(rows, today, rules))
     load = DayLoad(rows, today)
     moved = 0
-    for item_id, contact_id, weight in overdue:
+    for item_id, contact_id, due, weight in overdue:
         if contact_id in listed:
             continue
-        day = place(Item("cold", today + timedelta(days=1), "", float(weight), slack=WAIT_SPREAD), load, rules, today)
-        rank = Item("cold", day, "", float(weight)).rank
+        item = Item("cold", _day(due), "", float(weight))
+        day = place(item, load, rules, today)
         rows.execute("UPDATE agenda_item SET due = :day, visible_from = :day, rank = :rank WHERE id = :id",
-                     {"day": day.isoformat(), "rank": rank, "id": item_id})
+                     {"day": day.isoformat(), "rank": replace(item, due=day).rank, "id": item_id})
         rows.execute("UPDATE contact SET next_due = (SELECT MIN(due) FROM agenda_item WHERE contact_id = :cid) "
                      "WHERE id = :cid", {"cid": contact_id})
         load.move(today, day)

@@ -58,6 +58,7 @@ CHANNEL_SWITCH = 3  # unanswered touches on one channel before the row suggests 
 MIN_CEILING = 30  # a repeat profile's gaps grow to at least this (vip reaches monthly)
 OPENING_SPREAD = 3  # an opening touch may move up to this many first gaps later (an import's spread)
 COLD_SLACK = 2  # a cold follow-up may move up to its gap / this many days later
+WAIT_SPREAD = 10  # days over which cold rows a day had no room for are spread again
 SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
 
 
@@ -580,16 +581,19 @@ def place(
 
     Never before its due date (the earliest sensible day) nor before `today`; within its
     `slack` days after, the workday with the fewest rows among those with room (`load(day)`
-    < `rules.capacity`; ties to the earliest, or to `keep`, the day it had, so a re-plan does
-    not move it for nothing); when the whole window is full, the first workday after it with
-    room. An item already overdue stays where it is: `fup today` shows the overdue cold rows
-    a day has room for and the rest wait.
+    < `rules.capacity`; ties to `keep`, the day it had, so a re-plan does not move it for
+    nothing, then to the earliest); when the whole window is full, the first workday after it
+    with room. An item already overdue waited for a day with room: it goes on today if today
+    has room, else on the least loaded of the next WAIT_SPREAD days, rather than pile up
+    as overdue. Live items keep their day.
     """
-    if item.kind != "cold" or item.due < today:
+    if item.kind != "cold":
         return item.due
     capacity = max(1, rules.capacity)
-    start = rules.workday(item.due)
+    start = rules.workday(max(item.due, today))
     last = item.due + timedelta(days=max(0, item.slack))
+    if item.due < today:
+        last = max(last, today + timedelta(days=WAIT_SPREAD))
     best: tuple[int, int, date] | None = None
     day = start
     while day <= last:
