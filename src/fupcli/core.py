@@ -6,6 +6,11 @@ before any write), then opens one `BEGIN IMMEDIATE` transaction, changes the
 rows through the SQLModel classes, and re-plans every contact it touched with
 the scheduler, storing the plan in the contact's computed columns before the
 commit. It returns a plain summary for `render`.
+
+Re-planning also balances the days: a contact's cold rows (nurture rhythms,
+opening touches) are placed on days with room (`Balancer`, over the day counts
+`queries.DayLoad` reads), and cold rows an earlier day had no room for are moved
+on (`roll_forward`), so a day never holds more than its capacity of them.
 """
 
 from __future__ import annotations
