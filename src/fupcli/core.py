@@ -157,14 +157,16 @@ def refresh(session: Session, ctx: AppContext, contact: Contact, check: bool = T
 
 
 def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact], chunk: int = 500,
-                 balance: "Balancer | None" = None, check: bool = True) -> list[Plan]:
+                 balance: "Balancer | None" = None, check: bool = True, roll: bool = True) -> list[Plan]:
     """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time;
     cold rows are placed on days with room (one `Balancer` for the whole run). With `check`,
-    refuses while any contact is on a profile config.toml no longer has (`check_profiles`)."""
+    refuses while any contact is on a profile config.toml no longer has (`check_profiles`); with
+    `roll`, first moves on the cold rows earlier days had no room for (`roll_forward`)."""
     rows = SessionRows(session)
     if check:
         check_profiles(rows, ctx.settings.rules)
-    roll_forward(session, ctx)
+    if roll:  # (a bulk re-plan places every overdue cold row it plans anyway)
+        roll_forward(session, ctx)
     balance = balance or Balancer(rows, ctx.settings.rules, ctx.today)
     plans = []
     for start in range(0, len(contacts), chunk):
@@ -229,7 +231,7 @@ def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -
     placed by `balance`; used for ORM objects and for plain rows alike (bulk imports)."""
     items = list(plan.items)
     if balance is not None and plan.state != "closed":
-        items = balance(contact.get("next_due"), items)
+        items = balance(contact.get("next_due"), items, contact.get("id"))
     first = min((item.due for item in items), default=None)  # (the plan applied the snooze)
     birthday = contact["birthday"]
     columns = {  # (planning never changes the state: that happens when a touch is logged)
@@ -295,16 +297,26 @@ class Balancer:
     def __init__(self, conn: Any, rules: Rules, today: date):
         self.rules, self.today = rules, today
         self.load = DayLoad(conn, today)
+        self._conn = conn
+        self._listed: set[int] | None = None
 
-    def __call__(self, old_next_due: date | None, items: list[Item]) -> list[Item]:
+    def listed(self, contact_id: int | None) -> bool:
+        """Is the contact in today's list (read once, when first asked)?"""
+        if self._listed is None:
+            self._listed = set(due_contacts(self._conn, self.today, self.rules))
+        return contact_id in self._listed
+
+    def __call__(self, old_next_due: date | None, items: list[Item], contact_id: int | None = None) -> list[Item]:
         old = _day(old_next_due)
         if not any(item.kind == "cold" for item in items):
             new = min((item.due for item in items), default=None)
             self.load.move(old, new)
             return items
         self.load.move(old, None)
+        # An overdue cold row already in today's list stays there: an edit does not take it off.
         placed = [replace(item, due=place(item, self.load, self.rules, self.today, keep=old))
-                  if item.kind == "cold" else item for item in items]
+                  if item.kind == "cold" and not (item.due < self.today and self.listed(contact_id)) else item
+                  for item in items]
         self.load.move(None, min((item.due for item in placed), default=None))
         return sorted(placed, key=item_order)
 
@@ -711,7 +723,7 @@ def replan_all(connection: Any, ctx: AppContext) -> int:
     """Re-plan every contact through `connection`, in its transaction (a schema upgrade's)."""
     with Session(bind=connection) as session:
         contacts = session.exec(select(Contact)).all()
-        refresh_many(session, ctx, contacts, check=False)  # (the next command names a missing profile)
+        refresh_many(session, ctx, contacts, check=False, roll=False)  # (the next command names a missing profile)
         session.flush()
         return len(contacts)
 
@@ -720,6 +732,6 @@ def reschedule(ctx: AppContext) -> int:
     """Re-plan every contact (after a change to config.toml); returns how many."""
     with ctx.store.write(Undoable("reschedule", ctx.now)) as session:
         contacts = session.exec(select(Contact)).all()
-        refresh_many(session, ctx, contacts)
+        refresh_many(session, ctx, contacts, roll=False)
         journal.label(session, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
         return len(contacts)

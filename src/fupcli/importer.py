@@ -338,7 +338,9 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
     rules = ctx.settings.rules
     new_rows = [fields for action, _key, fields in actions if action == "new"]
     next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
-    balance = Balancer(SessionRows(session), rules, ctx.today)  # opening touches spread over days with room
+    # Opening touches of people never contacted spread over days with room; fup's own export
+    # restores contacts whose history follows (`import touches` re-plans, and balances, them).
+    balance = Balancer(SessionRows(session), rules, ctx.today) if layout != formats.FUP else None
     step = _progress(len(actions))
     rows, items = [], []
     plans: dict[tuple, Plan] = {}  # new contacts without history share few plans
@@ -352,7 +354,7 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
             plans[same] = plan_for({**row, "birthday": None}, [], [], rules)
         columns, agenda = plan_columns(row, plans[same], balance)
         row.update(columns)
-        if any(item["kind"] == "cold" for item in agenda) and row["next_due"] > ctx.today:
+        if balance is not None and any(item["kind"] == "cold" for item in agenda) and row["next_due"] > ctx.today:
             report.spread_until = max(report.spread_until or row["next_due"], row["next_due"])
         rows.append(row)
         items += agenda
@@ -369,7 +371,7 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         contact.updated_at = ctx.now
         filled.append(contact)
         step()
-    refresh_many(session, ctx, filled)
+    refresh_many(session, ctx, filled, roll=False)
 
 
 # --- touches and commitments (fup's own format) -------------------------------------
@@ -509,7 +511,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
     ids = sorted(affected)
     for start in range(0, len(ids), 5000):
         contacts = list(write.exec(select(Contact).where(Contact.id.in_(ids[start:start + 5000]))))
-        refresh_many(write, ctx, contacts)
+        refresh_many(write, ctx, contacts, roll=False)
 
 
 def _history_columns(what: str) -> tuple[str, ...]:

@@ -388,12 +388,34 @@ class DayLoad:
         self._conn, self._today = conn, today
         self._days: dict[date, int] = {}
         self._read: set[date] = set()
+        self._full_until: dict[date, tuple[date, int]] = {}
 
     def __call__(self, day: date) -> int:
+        if day in self._read:
+            return self._days.get(day, 0)
         day = max(day, self._today)
         if day not in self._read:
             self._read_block(day)
         return self._days.get(day, 0)
+
+    def skip_full(self, day: date, capacity: int) -> date:
+        """The first day from `day` on that may have room: runs of days found full are
+        remembered (a bulk re-plan fills days one after another, so this keeps it linear).
+        A day that frees up inside a remembered run is passed over: never more than
+        capacity on a day, at worst a place left empty."""
+        start = day
+        while day in self._full_until and self._full_until[day][1] == capacity:
+            day = self._full_until[day][0]
+        one = timedelta(days=1)
+        probe = day
+        while self(probe) >= capacity:
+            probe += one
+            if (probe - day).days > 3660:
+                break
+        for mark in (start, day):
+            if mark < probe:
+                self._full_until[mark] = (probe, capacity)
+        return probe
 
     def _read_block(self, day: date) -> None:
         if day == self._today:

@@ -374,7 +374,7 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
     for touch in touches:
         if reopen is not None and touch.at >= reopen:  # (a date they asked for stands, unless it has passed)
             anchor, last, reopen = f"the reopening on {reopen.date().isoformat()}", reopen.date(), None
-            asked = asked if asked is not None and asked > last else None
+            asked = asked if asked is not None and asked >= last else None
             followups = unanswered = position = interval = 0
             reply_gap, run = None, (None, 0)
         if touch.outcome == GREETING:
@@ -403,7 +403,7 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
             asked = touch.ask_again if touch.ask_again > day else None
     if reopen is not None:
         anchor, last = f"the reopening on {reopen.date().isoformat()}", reopen.date()
-        asked = asked if asked is not None and asked > last else None
+        asked = asked if asked is not None and asked >= last else None
         followups = unanswered = position = 0
         reply_gap, run = None, (None, 0)
     return Thread(anchor, last, followups, unanswered, asked, position, reply_gap, run)
@@ -593,22 +593,32 @@ def place(
     start = rules.workday(max(item.due, today))
     last = item.due + timedelta(days=max(0, item.slack))
     if item.due < today:
+        if rules.is_workday(today) and load(today) < capacity:
+            return today
         last = max(last, today + timedelta(days=WAIT_SPREAD))
+    workdays, holidays = rules.workdays, rules.holidays
     best: tuple[int, int, date] | None = None
-    day = start
+    day, one = start, timedelta(days=1)
     while day <= last:
-        count = load(day)
-        if count < capacity:
-            key = (count, 0 if day == keep else 1, day)
-            if best is None or key < best:
-                best = key
-        day = rules.workday(day + timedelta(days=1))
+        if day.weekday() in workdays and day not in holidays:
+            count = load(day)
+            if count < capacity:
+                key = (count, 0 if day == keep else 1, day)
+                if best is None or key < best:
+                    best = key
+                    if count == 0 and day != keep and keep is None:
+                        break  # nothing beats an empty day (the earliest one)
+        day += one
     if best is not None:
         return best[2]
+    skip = getattr(load, "skip_full", None)  # a load that remembers runs of full days (`queries.DayLoad`)
+    day = rules.workday(day)
     for _ in range(3660):  # ten years of full days: give up and keep the last one tried
+        if skip is not None:
+            day = rules.workday(skip(day, capacity))
         if load(day) < capacity:
             return day
-        day = rules.workday(day + timedelta(days=1))
+        day = rules.workday(day + one)
     return day
 
 
