@@ -50,6 +50,53 @@ def test_configuration_doc_is_generated_from_the_settings() -> None:
     assert (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8") == settings_markdown() + "\n"
 
 
+def test_the_profiles_table_of_the_scheduling_doc_is_the_profiles() -> None:
+    """docs/scheduling.md's table of profiles: gaps, what happens when they run out, the
+    follow-up days (to the ceiling, then every `ceiling` days) and the weight, as in the code."""
+    from fupcli.scheduler import DEFAULT_PROFILES
+
+    doc = (ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    section = doc.split("## Cadence profiles", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| profile ")]
+    seen = set()
+    for row in rows:
+        name, gaps, end, days, weight = (cell.strip() for cell in row.strip().strip("|").split("|"))
+        profile = DEFAULT_PROFILES[name.split()[0]]
+        seen.add(profile.name)
+        assert gaps == ", ".join(map(str, profile.gaps)), name
+        assert float(weight) == profile.weight, name
+        if not profile.gaps:
+            assert end == "never scheduled", name
+            continue
+        shape = ", ".join(map(str, profile.shape()))
+        if profile.end == "park":
+            assert (end, days) == ("park", shape), name
+        else:
+            assert end.startswith(f"grow to {profile.ceiling}"), name
+            assert days == f"{shape}, then every {profile.ceiling}", name
+    assert seen == set(DEFAULT_PROFILES)
+
+
+def test_the_scheduling_doc_says_how_far_cold_rows_may_move() -> None:
+    """Rules 16 and 17 quote the code's slack: an opening touch up to OPENING_SPREAD first gaps,
+    a nurture check-in up to its gap // COLD_SLACK, waiting rows over the next WAIT_SPREAD days."""
+    from fupcli.scheduler import COLD_SLACK, DEFAULT_PROFILES, OPENING_SPREAD, WAIT_SPREAD
+
+    doc = " ".join((ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8").split())
+    balanced = doc.split("16. **Balanced days.**", 1)[1].split(" 17. ", 1)[0]
+    waiting = doc.split("17. **Live before cold.**", 1)[1].split(" 18. ", 1)[0]
+    times = {2: "twice", 3: "three times", 4: "four times"}[OPENING_SPREAD]
+    first = {name: OPENING_SPREAD * DEFAULT_PROFILES[name].gap(0) for name in ("warm", "hot", "nurture")}
+    assert (f"up to {times} the profile's first gap later ({first['warm']} days on `warm`, "
+            f"{first['hot']} on `hot`, {first['nurture']} on `nurture`)") in balanced
+    share = {2: "half", 3: "a third", 4: "a quarter"}[COLD_SLACK]
+    a, b, c = (DEFAULT_PROFILES["nurture"].gap(i) for i in range(3))
+    assert (f"up to {share} of its gap ({a // COLD_SLACK} days of a {a}-day gap, {b // COLD_SLACK} of {b}, "
+            f"{c // COLD_SLACK} of {c})") in balanced
+    assert f"from today through the next {WAIT_SPREAD} days" in balanced
+    assert f"from today through the next {WAIT_SPREAD} days" in waiting
+
+
 def test_quick_start_has_exactly_two_commands() -> None:
     section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     block = section.split("```sh", 1)[1].split("```", 1)[0]
