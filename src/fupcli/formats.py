@@ -64,6 +64,7 @@ class ContactRecord:
     state: str = ""
     created_at: str = ""
     snoozed_until: str = ""
+    next_due: str = ""
 
 
 def is_linkedin_header(cells: Sequence[str]) -> bool:
@@ -146,7 +147,7 @@ def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactReco
             line, c("name", ""), c("company", ""), c("title", ""), c("email", ""), c("phone", ""), c("url", ""),
             [t for t in c("tags", "").split(";") if t.strip()], c("source", ""), c("notes", ""), c("birthday", "").strip(),
             c("id", ""), c("channel", "").strip(), c("cadence", "").strip(), c("state", "").strip(),
-            c("created_at", "").strip(), c("snoozed_until", "").strip(),
+            c("created_at", "").strip(), c("snoozed_until", "").strip(), c("next_due", "").strip(),
         )
     get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     if layout == LINKEDIN:

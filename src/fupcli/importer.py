@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable
 
@@ -221,6 +221,7 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         fields["state"] = check_choice(rec.state or "active", STATES, "state")
         fields["created_at"] = _iso_moment(rec.created_at, "created_at") if rec.created_at else ctx.now
         fields["snoozed_until"] = _iso_day(rec.snoozed_until, "snoozed_until") if rec.snoozed_until else None
+        fields["planned_due"] = _iso_day(rec.next_due, "next_due") if rec.next_due else None
     else:
         # The layout names the channel a record can be reached by when it has no email (formats.reach).
         fields.update(id=None, channel=rec.channel or ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
@@ -349,10 +350,11 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
             fields["id"] = next_id
             next_id += 1
         row = {**fields, "tags": ";".join(fields["tags"]), "name_key": fields["name"].casefold(), "updated_at": ctx.now}
+        planned = row.pop("planned_due", None)
         same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"], row.get("reopened_at"))
         if same not in plans:  # a birthday does not change the plan, only the birthday_md column
             plans[same] = plan_for({**row, "birthday": None}, [], [], rules)
-        columns, agenda = plan_columns(row, plans[same], balance)
+        columns, agenda = plan_columns(row, plans[same], balance or _kept_day(planned))
         row.update(columns)
         if balance is not None and any(item["kind"] == "cold" for item in agenda) and row["next_due"] > ctx.today:
             report.spread_until = max(report.spread_until or row["next_due"], row["next_due"])
@@ -372,6 +374,15 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         filled.append(contact)
         step()
     refresh_many(session, ctx, filled, roll=False)
+
+
+def _kept_day(planned: date | None) -> Callable[..., list] | None:
+    """For fup's own export: a cold row keeps the day it was balanced to (the exported next_due),
+    never earlier than the plan's own day."""
+    if planned is None:
+        return None
+    return lambda _old, items, _id=None: [replace(item, due=max(item.due, planned)) if item.kind == "cold" else item
+                                         for item in items]
 
 
 # --- touches and commitments (fup's own format) -------------------------------------

@@ -439,11 +439,15 @@ class DayLoad:
             day += timedelta(days=1)
 
     def move(self, old: date | None, new: date | None) -> None:
-        """A contact's first due day changed from `old` to `new` (None: no row). Days not read
-        yet are left alone: reading them later sees the change in the database."""
+        """A contact's first due day changed from `old` to `new` (None: no row), before the
+        database has it: each day is read first (the database still counts the contact on
+        `old`, and not yet on `new`), then adjusted; the counts then stay right whatever is
+        flushed later."""
         for day, step in ((old, -1), (new, 1)):
-            if day is not None and max(day, self._today) in self._read:
-                self._days[max(day, self._today)] = self._days.get(max(day, self._today), 0) + step
+            if day is not None:
+                day = max(day, self._today)
+                self(day)
+                self._days[day] = self._days.get(day, 0) + step
 
 
 def check_profiles(conn: Any, rules: Rules) -> None:
