@@ -97,16 +97,16 @@ def footer_count(table_output: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "now, cadence, due",
+    "now, cadence, due, kind",
     [
-        ("2026-11-23", "warm", "2026-11-27"),  # Monday + 4 = Friday
-        ("2026-11-25", "warm", "2026-11-30"),  # Wednesday + 4 = Sunday -> Monday
-        ("2026-11-26", "hot", "2026-11-30"),  # Thursday + 2 = Saturday -> Monday
-        ("2026-11-27", "vip", "2026-11-30"),  # Friday + 2 = Sunday -> Monday
-        ("2026-11-24", "nurture", "2026-12-24"),  # Tuesday + 30 = Thursday
+        ("2026-11-23", "warm", "2026-11-27", "cadence"),  # Monday + 4 = Friday
+        ("2026-11-25", "warm", "2026-11-30", "cadence"),  # Wednesday + 4 = Sunday -> Monday
+        ("2026-11-26", "hot", "2026-11-27", "cadence"),  # Thursday + 2 = Saturday -> Friday, the nearest workday
+        ("2026-11-27", "vip", "2026-11-30", "cadence"),  # Friday + 2 = Sunday -> Monday
+        ("2026-11-24", "nurture", "2026-12-24", "cold"),  # Tuesday + 30 = Thursday; a nurture rhythm is cold
     ],
 )
-def test_add_after_a_meeting_schedules_the_first_follow_up_gaps0_later_on_a_workday(fup, now, cadence, due):
+def test_add_after_a_meeting_schedules_the_first_follow_up_gaps0_later_on_a_workday(fup, now, cadence, due, kind):
     fup.at(now)
     out = fup.ok("add", "Ana Ruiz", "--cadence", cadence).stdout
     assert due in out
@@ -119,7 +119,7 @@ def test_add_after_a_meeting_schedules_the_first_follow_up_gaps0_later_on_a_work
     day_before = (date.fromisoformat(due) - timedelta(days=1)).isoformat()
     assert today_rows(fup, day_before) == []
     row = row_of(today_rows(fup, due), "Ana Ruiz")
-    assert (row["kind"], row["due"], row["days_overdue"], row["last_touch"]) == ("cadence", due, 0, now)
+    assert (row["kind"], row["due"], row["days_overdue"], row["last_touch"]) == (kind, due, 0, now)
 
 
 def test_add_stores_every_field_given(fup):
@@ -151,15 +151,16 @@ def test_add_no_meeting_is_due_today_and_the_opening_touch_plays_the_meeting(fup
     view = card(fup, "bob")
     assert view["touches"] == []
     assert view["next_due"] == "2026-11-23"
-    row = row_of(today_rows(fup), "Bob Stone")
+    row = row_of(today_rows(fup), "Bob Stone")  # an opening touch is a cold row
     assert (row["kind"], row["due"], row["days_overdue"], row["channel"], row["last_touch"]) == (
-        "cadence", "2026-11-23", 0, "call", None)
+        "cold", "2026-11-23", 0, "call", None)
 
-    fup.at("2026-11-24")  # Tuesday: the opening touch; + 4 = Saturday -> Monday
+    fup.at("2026-11-24")  # Tuesday: the opening touch; + 4 = Saturday -> Friday, the nearest workday
     fup.ok("log", "bob")
     view = card(fup, "bob")
-    assert (view["next_due"], view["unanswered_streak"]) == ("2026-11-30", 0)
-    assert today_rows(fup, "2026-11-27") == []
+    # the opening touch counts as unanswered, and the first follow-up after it is a live cadence row
+    assert (view["next_due"], view["unanswered_streak"], view["next"]["kind"]) == ("2026-11-27", 1, "cadence")
+    assert today_rows(fup, "2026-11-26") == []
 
 
 def test_add_no_meeting_on_cadence_none_is_never_due(fup):
@@ -207,9 +208,9 @@ def test_log_counts_unanswered_follow_ups_from_the_last_touch_and_in_resets(fup)
     fup.ok("log", "ana")  # 1 unanswered: + 3 = Monday 11-30
     assert (card(fup, "ana")["next_due"], card(fup, "ana")["unanswered_streak"]) == ("2026-11-30", 1)
     fup.at("2026-12-02")  # late: counts from this touch, no catch-up
-    fup.ok("log", "ana")  # 2 unanswered: + 3 = Saturday -> Monday 12-07
-    assert (card(fup, "ana")["next_due"], card(fup, "ana")["unanswered_streak"]) == ("2026-12-07", 2)
-    fup.at("2026-12-03")  # Thursday: they write back
+    fup.ok("log", "ana")  # 2 unanswered: + 3 = Saturday -> Friday 12-04, the nearest workday
+    assert (card(fup, "ana")["next_due"], card(fup, "ana")["unanswered_streak"]) == ("2026-12-04", 2)
+    fup.at("2026-12-03")  # Thursday: they write back; warm's first gap (4) beats half the gap reached (5 // 2)
     result = fup.ok("log", "ana", "--in")
     view = card(fup, "ana")
     assert (view["state"], view["unanswered_streak"], view["next_due"]) == ("active", 0, "2026-12-07")
@@ -282,16 +283,20 @@ def test_log_next_records_a_commitment(fup):
 
 def test_log_parked_contact_replying_goes_back_to_active_on_its_own_profile(fup):
     fup.ok("add", "Hugo", "--cadence", "hot")  # hot: 2, 1, 2, 3, 5, 8, 13, then park
-    fup.at("2027-03-01")
     for day in ("2026-11-25", "2026-11-26", "2026-11-30", "2026-12-03", "2026-12-08", "2026-12-16", "2026-12-29"):
-        fup.ok("log", "hugo", "--at", f"{day}T10:00")
+        fup.ok("log", "hugo", now=f"{day}T10:00")  # each logged on its day
     view = card(fup, "hugo")
-    # 7 unanswered: parked, next check-in nurture gaps[0] = 30 days after the last touch
+    # 7 unanswered: parked, next check-in nurture gaps[0] = 30 days after the last touch (a cold row)
     assert (view["state"], view["unanswered_streak"], view["next_due"]) == ("nurture", 7, "2027-01-28")
-    fup.ok("log", "hugo", "--in", "--at", "2027-01-05T10:00")
+    assert view["next"]["kind"] == "cold"
+    fup.at("2027-01-05")
+    fup.ok("log", "hugo", "--in")
     view = card(fup, "hugo")
+    # A reply keeps the relationship's age: the next follow-up comes half the gap it had reached
+    # (12-16 to 12-29: 13 days // 2 = 6) after the reply, not hot's first gap: Mon 01-11.
     assert (view["state"], view["cadence"], view["unanswered_streak"], view["next_due"]) == (
-        "active", "hot", 0, "2027-01-07")
+        "active", "hot", 0, "2027-01-11")
+    assert view["next"]["kind"] == "cadence"
 
 
 # --- commitments: next, done, drop -----------------------------------------------------
@@ -379,11 +384,12 @@ def test_today_on_an_empty_database_tells_a_new_user_what_to_do(fup):
 
 
 def test_today_ranks_rows_by_the_documented_rules(fup):
+    # (added then, first: a cold row goes on the emptiest day from its due date when it is planned)
+    fup.ok("add", "Nia Nurture", "--cadence", "nurture", "--met", "2026-10-19T10:00", now="2026-10-19T10:00")  # due 11-18
     fup.ok("add", "Vic Vip", "--cadence", "vip", "--met", "2026-11-16T10:00")  # due Wed 11-18
     fup.ok("add", "Hal Hot", "--cadence", "hot", "--met", "2026-11-16T10:00")  # due 11-18
     fup.ok("add", "Wes Warm", "--met", "2026-11-14T10:00")  # due 11-18
     fup.ok("add", "Ada Warm", "--met", "2026-11-14T10:00")  # due 11-18
-    fup.ok("add", "Nia Nurture", "--cadence", "nurture", "--met", "2026-10-19T10:00")  # due 11-18
     fup.ok("add", "Walt Warm", "--met", "2026-11-12T10:00")  # due Mon 11-16
     fup.ok("add", "Pia Promise", "--met", "2026-11-13T10:00", "--next", "send the deck", "--due", "2026-11-18")
     fup.ok("add", "Tom Theirs", "--met", "2026-11-13T10:00", "--next", "send pricing", "--due", "2026-11-18", "--theirs")
@@ -394,23 +400,23 @@ def test_today_ranks_rows_by_the_documented_rules(fup):
     expected = {
         "Vic Vip": ("cadence", "2026-11-18", 5), "Hal Hot": ("cadence", "2026-11-18", 5),
         "Wes Warm": ("cadence", "2026-11-18", 5), "Ada Warm": ("cadence", "2026-11-18", 5),
-        "Nia Nurture": ("cadence", "2026-11-18", 5), "Walt Warm": ("cadence", "2026-11-16", 7),
+        "Nia Nurture": ("cold", "2026-11-18", 5), "Walt Warm": ("cadence", "2026-11-16", 7),
         "Pia Promise": ("promise", "2026-11-18", 5), "Tom Theirs": ("their-promise", "2026-11-18", 5),
         "Quinn Asked": ("asked", "2026-11-18", 5),
     }
     assert {r["name"]: (r["kind"], r["due"], r["days_overdue"]) for r in rows} == expected
     assert len(rows) == len(expected)  # one row per contact
 
-    # Tier first (promise > asked > their promise > cadence), then days overdue, then the
-    # profile's weight (vip > hot > warm > nurture), then the name (Ada before Wes).
+    # Tier first (promise > asked > their promise > cadence > cold), then days overdue, then the
+    # profile's weight (vip > hot > warm), then the name (Ada before Wes); a nurture rhythm is cold.
     assert names(rows) == [
         "Pia Promise", "Quinn Asked", "Tom Theirs",
         "Walt Warm", "Vic Vip", "Hal Hot", "Ada Warm", "Wes Warm", "Nia Nurture",
     ]
-    # urgency = (5 - tier) x 10,000,000 + days overdue + profile weight / 10
+    # urgency = (6 - tier) x 10,000,000 + days overdue + profile weight / 10
     assert [r["urgency"] for r in rows] == [
-        50_000_005.0, 40_000_005.0, 30_000_005.0,
-        10_000_007.2, 10_000_005.4, 10_000_005.3, 10_000_005.2, 10_000_005.2, 10_000_005.1,
+        60_000_005.0, 50_000_005.0, 40_000_005.0,
+        20_000_007.2, 20_000_005.4, 20_000_005.3, 20_000_005.2, 20_000_005.2, 10_000_005.1,
     ]
     assert today_rows(fup, None, "--limit", "3") == rows[:3]
     assert fup.ok("today", "-f", "csv").stdout.splitlines()[1].startswith("7,Pia Promise,")
@@ -424,7 +430,7 @@ def test_a_promise_due_today_outranks_a_cadence_row_a_month_overdue(fup):
     rows = today_rows(fup)
     assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [
         ("New Promise", "promise", 0), ("Ask Later", "asked", 0), ("Old Vip", "cadence", 32)]
-    assert rows[0]["urgency"] == 50_000_000.0 and rows[2]["urgency"] == 10_000_032.4
+    assert rows[0]["urgency"] == 60_000_000.0 and rows[2]["urgency"] == 20_000_032.4
     table = fup.ok("today").stdout
     assert table.index("New Promise") < table.index("Ask Later") < table.index("Old Vip")
 
@@ -506,7 +512,7 @@ def test_issue_9_reproduction_promises_first_check_ins_clear_soft_last_snooze_me
     assert "intro to their CFO" in rows[1]["reason"] and "2026-11-16" in rows[1]["reason"]
     assert "warm cadence" in rows[2]["reason"]
     assert rows[3]["reason"] == "soft, you said: let's talk again"
-    assert [r["urgency"] for r in rows] == [50_000_000.0, 30_000_000.0, 10_000_013.2, 2.0]
+    assert [r["urgency"] for r in rows] == [60_000_000.0, 40_000_000.0, 20_000_013.2, 2.0]
     table = fup.ok("today").stdout
     positions = [table.index(name) for name in ("Helen Park", "Marco Rossi", "Sara Kim", "Peter Novak")]
     assert positions == sorted(positions)
@@ -517,25 +523,26 @@ def test_issue_9_reproduction_promises_first_check_ins_clear_soft_last_snooze_me
     fup.at("2026-11-25")
     sara = row_of(today_rows(fup), "Sara Kim")
     assert (sara["kind"], sara["due"], sara["days_overdue"]) == ("cadence", "2026-11-25", 0)
-    assert sara["urgency"] == 10_000_000.2
+    assert sara["urgency"] == 20_000_000.2
     assert (card(fup, "sara")["next_due"], card(fup, "sara")["next"]["due"]) == ("2026-11-25", "2026-11-25")
 
 
 def test_a_soft_step_of_theirs_is_worded_as_soft_and_ranks_last(fup):
+    fup.ok("add", "Una Late", "--cadence", "nurture", now="2026-10-19T10:00")  # due 11-18, weight 1
     fup.ok("add", "Tia Soft", "--cadence", "nurture", "--met", "2026-11-16T10:00",  # cadence due 12-16
            "--next", "think it over", "--due", "2026-11-18", "--theirs", "--soft")
-    fup.ok("add", "Una Late", "--cadence", "nurture", "--met", "2026-10-19T10:00")  # due 11-18, weight 1
     rows = today_rows(fup)
-    assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [("Una Late", "cadence", 5), ("Tia Soft", "soft", 5)]
+    # (a nurture rhythm is a cold row: still above a soft step)
+    assert [(r["name"], r["kind"], r["days_overdue"]) for r in rows] == [("Una Late", "cold", 5), ("Tia Soft", "soft", 5)]
     assert rows[1]["reason"] == "soft, they said: think it over"
     assert rows[1]["urgency"] == 5.0
-    # Not an agreed next step: Tia is counted in the footer and in --no-next-step.
     assert card(fup, "tia")["next_due"] == "2026-11-18"
-    assert names(fup.json("list", "--no-next-step", "-f", "json")) == ["Tia Soft", "Una Late"]
+    # (a soft step is no agreed next step, but contacts on the nurture cadence lack none)
+    assert names(fup.json("list", "--no-next-step", "-f", "json")) == []
     # A touch on or after its date clears the soft step; the cadence carries on alone.
     fup.ok("log", "tia")
     assert "Tia Soft" not in names(today_rows(fup))
-    assert [item["kind"] for item in card(fup, "tia")["agenda"]] == ["cadence"]
+    assert [item["kind"] for item in card(fup, "tia")["agenda"]] == ["cold"]
     assert [c["status"] for c in card(fup, "tia")["commitments"]] == ["open"]
 
 
@@ -652,9 +659,10 @@ def test_an_honoured_asked_for_date_restarts_the_cadence(fup):
     assert (row["kind"], row["due"], row["days_overdue"]) == ("asked", "2026-11-26", 0)
     out = fup.ok("log", "tom", "call", "--outcome", "no-answer").stdout  # the date honoured
     view = card(fup, "tom")
-    # hot's first gap (2) from the call: Sat 11-28 -> Mon 11-30; the streak starts again
-    assert (view["next_due"], view["unanswered_streak"]) == ("2026-11-30", 0)
-    assert "2026-11-30" in out and "first follow-up" in view["next"]["reason"]
+    # hot's first gap (2) from the call: Sat 11-28 -> Fri 11-27; the cadence starts again, while
+    # the unanswered count goes on since the meeting (3 follow-ups, the ask, the call)
+    assert (view["next_due"], view["unanswered_streak"]) == ("2026-11-27", 5)
+    assert "2026-11-27" in out and "first follow-up" in view["next"]["reason"]
     assert names(fup.json("list", "--no-next-step", "-f", "json")) == ["Tom Hale"]
 
 
@@ -1109,6 +1117,289 @@ def test_rm_with_no_answer_at_the_prompt_deletes_nothing(fup):
     assert fup.dump() == before
 
 
+# --- pause, snooze, greetings, standing asked dates (the long-run rules) ----------------------
+
+
+def test_a_paused_contact_has_no_cadence_rows_but_promises_and_birthdays_show(fup):
+    fup.ok("add", "Cy Park", "--met", "2026-11-02T10:00")  # warm: overdue since 11-06
+    fup.ok("log", "cy", "--at", "2026-11-06T10:00")
+    fup.ok("add", "Ana Ruiz", "--met", "2026-11-02T10:00", "--birthday", "11-25",
+           "--next", "send the deck", "--due", "2026-11-24")
+    assert set(names(today_rows(fup))) == {"Cy Park"}
+    out = fup.ok("state", "cy", "paused").stdout
+    assert out.splitlines()[0] == "Cy Park is now paused."
+    fup.ok("state", "ana", "paused")
+
+    cy = card(fup, "cy")
+    assert (cy["state"], cy["next_due"], cy["next"], cy["agenda"]) == ("paused", None, None, [])
+    assert names(fup.json("list", "--state", "paused", "-f", "json")) == ["Ana Ruiz", "Cy Park"]
+    assert today_rows(fup) == []
+    # What was promised, and the birthday, still show; the cadence does not, even once the promise is done.
+    row = row_of(today_rows(fup, "2026-11-24"), "Ana Ruiz")
+    assert (row["kind"], row["due"]) == ("promise", "2026-11-24")
+    row = row_of(today_rows(fup, "2026-11-25"), "Ana Ruiz")
+    assert row["kind"] == "promise" and row["reason"].endswith("(+1 more: birthday on Wednesday 2026-11-25)")
+    fup.at("2026-11-25")
+    fup.ok("done", "ana")
+    assert [(r["name"], r["kind"]) for r in today_rows(fup)] == [("Ana Ruiz", "birthday")]
+    for day in ("2026-12-07", "2027-03-01"):
+        assert today_rows(fup, day) == []
+    # A reply does not unpause: only you do.
+    fup.ok("log", "cy", "--in")
+    assert (card(fup, "cy")["state"], card(fup, "cy")["next_due"]) == ("paused", None)
+    assert today_rows(fup, "2027-03-01") == []
+    assert "Cy Park" not in names(fup.json("list", "--no-next-step", "-f", "json"))
+
+
+def test_active_again_after_a_pause_counts_afresh_from_that_day(fup):
+    fup.ok("add", "Cy Park", "--met", "2026-11-02T10:00")
+    fup.ok("log", "cy", "--at", "2026-11-06T10:00")
+    fup.ok("state", "cy", "paused")
+    fup.at("2026-12-07")  # a Monday, weeks later
+    assert fup.ok("state", "cy", "active").stdout.splitlines()[0] == "Cy Park is now active."
+    view = card(fup, "cy")
+    # not 3 weeks overdue: warm's first gap from the day it was unpaused (7 + 4 = Friday 12-11)
+    assert (view["state"], view["unanswered_streak"], view["next_due"]) == ("active", 0, "2026-12-11")
+    assert view["next"]["kind"] == "cadence" and "reopening on 2026-12-07" in view["next"]["reason"]
+    assert today_rows(fup) == []
+    row = row_of(today_rows(fup, "2026-12-11"), "Cy Park")
+    assert (row["kind"], row["due"], row["days_overdue"]) == ("cadence", "2026-12-11", 0)
+
+
+def test_snooze_never_pauses(fup):
+    fup.ok("add", "Ana Ruiz", "--birthday", "11-25")
+    out = fup.ok("snooze", "ana", "never").stdout
+    assert "paused" in out.splitlines()[0] and "fup state 1 active" in out
+    view = card(fup, "ana")
+    assert (view["state"], view["snoozed_until"], view["agenda"]) == ("paused", None, [])
+    assert [r["kind"] for r in today_rows(fup, "2026-11-25")] == ["birthday"]
+    [row] = today_rows(fup, "2026-11-27")  # warm would be due on Friday: only the birthday shows
+    assert (row["kind"], row["reason"]) == ("birthday", "birthday on Wednesday 2026-11-25")
+    assert today_rows(fup, "2027-06-01") == []
+    fup.ok("state", "ana", "active")
+    assert (card(fup, "ana")["state"], card(fup, "ana")["next_due"]) == ("active", "2026-11-25")
+
+
+def test_a_snooze_hides_only_the_cadence_and_what_still_shows_says_so(fup):
+    fup.ok("add", "Sara Kim", "--met", "2026-11-02T10:00", "--birthday", "11-25")  # cadence overdue
+    fup.ok("add", "Tom Roe", "--met", "2026-11-02T10:00", "--next", "send pricing", "--due", "2026-11-24", "--theirs")
+    fup.ok("add", "Uma Ito", "--met", "2026-11-02T10:00")
+    fup.ok("log", "uma", "--ask-again", "2026-11-26")
+    for who in ("sara", "tom", "uma"):
+        assert "until 2026-12-07" in fup.ok("snooze", who, "2026-12-07").stdout
+    sara = card(fup, "sara")
+    assert (sara["snoozed_until"], sara["next"]["kind"]) == ("2026-12-07", "birthday")
+    assert [(a["kind"], a["due"]) for a in sara["agenda"]] == [("cadence", "2026-12-07")]
+
+    assert today_rows(fup) == []  # Sara's overdue follow-up sleeps
+    suffix = " (snoozed until 2026-12-07)"
+    [tom] = today_rows(fup, "2026-11-24")
+    assert (tom["name"], tom["kind"], tom["due"]) == ("Tom Roe", "their-promise", "2026-11-24")
+    assert tom["reason"] == "check in on their promise: send pricing" + suffix
+    sara = row_of(today_rows(fup, "2026-11-25"), "Sara Kim")
+    assert (sara["kind"], sara["reason"]) == ("birthday", "birthday on Wednesday 2026-11-25" + suffix)
+    uma = row_of(today_rows(fup, "2026-11-26"), "Uma Ito")
+    assert (uma["kind"], uma["due"]) == ("asked", "2026-11-26") and uma["reason"].endswith(suffix)
+    assert suffix in fup.ok("today", "--on", "2026-11-26").stdout
+
+    rows = {r["name"]: r for r in today_rows(fup, "2026-12-07")}  # the snooze is over: no more mention
+    assert (rows["Sara Kim"]["kind"], rows["Sara Kim"]["due"]) == ("cadence", "2026-12-07")
+    assert not any("snoozed" in r["reason"] for r in rows.values())
+
+
+def test_a_greeting_clears_the_birthday_and_leaves_the_cadence_be(fup):
+    fup.ok("add", "Sara Kim", "--birthday", "11-25")  # warm, met today: first follow-up due Fri 11-27
+    fup.ok("add", "Dev Patel", "--met", "2026-11-20T10:00", "--birthday", "11-25")  # follow-up due Tue 11-24
+    fup.ok("add", "Cy Park", "--met", "2026-11-20T10:00", "--birthday", "11-25")  # likewise
+    fup.ok("add", "Pia Roe", "--met", "2026-11-20T10:00", "--birthday", "11-25", "--next", "send the deck", "--due", "2026-11-24")
+    fup.at("2026-11-25")
+    rows = {r["name"]: r for r in today_rows(fup)}
+    assert {name: row["kind"] for name, row in rows.items()} == {
+        "Sara Kim": "birthday", "Dev Patel": "birthday", "Cy Park": "birthday", "Pia Roe": "promise"}
+
+    # A plain log when the birthday is all that is due is a greeting; --greeting says so outright.
+    assert fup.ok("log", "sara").stdout.splitlines()[0] == "Logged email with Sara Kim (greeting)."
+    assert fup.ok("log", "dev", "--greeting").stdout.splitlines()[0] == "Logged email with Dev Patel (greeting)."
+    # With a follow-up or a promise due too, a plain log is the usual touch (it clears the birthday all the same).
+    assert fup.ok("log", "cy").stdout.splitlines()[0] == "Logged email with Cy Park (sent)."
+    assert fup.ok("log", "pia").stdout.splitlines()[0] == "Logged email with Pia Roe (sent)."
+    for who, due in (("sara", "2026-11-27"), ("dev", "2026-11-24")):
+        view = card(fup, who)
+        assert [t["outcome"] for t in view["touches"]] == ["meeting", "greeting"]
+        # not a follow-up: the cadence keeps its date and its count
+        assert (view["next_due"], view["unanswered_streak"], view["last_touch"]) == (due, 0, "2026-11-25")
+        assert view["next"]["kind"] == "cadence" and view["next"]["reason"].startswith("first follow-up after the meeting")
+    assert (card(fup, "cy")["unanswered_streak"], card(fup, "pia")["unanswered_streak"]) == (1, 1)
+    assert [(r["name"], r["kind"]) for r in today_rows(fup)] == [("Pia Roe", "promise"), ("Dev Patel", "cadence")]
+    assert "Sara Kim" not in names(today_rows(fup, "2026-11-26"))  # the birthday is cleared
+
+
+def test_a_write_that_changes_nothing_leaves_a_cold_row_on_its_day(fup):
+    fup.ok("add", "Nia Lund", "--cadence", "nurture", "--birthday", "11-25")  # cold row on Wed 12-23
+    assert card(fup, "nia")["agenda"] == [{"kind": "cold", "due": "2026-12-23", "due_now": False, "channel": "email",
+                                           "reason": "first follow-up after the meeting on 2026-11-23 (nurture cadence)"}]
+    fup.ok("edit", "nia", "--company", "Acme")
+    assert [(a["kind"], a["due"]) for a in card(fup, "nia")["agenda"]] == [("cold", "2026-12-23")]
+    fup.at("2026-11-25")
+    fup.ok("log", "nia")  # a greeting: not a follow-up
+    view = card(fup, "nia")
+    assert [t["outcome"] for t in view["touches"]] == ["meeting", "greeting"]
+    assert [(a["kind"], a["due"]) for a in view["agenda"]] == [("cold", "2026-12-23")]
+    assert today_rows(fup) == []
+
+
+@pytest.mark.parametrize("args", [["--greeting", "--in"], ["--greeting", "--outcome", "replied"],
+                                  ["--greeting", "--outcome", "greeting"], ["--greeting", "--ask-again", "2026-12-01"]],
+                         ids=lambda args: " ".join(args))
+def test_a_greeting_with_in_outcome_or_ask_again_is_refused_and_writes_nothing(fup, args):
+    fup.ok("add", "Ana Ruiz", "--birthday", "11-23")
+    before = fup.dump()
+    line = assert_one_line_error(fup("log", "ana", *args), ExitCode.USAGE)
+    assert "--greeting" in line
+    assert fup.dump() == before
+
+
+def test_a_date_they_asked_for_stands_until_honoured_or_cleared_with_none(fup):
+    fup.ok("add", "Bob Stone", "--met", "2026-11-16T10:00")
+    fup.ok("log", "bob", "call", "--outcome", "talked", "--ask-again", "2027-01-11")
+    fup.at("2026-11-25")
+    fup.ok("log", "bob", "--in")  # they write about something else: the date stands
+    view = card(fup, "bob")
+    assert (view["next_due"], view["next"]["kind"]) == ("2027-01-11", "asked")
+    assert "Bob Stone" not in names(fup.json("list", "--no-next-step", "-f", "json"))
+
+    fup.at("2026-11-26")  # Thursday
+    out = fup.ok("log", "bob", "--ask-again", "none").stdout
+    view = card(fup, "bob")
+    # the cadence is back: warm's second gap (3) after this follow-up, Sunday -> Monday 11-30
+    assert (view["next_due"], view["next"]["kind"]) == ("2026-11-30", "cadence")
+    assert "2026-11-30" in out
+    assert all(a["kind"] != "asked" for a in view["agenda"])
+    assert "Bob Stone" in names(fup.json("list", "--no-next-step", "-f", "json"))
+    assert [r["kind"] for r in today_rows(fup, "2027-01-11")] == ["cadence"]
+
+
+@pytest.mark.parametrize("when", ["2026-11-20", "yesterday", "today"])
+def test_an_ask_again_date_not_after_the_touch_is_refused_and_writes_nothing(fup, when):
+    fup.ok("add", "Bob Stone")
+    fup.ok("log", "bob", "--ask-again", "2026-12-14")
+    before = fup.dump()
+    line = assert_one_line_error(fup("log", "bob", "--ask-again", when), ExitCode.USAGE)
+    assert "--ask-again" in line
+    assert fup.dump() == before
+    assert card(fup, "bob")["next"]["kind"] == "asked"
+
+
+def _park(fup, who: str) -> None:
+    """Seven unanswered follow-ups on hot (met 10-01): parked in nurture."""
+    for day in ("2026-10-03", "2026-10-05", "2026-10-07", "2026-10-10", "2026-10-15", "2026-10-23", "2026-11-05"):
+        fup.ok("log", who, "--at", f"{day}T10:00")
+    assert card(fup, who)["state"] == "nurture"
+
+
+def test_edit_cadence_of_a_parked_contact_to_one_that_does_not_park_makes_it_active(fup):
+    fup.ok("add", "Hugo Bell", "--cadence", "hot", "--met", "2026-10-01T10:00")
+    _park(fup, "hugo")
+    assert card(fup, "hugo")["next"]["kind"] == "cold"
+    fup.ok("edit", "hugo", "--cadence", "warm")  # another ladder that parks: still parked
+    assert (card(fup, "hugo")["state"], card(fup, "hugo")["cadence"]) == ("nurture", "warm")
+
+    fup.ok("edit", "hugo", "--cadence", "vip")
+    view = card(fup, "hugo")
+    assert (view["state"], view["cadence"], view["next_due"]) == ("active", "vip", "2026-11-25")  # vip's 2 days
+    assert view["next"]["kind"] == "cadence" and "reopening on 2026-11-23" in view["next"]["reason"]
+    assert today_rows(fup) == []
+
+
+@pytest.mark.parametrize("config", ["daily_limit = 3\n", "daily_limit = 0\ndaily_capacity = 3\n"],
+                         ids=["daily_limit", "daily_capacity"])
+def test_cold_rows_fill_only_what_the_day_has_room_for_and_the_rest_wait_for_a_later_day(fup, config):
+    (fup.home / "config.toml").write_text(config)
+    fup.ok("add", "Wes Warm", "--met", "2026-11-20T10:00")  # live rows, due Tue 11-24
+    fup.ok("add", "Ada Warm", "--met", "2026-11-20T10:00")
+    for name, met in (("Nia One", "10-26"), ("Nia Two", "10-27"), ("Nia Three", "10-28"), ("Nia Four", "10-29")):
+        fup.ok("add", name, "--cadence", "nurture", "--met", f"2026-{met}T10:00")  # cold rows, due from Wed 11-25
+    dues = {v["name"]: v["next_due"] for v in fup.json("list", "-f", "json")}
+    assert dues == {"Wes Warm": "2026-11-24", "Ada Warm": "2026-11-24", "Nia One": "2026-11-25",
+                    "Nia Two": "2026-11-26", "Nia Three": "2026-11-27", "Nia Four": "2026-11-30"}
+
+    fup.at("2026-12-02")  # back after a week away: everything is overdue, more than a day has room for
+    rows = today_rows(fup)
+    # room for 3: the live rows first, then the oldest cold row; the other three wait
+    assert [(r["name"], r["kind"]) for r in rows] == [("Ada Warm", "cadence"), ("Wes Warm", "cadence"), ("Nia One", "cold")]
+    table = fup.ok("today").stdout
+    assert "3 cold follow-ups wait for a day with room" in table
+    assert "more due" not in table  # the waiting rows are not due today
+    assert today_rows(fup, None, "--limit", "0") == rows
+
+    fup.ok("log", "wes")  # the next write spreads the waiting rows over the days ahead
+    assert [(r["name"], r["kind"]) for r in today_rows(fup)] == [("Ada Warm", "cadence"), ("Nia One", "cold")]
+    assert "wait for a day with room" not in fup.ok("today").stdout
+    waited = [v["next_due"] for v in fup.json("list", "-f", "json") if v["name"] in ("Nia Two", "Nia Three", "Nia Four")]
+    assert all("2026-12-03" <= day <= "2026-12-13" for day in waited), waited
+    assert len(set(waited)) == 3  # spread, not piled on one day
+
+
+def test_one_cold_follow_up_waiting_is_worded_in_the_singular(fup):
+    (fup.home / "config.toml").write_text("daily_limit = 1\n")
+    for name in ("Nia One", "Nia Two"):  # one a day: Wed 12-23 and Thu 12-24
+        fup.ok("add", name, "--cadence", "nurture")
+    assert [v["next_due"] for v in fup.json("list", "-f", "json")] == ["2026-12-23", "2026-12-24"]
+    table = fup.ok("today", "--on", "2026-12-24").stdout  # nothing done on Wednesday: both due
+    assert "1 cold follow-up waits for a day with room" in table
+    assert names(today_rows(fup, "2026-12-24")) == ["Nia One"]  # the older one
+
+
+def test_a_profile_gone_from_config_is_refused_by_name_until_its_contacts_move(fup):
+    (fup.home / "config.toml").write_text('[profiles.tepid]\ngaps = [5, 10]\nend = "park"\nweight = 1\n')
+    fup.ok("add", "Ana Ruiz", "--cadence", "tepid")
+    fup.ok("add", "Bob Stone", "--cadence", "tepid")
+    fup.ok("add", "Cy Park")
+    (fup.home / "config.toml").write_text("")
+    before = fup.dump()
+    for args in (["today"], ["today", "-f", "json"], ["log", "cy"], ["log", "ana"], ["reschedule"],
+                 ["next", "cy", "call", "--due", "fri"], ["snooze", "cy", "fri"], ["state", "cy", "paused"]):
+        line = assert_one_line_error(fup(*args), ExitCode.USAGE)
+        assert "'tepid'" in line and "2 contacts" in line, (args, line)
+    assert fup.dump() == before
+    # reading still works, and so does moving them
+    assert names(fup.json("list", "--cadence", "tepid", "-f", "json")) == ["Ana Ruiz", "Bob Stone"]
+    assert card(fup, "ana")["cadence"] == "tepid"
+    fup.ok("edit", "ana", "--cadence", "warm")
+    assert "1 contact is" in assert_one_line_error(fup("today"), ExitCode.USAGE)
+    fup.ok("edit", "bob", "--cadence", "vip")
+    assert {v["name"]: v["next_due"] for v in fup.json("list", "--cadence", "warm", "-f", "json")} == {
+        "Ana Ruiz": "2026-11-27", "Cy Park": "2026-11-27"}
+    assert {r["name"]: r["due"] for r in today_rows(fup, "2026-11-27")} == {
+        "Ana Ruiz": "2026-11-27", "Bob Stone": "2026-11-25", "Cy Park": "2026-11-27"}
+    assert_one_line_error(fup("list", "--cadence", "tepid"), ExitCode.USAGE)  # nobody on it: unknown again
+
+
+@pytest.mark.parametrize(
+    "config, setting",
+    [
+        ("daily_capacity = 0", "daily_capacity"),
+        ("daily_capacity = 10001", "daily_capacity"),
+        ('daily_capacity = "5"', "daily_capacity"),
+        ("daily_capacity = 2.5", "daily_capacity"),
+        ("channel_switch = 0", "channel_switch"),
+        ("channel_switch = 101", "channel_switch"),
+        ("channel_switch = true", "channel_switch"),
+        ('[profiles.vip]\ngaps = [2, 2, 3, 5, 8, 13]\nend = "repeat"\nmax_gap = 10', "max_gap"),
+        ('[profiles.vip]\ngaps = [2, 2, 3]\nend = "repeat"\nmax_gap = 3651', "max_gap"),
+        ('[profiles.vip]\ngaps = [2, 2, 3]\nend = "repeat"\nmax_gap = 2.5', "max_gap"),
+        ('[profiles.vip]\ngaps = [2, 2, 3]\nend = "repeat"\nmax_gap = "30"', "max_gap"),
+    ],
+)
+def test_a_bad_capacity_channel_switch_or_max_gap_is_one_line_and_writes_nothing(fup, config, setting):
+    fup.ok("add", "Ana Ruiz")
+    before = fup.dump()
+    (fup.home / "config.toml").write_text(config + "\n")
+    assert setting in assert_one_line_error(fup("today"), ExitCode.USAGE)
+    assert setting in assert_one_line_error(fup("log", "ana"), ExitCode.USAGE)
+    assert fup.dump() == before
+
+
 # --- cadence, reschedule, config ------------------------------------------------------------
 
 
@@ -1117,14 +1408,32 @@ def test_cadence_shows_each_profile_as_day_offsets(fup):
     warm = [line for line in table.splitlines() if line.startswith("warm")]
     assert len(warm) == 1 and "4, 7, 10, 15, 23, 36, 57" in warm[0]
     profiles = {p["profile"]: p for p in fup.json("cadence", "-f", "json")}
+    # A repeat profile's gaps grow (each the sum of the two before) to its ceiling, max_gap:
+    # vip 13, 21, then 30 (capped) for good; the offsets run until the gaps stop changing.
     assert {name: p["offsets"] for name, p in profiles.items()} == {
         "hot": [2, 3, 5, 8, 13, 21, 34],
         "warm": [4, 7, 10, 15, 23, 36, 57],
         "nurture": [30, 90, 180],
-        "vip": [2, 4, 7, 12, 20, 33],
+        "vip": [2, 4, 7, 12, 20, 33, 54, 84],
+        "client": [30, 90, 180],
         "none": [],
     }
+    assert {name: p["max_gap"] for name, p in profiles.items()} == {
+        "hot": None, "warm": None, "nurture": 90, "vip": 30, "client": 90, "none": None}
+    vip = [line for line in table.splitlines() if line.startswith("vip")]
+    assert len(vip) == 1 and "2, 4, 7, 12, 20, 33, 54, 84" in vip[0] and "every 30 days" in vip[0]
     assert [p["offsets"] for p in fup.json("cadence", "warm", "-f", "json")] == [[4, 7, 10, 15, 23, 36, 57]]
+    rows = list(csv.DictReader(io.StringIO(fup.ok("cadence", "-f", "csv").stdout)))
+    assert list(rows[0]) == ["profile", "gaps", "offsets", "end", "weight", "max_gap"]
+    assert {r["profile"]: r["max_gap"] for r in rows} == {
+        "hot": "", "warm": "", "nurture": "90", "vip": "30", "client": "90", "none": ""}
+
+
+def test_cadence_max_gap_from_config_sets_the_ceiling(fup):
+    (fup.home / "config.toml").write_text('[profiles.vip]\ngaps = [2, 2, 3, 5, 8, 13]\nend = "repeat"\nmax_gap = 21\n')
+    [vip] = fup.json("cadence", "vip", "-f", "json")
+    assert (vip["offsets"], vip["max_gap"]) == ([2, 4, 7, 12, 20, 33, 54], 21)
+    assert "every 21 days" in fup.ok("cadence", "vip").stdout
 
 
 def test_reschedule_recomputes_every_contact_after_a_config_change(fup):
@@ -1221,6 +1530,16 @@ BAD_INPUT = [
     (["log", "bob", "--at", "tomorrow"], ExitCode.USAGE),
     (["today", "--limit", "-1"], ExitCode.USAGE),
     (["frobnicate"], ExitCode.USAGE),
+    # the long-run surface: greetings, asked dates, snoozes, pauses
+    (["log", "bob", "--greeting", "--in"], ExitCode.USAGE),
+    (["log", "bob", "--greeting", "--outcome", "talked"], ExitCode.USAGE),
+    (["log", "bob", "--greeting", "--ask-again", "2026-12-21"], ExitCode.USAGE),
+    (["log", "bob", "--ask-again", "yesterday"], ExitCode.USAGE),
+    (["log", "bob", "--outcome", "not-interested", "--ask-again", "none"], ExitCode.USAGE),
+    (["snooze", "bob", "yesterday"], ExitCode.USAGE),
+    (["snooze", "ana", "never"], ExitCode.AMBIGUOUS),
+    (["state", "ana", "paused"], ExitCode.AMBIGUOUS),
+    (["state", "nobody", "paused"], ExitCode.NOT_FOUND),
 ]
 
 

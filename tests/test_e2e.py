@@ -63,14 +63,15 @@ def test_a_week_of_follow_up(tmp_path: Path) -> None:
     # Bo calls back: a reply resets the streak, and he asks for a date.
     run(home, "2026-11-26T15:00", "log", "bo", "--in", "--outcome", "talked", "--ask-again", "2027-01-11")
 
-    # Friday: Cy's first warm follow-up (4 days after Monday).
+    # Friday: Cy's first warm follow-up (4 days after Monday), and Ana's second (3 days after the
+    # deck went out on Wednesday: Saturday -> Friday, the nearest workday).
     rows = today(home, "2026-11-27T08:30")
-    assert [(r["name"], r["due"]) for r in rows] == [("Cy Park", "2026-11-27")]
+    assert [(r["name"], r["due"]) for r in rows] == [("Ana Ruiz", "2026-11-27"), ("Cy Park", "2026-11-27")]
     run(home, "2026-11-27T10:00", "log", "cy", "email", "--outcome", "not-interested")
 
-    # The next Monday: Ana (4 days after the deck went out, on Wednesday: Sunday -> Monday).
+    # The next Monday: Ana, left for later on Friday, now 3 days overdue.
     rows = today(home, "2026-11-30T08:30")
-    assert [(r["name"], r["kind"], r["due"]) for r in rows] == [("Ana Ruiz", "cadence", "2026-11-30")]
+    assert [(r["name"], r["kind"], r["due"], r["days_overdue"]) for r in rows] == [("Ana Ruiz", "cadence", "2026-11-27", 3)]
     assert set(rows[0]) == {"contact_id", "name", "company", "kind", "reason", "due", "days_overdue",
                             "channel", "urgency", "last_touch"}
 

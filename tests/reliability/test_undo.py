@@ -394,14 +394,17 @@ def import_fup_contact_into_an_id_freed_by_rm(fup: FupRunner) -> Command:
 @case
 def import_linkedin_file(fup: FupRunner) -> Command:
     seed(fup)
-    # One row a day in `fup today`: the new contacts' opening touches are spread by snoozes.
+    # One row a day in `fup today`: the new contacts' opening touches are spread over days with
+    # room (cold rows, placed by the balancer; no snooze).
     (fup.home / "config.toml").write_text("daily_limit = 1\n" + SEED_CONFIG)
     path = str(LINKEDIN_FILE)
 
     def did(db: Path) -> None:  # Ana matches by name and company, and gets her title and profile
         assert query(db, "SELECT title FROM contact WHERE id = 1") == [("Head of Data",)]
         assert count(db, "contact") == 6
-        assert query(db, "SELECT count(*) FROM contact WHERE snoozed_until IS NOT NULL") != [(0,)]
+        assert query(db, "SELECT count(*) FROM contact WHERE snoozed_until IS NOT NULL") == [(0,)]
+        days = query(db, "SELECT next_due FROM contact WHERE id > 2")
+        assert len(days) == 4 and len(set(days)) == 4, days  # one a day
 
     return Command(["import", "contacts", path, "--tag", "linkedin", "--cadence", "warm"],
                    f"import contacts from {path}: 4 new, 1 updated", did)
