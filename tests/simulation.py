@@ -606,9 +606,19 @@ class Spread:
     empty: int
 
 
+def back_from_vacation(result: SimResult) -> DayRecord | None:
+    """The first checked day after the week away: it holds the week's live rows (promises,
+    asked dates, live follow-ups never move, rule 1), with cold rows only in the room left."""
+    away = [r.day for r in result.records if r.vacation]
+    later = [r for r in result.records if r.checked and away and r.day > max(away)]
+    return later[0] if later else None
+
+
 def spread(result: SimResult) -> Spread:
-    """Check 4: the length of the list over the checked days after settling."""
-    days = result.checked_after_settling()
+    """Check 4: the length of the list over the checked days after settling, but the first one
+    back from the week away (`back_from_vacation`, checked on its own)."""
+    back = back_from_vacation(result)
+    days = [r for r in result.checked_after_settling() if back is None or r.day != back.day]
     if not days:
         return Spread(0, 0, None, 0, 0.0, 0, 0)
     totals = [r.total for r in days]
@@ -689,9 +699,11 @@ def _glyphs(rows: int, per: int) -> int:
 
 def summary(result: SimResult) -> str:
     s = spread(result)
+    back = back_from_vacation(result)
+    away = f"; back from the week away on {back.day}: {back.live} live + {back.cold} cold" if back else ""
     return (f"{len(result.checked_after_settling())} checked workdays after the first two weeks: median {s.median:g}, "
-            f"max {s.max}, max/median {s.ratio:.2f}, over the limit of {result.daily_limit} on {s.over_limit}, "
-            f"empty on {s.empty}")
+            f"max {s.max}, max/median {s.ratio:.2f} (the day back apart), over the limit of {result.daily_limit} "
+            f"on {s.over_limit}, empty on {s.empty}{away}")
 
 
 def checks(result: SimResult) -> str:

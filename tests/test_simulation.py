@@ -90,6 +90,18 @@ def test_list_length_is_even_across_days(result: SimResult) -> None:
     )
 
 
+def test_the_day_back_from_a_week_away_holds_the_weeks_live_rows_and_no_cold_flood(result: SimResult) -> None:
+    back = simulation.back_from_vacation(result)
+    assert back is not None
+    # cold rows only in the room the live ones leave; the live rows are the week's, at most a day's share each
+    assert back.cold <= max(0, result.capacity - back.live), f"{result.schedule}: {back}"
+    assert back.live <= 5 * result.daily_limit, f"{result.schedule}: {back}"
+    following = [r for r in result.checked_after_settling() if r.day > back.day][:3]
+    assert following and all(r.total <= result.daily_limit for r in following[1:]), (
+        f"{result.schedule}: the backlog did not clear within two checked days: "
+        + ", ".join(f"{r.day} {r.total}" for r in following))
+
+
 def test_repliers_are_not_chased_more_than_non_repliers(result: SimResult) -> None:
     chased = simulation.chased_repliers(result)
     assert not chased, (
