@@ -348,10 +348,6 @@ class Thread:
     reply_gap: int | None = None
     run: tuple[str | None, int] = (None, 0)  # unanswered touches in a row on one channel
 
-    @property
-    def streak(self) -> int:
-        return self.followups
-
 
 def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -> Thread:
     """Walk the touches in order (they must be sorted).
