@@ -345,11 +345,12 @@ def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
     if not cold:
         return 0
     above: set[int] = set()
-    for tier in range(_COLD_TIER):
-        if tier != _BIRTHDAY_TIER:
+    for tier in range(_COLD_TIER):  # (no more than capacity of them matter: then there is no room)
+        if tier != _BIRTHDAY_TIER and len(above) <= rules.capacity:
             t_lo, t_hi = rank_bounds(tier, on)
             above.update(cid for (cid,) in conn.execute(
-                "SELECT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi", {"lo": t_lo, "hi": t_hi}))
+                "SELECT DISTINCT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi LIMIT :n",
+                {"lo": t_lo, "hi": t_hi, "n": rules.capacity + 1}))
     birthdays = {contact["id"] for contact, _ in _birthdays(conn, on, rules)}
     both = 0  # a contact with a birthday and a cold row shows once, in the birthday tier
     if birthdays - above:
