@@ -254,17 +254,23 @@ def test_the_fixture_is_a_database_of_its_release(release: str, reference: Path)
     assert not any(fixture_of(release).with_name(f"fup-{release}.db{suffix}").exists() for suffix in ("-wal", "-shm"))
 
 
-@pytest.mark.parametrize("release", RELEASES,
-                         ids=[f"from-{r}" for r in RELEASES])
-def test_a_full_reschedule_moves_no_cold_row(tmp_path: Path, release: str) -> None:
-    """A re-plan leaves a balanced cold row where it is: after an upgrade, a full reschedule
-    plans the very cache the upgrade planned, the days of the cold rows included."""
+def upgraded_copy(tmp_path: Path, release: str) -> tuple[Path, Path]:
+    """A copy of the release's fixture in a fup home, upgraded to the head by a first write."""
     home = tmp_path / "home"
     db = copy_fixture(release, home / "fup.db")
     proc = subprocess.run([str(FUP), "add", "Upgrade Trigger", "--cadence", "none"],
                           env=subprocess_env(home, UPGRADE_NOW), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    return home, db
+
+
+@pytest.mark.parametrize("release", RELEASES,
+                         ids=[f"from-{r}" for r in RELEASES])
+def test_a_full_reschedule_moves_no_cold_row(tmp_path: Path, release: str) -> None:
+    """A re-plan leaves a balanced cold row where it is: after an upgrade, a full reschedule
+    plans the very cache the upgrade planned, the days of the cold rows included."""
+    home, db = upgraded_copy(tmp_path, release)
     assert cold_contacts(db), "no cold row to keep in place: a weak comparison"
     assert plan_cache(rescheduled(db, tmp_path)) == plan_cache(db)
 
@@ -767,12 +773,7 @@ def test_an_upgraded_0003_database_plans_by_the_rules_of_the_head(tmp_path: Path
 
 
 def test_an_upgraded_database_lists_what_a_full_reschedule_lists(tmp_path: Path, release: str) -> None:
-    home = tmp_path / "home"
-    db = copy_fixture(release, home / "fup.db")
-    proc = subprocess.run([str(FUP), "add", "Upgrade Trigger", "--cadence", "none"],
-                          env=subprocess_env(home, UPGRADE_NOW), capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    home, db = upgraded_copy(tmp_path, release)
     upgraded = {day: subprocess.run([str(FUP), "today", "--on", day, "-f", "json"], env=subprocess_env(home, UPGRADE_NOW),
                                     capture_output=True, text=True, timeout=120).stdout for day in DAYS}
     cold = cold_contacts(db)  # (the days of their rows: test_a_full_reschedule_moves_no_cold_row)
