@@ -34,7 +34,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import pytest
 from typer.testing import CliRunner, Result
 
-import fupcli.cli
+import fupcli.cli.app
 
 # Monday, so a follow-up 4 days later (warm gaps[0]) lands on Friday.
 FIXED_NOW = "2026-11-23T09:00"
@@ -103,7 +103,7 @@ class FupRunner:
         overrides: dict[str, Optional[str]] = dict(env or {})
         if now is not None:
             overrides["FUP_NOW"] = as_now(now)
-        return self._runner.invoke(fupcli.cli.app, tokens, input=input, env=overrides, catch_exceptions=False)
+        return self._runner.invoke(fupcli.cli.app.app, tokens, input=input, env=overrides, catch_exceptions=False)
 
     def ok(self, *args: Union[str, Sequence[str]], **kwargs: Any) -> Result:
         """Run a command that must succeed; fail the test with its stderr otherwise."""

@@ -39,10 +39,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from fupcli import core, importer
+from fupcli import core
+from fupcli.transfer import importer
 from fupcli.context import AppContext
-from fupcli.queries import due_rows
-from fupcli.store import Store
+from fupcli.storage.queries import due_rows
+from fupcli.storage.store import Store
 from fupcli.vocabulary import CHANNELS, KINDS, is_two_way
 
 START = date(2026, 1, 5)  # a Monday

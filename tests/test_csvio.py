@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fupcli.csvio import FORMULA_START, neutralise, neutralise_sql, restore
+from fupcli.transfer.csvio import FORMULA_START, neutralise, neutralise_sql, restore
 
 TRICKY = st.text(alphabet=st.sampled_from(list("=+-@'\t\r\nab é😀,\"")), max_size=6) | st.text(max_size=20)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from fupcli.cli import app
+from fupcli.cli.app import app
 from fupcli.config import settings_markdown
 
 ROOT = Path(__file__).resolve().parents[1]

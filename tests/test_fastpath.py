@@ -31,11 +31,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fupcli import core
-from fupcli.cli import app
+from fupcli.cli.app import app
 from fupcli.context import AppContext
 from fupcli.errors import FupError
-from fupcli.fastpath import main as fast_main
-from fupcli.queries import _due_row, count_due, due_rows, rank_key
+from fupcli.cli.fast import main as fast_main
+from fupcli.storage.queries import _due_row, count_due, due_rows, rank_key
 from fupcli.scheduler import (
     CADENCE_KINDS,
     WAIT_SPREAD,
@@ -55,7 +55,7 @@ START = datetime(2026, 9, 1, 9, 0)
 
 PROBE = """
 import sys
-from fupcli.fastpath import main
+from fupcli.cli.fast import main
 try:
     main(sys.argv[1:])
 except SystemExit:

@@ -26,7 +26,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from fupcli import scheduler
-from fupcli.queries import DueRow, _due_row, rank_key
+from fupcli.storage.queries import DueRow, _due_row, rank_key
 from fupcli.scheduler import (
     DEFAULT_PROFILES,
     SHORT_REASON,

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from fupcli import migrate
+from fupcli.storage import migrate
 from fupcli.context import AppContext
 from fupcli.core import NewContact, add_contact
 from fupcli.errors import DatabaseError
 from fupcli.model import SQLModel
-from fupcli.store import KNOWN_VERSIONS, SCHEMA_VERSION, Store
+from fupcli.storage.store import KNOWN_VERSIONS, SCHEMA_VERSION, Store
 
 NOW = datetime(2026, 11, 23, 9, 0)
 
@@ -212,7 +212,7 @@ HOT_PATH_CHECK = """
 import sys, runpy
 sys.argv = ["fup", *sys.argv[1:]]
 try:
-    from fupcli.cli import app
+    from fupcli.cli.app import app
     app(prog_name="fup")
 except SystemExit:
     pass

@@ -48,8 +48,9 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import fupcli.cli
-from fupcli import core, csvio
+import fupcli.cli.app
+from fupcli import core
+from fupcli.transfer import csvio
 from fupcli.context import AppContext
 from fupcli.errors import BadInput, ExitCode, NotFound
 from fupcli.scheduler import OPENING_SPREAD
@@ -1147,7 +1148,7 @@ def _build_database(home: Path, people: list[dict], operations: list[tuple]) -> 
 
 def _cli(home: Path, *args: str):
     env = {"FUP_HOME": str(home), "FUP_NOW": NOW, "FUP_DB": None, "FUP_DEBUG": None}
-    return CliRunner().invoke(fupcli.cli.app, list(args), env=env, catch_exceptions=False)
+    return CliRunner().invoke(fupcli.cli.app.app, list(args), env=env, catch_exceptions=False)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True, database=None,
@@ -1277,35 +1278,35 @@ def test_a_later_row_fills_a_contact_new_in_the_same_file(tmp_path, monkeypatch)
         "Ana,Ruiz,Acme,Head of Ops,Clients,ana@example.com\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(fupcli.cli.app, ["import", "contacts", str(path)])
+    result = CliRunner().invoke(fupcli.cli.app.app, ["import", "contacts", str(path)])
     assert result.exit_code == 0, result.stderr
     assert "1 new" in result.stdout
-    card = json.loads(CliRunner().invoke(fupcli.cli.app, ["show", "ana", "-f", "json"]).stdout)
+    card = json.loads(CliRunner().invoke(fupcli.cli.app.app, ["show", "ana", "-f", "json"]).stdout)
     assert (card["company"], card["title"], card["tags"]) == ("Acme", "Head of Ops", ["clients"])
 
 
 def test_history_imports_in_chunks_keep_ids_and_give_fresh_ones_without_clashes(tmp_path, monkeypatch):
     """Touches go in a chunk at a time; rows whose id is taken get fresh ids that clash with no other."""
-    import fupcli.importer as importer
+    import fupcli.transfer.importer as importer
 
     monkeypatch.setattr(importer, "HISTORY_CHUNK", 3)
     monkeypatch.setenv("FUP_HOME", str(tmp_path / "a"))
     monkeypatch.setenv("FUP_NOW", "2026-11-23T09:00")
     monkeypatch.delenv("FUP_DB", raising=False)
     runner = CliRunner()
-    assert runner.invoke(fupcli.cli.app, ["add", "Ana"]).exit_code == 0  # touch 1: the meeting
+    assert runner.invoke(fupcli.cli.app.app, ["add", "Ana"]).exit_code == 0  # touch 1: the meeting
     header = "id,contact_id,contact_name,at,channel,direction,outcome,note,ask_again\n"
     lines = [f"{n},1,Ana,2026-11-{n + 1:02d}T10:00:00,email,out,sent,note {n},\n" for n in range(2, 9)]
     lines.append("1,1,Ana,2026-11-20T10:00:00,call,out,no-answer,id 1 is the meeting's,\n")  # a taken id
     lines.append("12,1,Ana,2026-11-21T10:00:00,call,out,no-answer,a free id after the fresh one,\n")
     path = tmp_path / "touches.csv"
     path.write_text(header + "".join(lines), encoding="utf-8")
-    result = runner.invoke(fupcli.cli.app, ["import", "touches", str(path)])
+    result = runner.invoke(fupcli.cli.app.app, ["import", "touches", str(path)])
     assert result.exit_code == 0, result.stderr
     assert "9 new" in result.stdout
-    card = json.loads(runner.invoke(fupcli.cli.app, ["show", "ana", "-f", "json"]).stdout)
+    card = json.loads(runner.invoke(fupcli.cli.app.app, ["show", "ana", "-f", "json"]).stdout)
     ids = sorted(t["id"] for t in card["touches"])
     assert ids == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12]
     assert {t["id"]: t["note"] for t in card["touches"]}[9] == "id 1 is the meeting's"
-    again = runner.invoke(fupcli.cli.app, ["import", "touches", str(path)])
+    again = runner.invoke(fupcli.cli.app.app, ["import", "touches", str(path)])
     assert "0 new" in again.stdout and "9 unchanged" in again.stdout

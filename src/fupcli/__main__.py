@@ -1,6 +1,6 @@
 """`python -m fupcli` runs the same CLI as the `fup` script."""
 
-from fupcli.fastpath import main
+from fupcli.cli.fast import main
 
 if __name__ == "__main__":
     main()

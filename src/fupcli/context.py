@@ -15,7 +15,7 @@ from pathlib import Path
 from .config import Settings, load_settings
 from .dates import parse_now
 from .paths import db_location
-from .store import Store
+from .storage.store import Store
 
 
 def current_time() -> datetime:

@@ -23,14 +23,14 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from . import journal
+from .storage import journal
 from .context import AppContext
 from .dates import parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
-from .journal import Undoable
+from .storage.journal import Undoable
 from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import DayLoad, SessionRows, birthday_only, check_profiles, contact_view, due_contacts, resolve
-from .store import bulk_insert
+from .storage.queries import DayLoad, SessionRows, birthday_only, check_profiles, contact_view, due_contacts, resolve
+from .storage.store import bulk_insert
 from .scheduler import (
     COLD_TIER,
     GREETING,
@@ -709,7 +709,7 @@ def wipe_freed_space(ctx: AppContext) -> tuple[bool, str | None]:
 
 def undo(ctx: AppContext) -> journal.Undone:
     """Revert the newest write command in the undo history."""
-    from .store import SCHEMA_VERSION
+    from .storage.store import SCHEMA_VERSION
 
     if not ctx.store.exists():
         raise NotFound("nothing to undo")

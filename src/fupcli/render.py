@@ -13,8 +13,8 @@ import sys
 from datetime import date
 from typing import Any, Iterable, Sequence, TextIO
 
-from .formats import CONTACT_COLUMNS
-from .queries import DUE_COLUMNS, DueRow
+from .transfer.formats import CONTACT_COLUMNS
+from .storage.queries import DUE_COLUMNS, DueRow
 
 
 def _out(stream: TextIO | None) -> TextIO:
@@ -29,7 +29,7 @@ def write_json(data: Any, stream: TextIO | None = None) -> None:
 
 def write_csv(columns: Sequence[str], rows: Iterable[dict], stream: TextIO | None = None) -> None:
     """CSV of dicts, through the one CSV writer (spreadsheet-safe cells, like `fup export`)."""
-    from .csvio import CsvWriter
+    from .transfer.csvio import CsvWriter
 
     CsvWriter(_out(stream), columns).rows([row.get(c) for c in columns] for row in rows)
 

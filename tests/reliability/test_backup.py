@@ -44,7 +44,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "fup-0001.db"
 WRITER = """
 import os, sys
 from pathlib import Path
-from fupcli.cli import app
+from fupcli.cli.app import app
 report = os.fdopen(os.dup(1), "w")
 sys.stdout = open(os.devnull, "w")
 stop = Path(sys.argv[1])

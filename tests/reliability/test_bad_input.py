@@ -5,7 +5,7 @@ What it proves, for every command, fed random arguments:
 - no exception escapes: commands run in process through Typer's `CliRunner`
   with `catch_exceptions=False` (as the `fup` fixture runs them), and `today`
   and `export` also through the console script's own door,
-  `fupcli.fastpath.main`, with `sys.argv` set as the shell would set it;
+  `fupcli.cli.fast.main`, with `sys.argv` set as the shell would set it;
 - a command that succeeds exits 0 (a random name is a fine name), and when
   it wrote, what it stored does not break `fup reschedule` (every contact
   re-planned) or the calendar feed (every contact read);
@@ -59,10 +59,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from fupcli.cli import app
+from fupcli.cli.app import app
 from fupcli.errors import ExitCode
-from fupcli.fastpath import main as console_script
-from fupcli.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, LINKEDIN_HEADER, TOUCH_COLUMNS
+from fupcli.cli.fast import main as console_script
+from fupcli.transfer.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, LINKEDIN_HEADER, TOUCH_COLUMNS
 from fupcli.vocabulary import CHANNELS, OUTCOMES, STATES
 from workers import shared_test_helpers
 
@@ -394,7 +394,7 @@ def through_typer(args: list[str], stdin: Optional[bytes]) -> Outcome:
 
 
 def through_console_script(args: list[str], stdin: Optional[bytes]) -> Outcome:
-    """`fupcli.fastpath.main` as the `fup` script runs it: argv from sys.argv, real text streams."""
+    """`fupcli.cli.fast.main` as the `fup` script runs it: argv from sys.argv, real text streams."""
     assert stdin is None, "the console script's door is for today and export only"
     out, err = io.BytesIO(), io.BytesIO()
     stdout = io.TextIOWrapper(out, encoding="utf-8")

@@ -81,7 +81,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small database fup wrote (built once): contacts with touches, commitments, agenda rows."""
     from typer.testing import CliRunner
 
-    from fupcli.cli import app
+    from fupcli.cli.app import app
 
     home = tmp_path_factory.mktemp("template")
     env = {"FUP_HOME": str(home), "FUP_NOW": "2026-11-23T09:00", "FUP_DB": None, "FUP_DEBUG": None}

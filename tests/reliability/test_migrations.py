@@ -45,10 +45,10 @@ How: the in-process `fup` runner for single commands; Alembic's
 `BatchOperations.add_column`, and `fupcli.core.replan_all`, patched for the
 injected failures; for the parallel upgrade, two child processes that import
 fup, wait for a start file and then run the console script's entry point
-(`fupcli.fastpath.main`), twice over; threads released by a barrier for
+(`fupcli.cli.fast.main`), twice over; threads released by a barrier for
 simultaneous automatic backups. Alembic's command-line tool itself cannot run
 these migrations (their env.py insists on a connection handed over by
-`fupcli.migrate`), so `alembic.command.check` is called in-process with that
+`fupcli.storage.migrate`), so `alembic.command.check` is called in-process with that
 connection. A database in WAL mode is copied with SQLite's backup API.
 """
 
@@ -67,7 +67,7 @@ from pathlib import Path
 
 import pytest
 
-from fupcli.store import SCHEMA_VERSION
+from fupcli.storage.store import SCHEMA_VERSION
 from fupcli.vocabulary import KINDS
 from workers import shared_test_helpers
 
@@ -234,7 +234,7 @@ def reference(tmp_path: Path, release: str) -> Path:
 
 
 def test_the_head_is_the_code_s_schema_version() -> None:
-    from fupcli.migrate import head_revision
+    from fupcli.storage.migrate import head_revision
 
     assert head_revision() == HEAD
     assert HEAD not in RELEASES and max(RELEASES) < HEAD
@@ -307,7 +307,7 @@ def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Pat
 
 def test_the_migrations_alone_change_no_row(fup_home: Path, reference: Path, release: str) -> None:
     """A bare `Store` (no re-plan hook): the migration scripts themselves leave every row as it was."""
-    from fupcli.store import Store
+    from fupcli.storage.store import Store
 
     db = copy_fixture(release, fup_home / "fup.db")
     store = Store(db, datetime(2026, 11, 24, 8, 30))
@@ -346,8 +346,8 @@ def test_upgraded_schema_equals_a_new_databases_and_alembic_check_passes(tmp_pat
 
     from alembic import command
 
-    from fupcli.migrate import alembic_config
-    from fupcli.store import Store
+    from fupcli.storage.migrate import alembic_config
+    from fupcli.storage.store import Store
 
     upgraded = copy_fixture(release, tmp_path / "old" / "fup.db")
     fresh = tmp_path / "new" / "fup.db"
@@ -461,14 +461,14 @@ def test_a_failure_inside_the_upgrade_leaves_the_release_untouched(
 STARTING_LINE = """
 import sys, time
 from pathlib import Path
-import fupcli.backup, fupcli.cli, fupcli.core, fupcli.fastpath, fupcli.migrate, alembic.command, sqlmodel
+import fupcli.storage.backup, fupcli.cli.app, fupcli.core, fupcli.cli.fast, fupcli.storage.migrate, alembic.command, sqlmodel
 ready, start = Path(sys.argv[1]), Path(sys.argv[2])
 ready.touch()
 deadline = time.monotonic() + 60
 while not start.exists() and time.monotonic() < deadline:
     time.sleep(0.0005)
 sys.argv = ["fup", *sys.argv[3:]]
-fupcli.fastpath.main()
+fupcli.cli.fast.main()
 """
 
 
@@ -529,8 +529,8 @@ def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path
                                                                   release: str) -> None:
     """Four upgrades starting together (threads, released by a barrier) under the same stamp:
     each gets a distinct, complete pre-upgrade copy; none fails and none overwrites another."""
-    from fupcli.backup import backup_before_upgrade
-    from fupcli.store import Store
+    from fupcli.storage.backup import backup_before_upgrade
+    from fupcli.storage.store import Store
 
     db = copy_fixture(release, fup_home / "fup.db")
     count = 4
@@ -564,8 +564,8 @@ def test_automatic_backups_taken_at_once_each_keep_their_own_file(fup_home: Path
 def test_a_backup_of_an_already_upgraded_file_is_not_kept_as_pre_upgrade(fup_home: Path, release: str) -> None:
     """Another process may finish the upgrade between this one's look at the version and its
     copy; that copy is of the head schema and must not pose as the pre-upgrade backup."""
-    from fupcli.backup import backup_before_upgrade
-    from fupcli.store import Store
+    from fupcli.storage.backup import backup_before_upgrade
+    from fupcli.storage.store import Store
 
     db = copy_fixture(release, fup_home / "fup.db")
     first = Store(db, datetime(2026, 11, 24, 8, 30))
@@ -591,7 +591,7 @@ def test_reading_an_old_schema_refuses_and_changes_nothing(fup, release: str, ar
 
 
 def test_the_console_scripts_fast_readers_refuse_an_old_schema_too(tmp_path: Path, release: str) -> None:
-    """`fup today` and `fup export` answer from `fupcli.fastpath` without the Typer app: same refusal."""
+    """`fup today` and `fup export` answer from `fupcli.cli.fast` without the Typer app: same refusal."""
     home = tmp_path / "home"
     db = copy_fixture(release, home / "fup.db")
     before = db.read_bytes()

@@ -56,10 +56,11 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from fupcli import core, journal
+from fupcli import core
+from fupcli.storage import journal
 from fupcli.context import AppContext
 from fupcli.errors import NotFound
-from fupcli.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, TOUCH_COLUMNS
+from fupcli.transfer.formats import COMMITMENT_COLUMNS, CONTACT_COLUMNS, TOUCH_COLUMNS
 from fupcli.vocabulary import CHANNELS, OUTCOMES, STATES
 from workers import shared_test_helpers
 

@@ -176,9 +176,9 @@ def run_fup(args: Sequence[str]) -> Outcome:
     if _COMMAND is None:
         import typer.main
 
-        import fupcli.cli
+        import fupcli.cli.app
 
-        _COMMAND = typer.main.get_command(fupcli.cli.app)
+        _COMMAND = typer.main.get_command(fupcli.cli.app.app)
     args = list(args)
     sys.argv = ["fup", *args]
     out, err = io.StringIO(), io.StringIO()
@@ -204,7 +204,7 @@ def _say(line: str) -> None:
 def _warm_up() -> None:
     """Import what the write commands import and build the CLI, so forked children start at once."""
     import fupcli.core  # noqa: F401
-    import fupcli.importer  # noqa: F401
+    import fupcli.transfer.importer  # noqa: F401
 
     run_fup(["--version"])
 

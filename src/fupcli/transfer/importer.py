@@ -22,17 +22,18 @@ from typing import Any, Callable, Iterable
 
 from sqlmodel import Session, select
 
-from . import csvio, formats, journal
-from .context import AppContext
-from .core import Balancer, check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, plan_for, refresh_many
-from .dates import check_range, parse_birthday
-from .errors import BadInput, ExitCode, FupError, check_choice
-from .journal import Undoable
-from .model import AgendaItem, Commitment, Contact, Touch
-from .queries import SessionRows, parse_id
-from .scheduler import Plan
-from .store import bulk_insert
-from .vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
+from . import csvio, formats
+from ..storage import journal
+from ..context import AppContext
+from ..core import Balancer, check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, plan_for, refresh_many
+from ..dates import check_range, parse_birthday
+from ..errors import BadInput, ExitCode, FupError, check_choice
+from ..storage.journal import Undoable
+from ..model import AgendaItem, Commitment, Contact, Touch
+from ..storage.queries import SessionRows, parse_id
+from ..scheduler import Plan
+from ..storage.store import bulk_insert
+from ..vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
 _LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 FILLABLE = ("company", "title", "email", "phone", "url", "source", "notes", "birthday")
@@ -264,7 +265,7 @@ def import_contacts(
             raise ImportProblems(problems)
         return report
     with ctx.store.write(Undoable("import", ctx.now)) as session:
-        from .queries import SessionRows
+        from ..storage.queries import SessionRows
 
         existing = _existing_contacts_rows(SessionRows(session))
         actions = _plan_contacts(layout, name, valid, existing, report, problems)
@@ -429,7 +430,7 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
         return report
     report = ImportReport(what, formats.FUP)
     with ctx.store.write(Undoable("import", ctx.now)) as session:
-        from .queries import SessionRows
+        from ..storage.queries import SessionRows
 
         _history_pass(ctx, what, name, text, SessionRows(session), report, write=session)
         journal.label(session, _undo_summary(name, report))

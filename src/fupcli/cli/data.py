@@ -12,12 +12,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import Aborted, BadInput, DatabaseError, ExitCode, NotFound, check_choice
+from ..errors import Aborted, BadInput, DatabaseError, ExitCode, NotFound, check_choice
 
 
 def undo_command(ctx: typer.Context) -> None:
     """Take back the last command that changed your data (add, log, next, done, drop, edit, state, snooze, rm, import, reschedule); repeat to walk further back."""
-    from . import core
+    from .. import core
 
     undone = core.undo(ctx.obj)
     sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
@@ -28,7 +28,7 @@ def backup_command(
     path: Annotated[Optional[str], typer.Argument(metavar="PATH", help="File or folder to write (default: backups/ beside the database).")] = None,
 ) -> None:
     """Copy the database safely, even while fup is writing (SQLite's online backup; mode 0600, checked)."""
-    from .backup import copy_database, target_path
+    from ..storage.backup import copy_database, target_path
 
     store = ctx.obj.store
     if store.path is None:
@@ -44,7 +44,7 @@ def doctor_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
     """Check the database: integrity, foreign keys, schema version, journal mode, file permissions. Never changes it."""
-    from .doctor import examine
+    from ..storage.doctor import examine
 
     fmt = check_choice(fmt, ("table", "json"), "format")
     findings = examine(ctx.obj.store)
@@ -64,7 +64,7 @@ def forget_command(
     wipe: Annotated[bool, typer.Option("--wipe", help="Only rewrite the file to wipe old copies of erased text (after a forget that could not).")] = False,
 ) -> None:
     """Erase a contact for good, with their touches, commitments and undo history (cannot be undone; `rm` can). Backups made earlier still hold them."""
-    from . import core
+    from .. import core
 
     app_ctx = ctx.obj
     if wipe or who is None:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from .errors import DatabaseError
+from ..errors import DatabaseError
 
 # Shell completion opens the store: `typing` (~10 ms to import) is for type checkers only.
 TYPE_CHECKING = False
@@ -366,7 +366,7 @@ class Store:
         """A read-only connection to a fup database at any known schema (for backup and doctor).
 
         Refuses, untouched, a file that is not ours; raises NotFound when there is no database."""
-        from .errors import NotFound
+        from ..errors import NotFound
 
         assert self.path is not None
         if not self.exists():

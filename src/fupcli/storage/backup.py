@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .csvio import shown
-from .errors import BadInput, DatabaseError
+from ..transfer.csvio import shown
+from ..errors import BadInput, DatabaseError
 from .store import SQLITE_HEADER, Store
 
 BACKUP_DIR = "backups"

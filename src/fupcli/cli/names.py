@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from .paths import db_location
+from ..paths import db_location
 
 MAX_NAMES = 50
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from .csvio import CsvWriter, neutralise_sql, shown
-from .dates import parse_date
-from .errors import BadInput, FupError, check_choice
+from ..dates import parse_date
+from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
-from .queries import due_rows, iter_commitments, iter_contacts, iter_touches
-from .scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day
+from ..storage.queries import due_rows, iter_commitments, iter_contacts, iter_touches
+from ..scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day
 
 EXPORTS = tuple(EXPORT_COLUMNS)
 EXPORT_FORMATS = ("csv", "json", "ics")

@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__
-from .errors import ExitCode, FupError, describe_failure, flush_stdout
+from .. import __version__
+from ..errors import ExitCode, FupError, describe_failure, flush_stdout
 
 # `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
 TYPE_CHECKING = False
@@ -32,11 +32,11 @@ COMPLETE_VAR = "_FUP_COMPLETE"
 
 def run_today(app_ctx, on: str | None, limit: int | None, fmt: str, stream: TextIO | None = None) -> None:  # noqa: ANN001
     """`fup today`: read the ranked due rows and print them (shared by both doors)."""
-    from . import render
-    from .dates import parse_date
-    from .errors import check_choice
-    from .queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
-    from .vocabulary import OUTPUT_FORMATS
+    from .. import render
+    from ..dates import parse_date
+    from ..errors import check_choice
+    from ..storage.queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
+    from ..vocabulary import OUTPUT_FORMATS
 
     fmt = check_choice(fmt, OUTPUT_FORMATS, "format")
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
@@ -95,7 +95,7 @@ def _split_global(args: Sequence[str]) -> tuple[str | None, list[str]]:
 
 
 def _today(args: Sequence[str]) -> int:
-    from .context import AppContext
+    from ..context import AppContext
 
     db, rest = _split_global(args)
     if not rest or rest[0] != "today":
@@ -114,8 +114,8 @@ def _today(args: Sequence[str]) -> int:
 
 def _export(args: Sequence[str]) -> int:
     """`fup export WHAT [options]`: large exports start without Typer, like `today`."""
-    from .context import AppContext
-    from .exporter import export
+    from ..context import AppContext
+    from ..transfer.exporter import export
 
     db, rest = _split_global(args)
     if len(rest) < 2 or rest[0] != "export" or rest[1].startswith("-"):
@@ -209,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = fast(argv)
     except _NotMine:
-        from .cli import main as full
+        from .app import main as full
 
         full()
         return

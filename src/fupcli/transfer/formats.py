@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Sequence
 
-from .queries import DUE_COLUMNS
+from ..storage.queries import DUE_COLUMNS
 
 CONTACT_COLUMNS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",

@@ -15,7 +15,7 @@ import stat
 from dataclasses import asdict, dataclass
 
 from .backup import default_dir, integrity_problems
-from .errors import DatabaseError
+from ..errors import DatabaseError
 from .store import SCHEMA_VERSION, Store
 
 PRIVATE = 0o077  # group and world bits: none may be set on fup's files

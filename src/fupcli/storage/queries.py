@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Iterator
 
-from .dates import is_leap_year
-from .errors import Ambiguous, BadInput, NotFound
-from .vocabulary import OPEN_STATES
-from .scheduler import (
+from ..dates import is_leap_year
+from ..errors import Ambiguous, BadInput, NotFound
+from ..vocabulary import OPEN_STATES
+from ..scheduler import (
     COLD_TIER,
     DEFAULT_RULES,
     TIER_SPAN,

@@ -13,8 +13,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from .dates import WHEN_HELP
-from .errors import BadInput, check_choice
+from ..dates import WHEN_HELP
+from ..errors import BadInput, check_choice
 
 
 
@@ -30,7 +30,7 @@ def export_command(
     days: Annotated[Optional[int], typer.Option(min=1, max=3660, help="ics: how many days ahead (default 30).")] = None,
 ) -> None:
     """Export contacts, touches, commitments or the due list as CSV or JSON; the due list also as an iCalendar feed."""
-    from . import exporter
+    from ..transfer import exporter
 
     exporter.export(ctx.obj, what, fmt, output, bom=bom, raw=raw, on=on, limit=limit, days=days)
 
@@ -45,7 +45,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
 ) -> None:
     """Import contacts (fup, LinkedIn or Google CSV), or touches and commitments (fup CSV); all or nothing."""
-    from . import importer
+    from ..transfer import importer
 
     app_ctx = ctx.obj
     what = check_choice(what, ("contacts", "touches", "commitments"), "import")

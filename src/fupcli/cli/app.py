@@ -16,13 +16,13 @@ from typing import Annotated, Any, List, Optional
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .cli_data import backup_command, confirm_or_abort, doctor_command, forget_command, undo_command
-from .cli_transfer import export_command, import_command
-from .context import AppContext
-from .dates import WHEN_HELP, parse_date
-from .errors import ExitCode, FupError, check_choice, describe_failure, flush_stdout
-from .vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
+from .. import __version__
+from .data import backup_command, confirm_or_abort, doctor_command, forget_command, undo_command
+from .transfer import export_command, import_command
+from ..context import AppContext
+from ..dates import WHEN_HELP, parse_date
+from ..errors import ExitCode, FupError, check_choice, describe_failure, flush_stdout
+from ..vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
 
 try:  # typer >= 0.22 vendors click
     from typer._click import exceptions as click_exceptions
@@ -136,7 +136,7 @@ def today(
     fmt: Format = "table",
 ) -> None:
     """Who is due today, and why: ranked, one row per contact, with the channel to use."""
-    from .fastpath import run_today
+    from .fast import run_today
 
     run_today(_ctx(ctx), on, limit, fmt)
 
@@ -144,9 +144,9 @@ def today(
 @app.command()
 def show(ctx: typer.Context, who: Who, fmt: Format = "table") -> None:
     """A contact's card: details, open commitments, timeline, and what is next and why."""
-    from . import render
-    from .errors import NotFound
-    from .queries import contact_card
+    from .. import render
+    from ..errors import NotFound
+    from ..storage.queries import contact_card
 
     app_ctx, fmt = _ctx(ctx), _fmt(fmt)
     conn = app_ctx.store.reader()
@@ -166,8 +166,8 @@ def list_(
     fmt: Format = "table",
 ) -> None:
     """List contacts, with filters."""
-    from . import render
-    from .queries import ListFilter, list_contacts
+    from .. import render
+    from ..storage.queries import ListFilter, list_contacts
 
     app_ctx, fmt = _ctx(ctx), _fmt(fmt)
     conn = app_ctx.store.reader()
@@ -191,7 +191,7 @@ def cadence(
     fmt: Format = "table",
 ) -> None:
     """The cadence profiles, as days after the meeting, so you can see their shape."""
-    from . import render
+    from .. import render
 
     profiles = _ctx(ctx).settings.rules.profiles
     names = [check_choice(profile, sorted(profiles), "cadence profile")] if profile else list(profiles)
@@ -201,8 +201,8 @@ def cadence(
 @app.command("config")
 def config_(docs: Annotated[bool, typer.Option("--docs", help="Print the settings reference (docs/configuration.md).")] = False) -> None:
     """Where config.toml is read from (or, with --docs, every setting it may hold)."""
-    from .config import settings_markdown
-    from .paths import config_path
+    from ..config import settings_markdown
+    from ..paths import config_path
 
     sys.stdout.write(settings_markdown() + "\n" if docs else f"{config_path()}\n")
 
@@ -241,7 +241,7 @@ def add(
     next_channel: NextChannel = None,
 ) -> None:
     """Add a contact right after meeting them; the meeting counts as the first touch."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
@@ -268,7 +268,7 @@ def log(
     greeting: Annotated[bool, typer.Option("--greeting", help="A birthday or holiday greeting: not a follow-up (automatic on their birthday).")] = False,
 ) -> None:
     """Log a call, email or meeting in one line; prints the new next due date and why."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
@@ -281,7 +281,7 @@ def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument
              due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False,
              channel: Annotated[Optional[str], typer.Option("--channel", help="How it is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")] = None) -> None:
     """Record a commitment: a next step of yours, or of theirs with --theirs."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     step = core.next_step(app_ctx, action, due, soft, theirs, channel, channel_option="--channel")
@@ -290,7 +290,7 @@ def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument
 
 
 def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: str) -> None:
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     view = core.close_commitment(app_ctx, who, status, commitment_id)
@@ -333,7 +333,7 @@ def edit(
     untag: Annotated[Optional[List[str]], typer.Option("--untag", help="Remove a tag.")] = None,
 ) -> None:
     """Change a contact's fields; an empty value ("") clears an optional field."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
@@ -345,7 +345,7 @@ def edit(
 @app.command()
 def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide the cadence until this date (today clears; never pauses).")]) -> None:
     """Hide a contact's cadence follow-ups until a date; promises, dates they asked for and birthdays still show."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     view = core.snooze(app_ctx, who, until)
@@ -362,7 +362,7 @@ def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(me
 def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument(metavar="STATE", help="active, nurture, client, paused or closed.")]) -> None:
     """Move a contact between states (paused: no follow-ups, promises and birthdays still show;
     closed: never due again; active reopens, counted from today)."""
-    from . import core, render
+    from .. import core, render
 
     app_ctx = _ctx(ctx)
     view = core.set_state(app_ctx, who, new_state)
@@ -372,7 +372,7 @@ def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument
 @app.command()
 def rm(ctx: typer.Context, who: Who, yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False) -> None:
     """Delete a contact with its touches and commitments (asks first)."""
-    from . import core
+    from .. import core
 
     app_ctx = _ctx(ctx)
     contact = core.find(app_ctx, who)
@@ -384,7 +384,7 @@ def rm(ctx: typer.Context, who: Who, yes: Annotated[bool, typer.Option("--yes", 
 @app.command()
 def reschedule(ctx: typer.Context) -> None:
     """Recompute every contact's next due date (after editing config.toml)."""
-    from . import core
+    from .. import core
 
     count = core.reschedule(_ctx(ctx))
     sys.stdout.write(f"Rescheduled {count} contact{'s' if count != 1 else ''}.\n")

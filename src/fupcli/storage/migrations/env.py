@@ -6,7 +6,7 @@ from fupcli.model import SQLModel  # noqa: F401 - registers the tables on the me
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("fup's migrations run through fupcli.migrate, with a connection")
+    raise RuntimeError("fup's migrations run through fupcli.storage.migrate, with a connection")
 
 context.configure(
     connection=connection,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from .errors import DatabaseError, NotFound
+from ..errors import DatabaseError, NotFound
 
 # The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
 # journaled too so that undo gives back the very same rows (and ids).

@@ -1,0 +1,1 @@
+"""Outside formats: CSV, JSON and iCalendar export; CSV and JSON import."""
