@@ -198,11 +198,10 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     add_contact(ctx, NewContact("Ana"))
     before = dump(path)
     with pytest.raises(RuntimeError):
-        with ctx.store.write() as session:
-            from fupcli.model import Contact
-
-            session.add(Contact(name="Half", name_key="half", created_at=NOW, updated_at=NOW))
-            session.flush()
+        with ctx.store.write() as db:
+            db.insert("contact", {"name": "Half", "name_key": "half", "tags": "", "channel": "email", "cadence": "warm",
+                                  "state": "active", "unanswered_streak": 0, "created_at": NOW, "updated_at": NOW})
+            assert db.one("SELECT name FROM contact WHERE name_key = 'half'") == {"name": "Half"}
             raise RuntimeError("crash mid-transaction")
     ctx.close()
     assert dump(path) == before

@@ -2,10 +2,11 @@
 
 A command parses its arguments and calls one function here with the
 `AppContext`. Each function validates everything first (raising a `FupError`
-before any write), then opens one `BEGIN IMMEDIATE` transaction, changes the
-rows through the SQLModel classes, and re-plans every contact it touched with
-the scheduler, storing the plan in the contact's computed columns before the
-commit. It returns a plain summary for `render`.
+before any write), then opens one write transaction (`Store.write()`, a
+`storage.db.Db`: plain SQL with named parameters over a DB-API connection),
+changes the rows, and re-plans every contact it touched with the scheduler,
+storing the plan in the contact's computed columns before the commit. Contacts
+travel as dicts of their columns. It returns a plain summary for `render`.
 
 Re-planning also balances the days: a contact's cold rows (nurture rhythms,
 opening touches) are placed on days with room (`Balancer`, over the day counts
@@ -20,17 +21,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete
-from sqlmodel import Session, select
-
 from .storage import journal
 from .context import AppContext
 from .dates import parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
+from .storage.db import Db
 from .storage.journal import Undoable
-from .model import AgendaItem, Commitment, Contact, Touch
-from .storage.queries import DayLoad, SessionRows, birthday_only, check_profiles, contact_view, due_contacts, resolve
-from .storage.store import bulk_insert
+from .storage.queries import (
+    DayLoad,
+    birthday_only,
+    check_profiles,
+    contact_view,
+    listed,
+    listed_cold,
+    listed_live,
+    resolve,
+    to_date,
+    to_moment,
+)
 from .scheduler import (
     COLD_TIER,
     GREETING,
@@ -143,67 +151,92 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
     return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard", chosen)
 
 
-def _commitment(contact: Contact, step: NextStep, now: datetime) -> Commitment:
-    return Commitment(contact_id=contact.id, whose=step.whose, action=step.action, due=step.due,
-                      firmness=step.firmness, channel=step.channel, created_at=now)
+def _add_commitment(db: Db, contact: dict, step: NextStep, now: datetime) -> int:
+    return db.insert("commitment", {"contact_id": contact["id"], "whose": step.whose, "action": step.action,
+                                    "due": step.due, "firmness": step.firmness, "status": "open",
+                                    "channel": step.channel, "created_at": now, "closed_at": None})
+
+
+# --- contacts as dicts of their columns -----------------------------------------
+
+_DATES = ("snoozed_until", "next_due", "next_step_due")
+_MOMENTS = ("reopened_at", "created_at", "updated_at", "last_touch_at")
+
+
+def load_contacts(db: Db, where: str = "1 = 1", params: dict | None = None) -> list[dict]:
+    """Contacts as dicts of every column, dates and times as Python values."""
+    rows = db.all(f"SELECT * FROM contact WHERE {where} ORDER BY id", params)
+    for row in rows:
+        for name in _DATES:
+            row[name] = to_date(row[name])
+        for name in _MOMENTS:
+            row[name] = to_moment(row[name])
+    return rows
+
+
+def _load(db: Db, contact_id: int) -> dict:
+    return load_contacts(db, "id = :id", {"id": contact_id})[0]
+
+
+def _change(db: Db, contact: dict, **values: Any) -> None:
+    """Set columns of a contact, in the database and in its dict."""
+    db.update("contact", contact["id"], values)
+    contact.update(values)
 
 
 # --- refreshing a contact's plan ---------------------------------------------
 
 
-def refresh(session: Session, ctx: AppContext, contact: Contact, check: bool = True) -> Plan:
+def refresh(db: Db, ctx: AppContext, contact: dict, check: bool = True) -> Plan:
     """Re-plan one contact from its history and store the plan (same transaction)."""
-    return refresh_many(session, ctx, [contact], check=check)[0]
+    return refresh_many(db, ctx, [contact], check=check)[0]
 
 
-def refresh_many(session: Session, ctx: AppContext, contacts: Sequence[Contact], chunk: int = 500,
+def refresh_many(db: Db, ctx: AppContext, contacts: Sequence[dict], chunk: int = 500,
                  balance: "Balancer | None" = None, check: bool = True, roll: bool = True) -> list[Plan]:
-    """Re-plan contacts, loading their touches and open commitments a chunk of contacts at a time;
-    cold rows are placed on days with room (one `Balancer` for the whole run). With `check`,
-    refuses while any contact is on a profile config.toml no longer has (`check_profiles`); with
-    `roll`, first moves on the cold rows earlier days had no room for (`roll_forward`)."""
-    rows = SessionRows(session)
+    """Re-plan contacts (dicts from `load_contacts`), loading their touches and open commitments
+    a chunk of contacts at a time; cold rows are placed on days with room (one `Balancer` for
+    the whole run). With `check`, refuses while any contact is on a profile config.toml no
+    longer has (`check_profiles`); with `roll`, first moves on the cold rows earlier days had
+    no room for (`roll_forward`). A contact's computed columns are written only when they change."""
+    rules = ctx.settings.rules
     if check:
-        check_profiles(rows, ctx.settings.rules)
+        check_profiles(db, rules)
     if roll:  # (a bulk re-plan places every overdue cold row it plans anyway)
-        roll_forward(session, ctx)
-    balance = balance or Balancer(rows, ctx.settings.rules, ctx.today)
+        roll_forward(db, ctx)
+    balance = balance or Balancer(db, rules, ctx.today)
     plans = []
     for start in range(0, len(contacts), chunk):
-        batch = {c.id: c for c in contacts[start:start + chunk]}
-        # Plain column rows, not ORM objects: a re-plan after a large import reads millions of touches.
+        batch = {c["id"]: c for c in contacts[start:start + chunk]}
+        ids = ", ".join(str(int(cid)) for cid in batch)  # ints from the database: safe to inline
         touches: dict[int, list[TouchFacts]] = {cid: [] for cid in batch}
-        for cid, *facts in session.execute(
-            select(Touch.contact_id, Touch.at, Touch.direction, Touch.outcome, Touch.channel, Touch.ask_again, Touch.id)
-            .where(Touch.contact_id.in_(batch))
-        ):
-            touches[cid].append(TouchFacts(*facts))
+        for cid, at, direction, outcome, channel, ask_again, touch_id in db.execute(
+                f"SELECT contact_id, at, direction, outcome, channel, ask_again, id FROM touch WHERE contact_id IN ({ids})"):
+            touches[cid].append(TouchFacts(to_moment(at), direction, outcome, channel, to_date(ask_again), touch_id))
         commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
-        for cid, *facts in session.execute(
-            select(Commitment.contact_id, Commitment.id, Commitment.whose, Commitment.action, Commitment.due,
-                   Commitment.firmness, Commitment.status, Commitment.channel)
-            .where(Commitment.contact_id.in_(batch), Commitment.status == "open")
-        ):
-            commitments[cid].append(CommitmentFacts(*facts))
+        for cid, commitment_id, whose, action, due, firmness, status, channel in db.execute(
+                "SELECT contact_id, id, whose, action, due, firmness, status, channel FROM commitment "
+                f"WHERE contact_id IN ({ids}) AND status = 'open'"):
+            commitments[cid].append(CommitmentFacts(commitment_id, whose, action, to_date(due), firmness, status, channel))
         items = []
         for cid, contact in batch.items():
-            plan, agenda = store_plan(contact, touches[cid], commitments[cid], ctx.settings.rules, balance)
+            plan, agenda = store_plan(db, contact, touches[cid], commitments[cid], rules, balance)
             plans.append(plan)
             items += agenda
-            session.add(contact)
-        session.execute(delete(AgendaItem).where(AgendaItem.contact_id.in_(batch)))
-        bulk_insert(session, AgendaItem, items)
+        db.execute(f"DELETE FROM agenda_item WHERE contact_id IN ({ids})")
+        db.insert_many("agenda_item", items)
     return plans
 
 
-def store_plan(contact: Contact, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules,
+def store_plan(db: Db, contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules,
                balance: "Balancer | None" = None) -> tuple[Plan, list[dict]]:
-    """Run the scheduler on one contact, write the plan into its computed columns,
-    and return the plan and its agenda as `agenda_item` rows (for the caller to insert)."""
-    plan = plan_for(vars(contact), touches, commitments, rules)
-    columns, items = plan_columns(vars(contact), plan, balance)
-    for name, value in columns.items():
-        setattr(contact, name, value)
+    """Run the scheduler on one contact, write the plan into its computed columns (those that
+    changed), and return the plan and its agenda as `agenda_item` rows (for the caller to insert)."""
+    plan = plan_for(contact, touches, commitments, rules)
+    columns, items = plan_columns(contact, plan, balance)
+    changed = {name: value for name, value in columns.items() if contact.get(name) != value}
+    if changed:
+        _change(db, contact, **changed)
     return plan, items
 
 
@@ -258,7 +291,7 @@ def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -
     return columns, rows
 
 
-def roll_forward(session: Session, ctx: AppContext) -> int:
+def roll_forward(db: Db, ctx: AppContext) -> int:
     """Cold rows that a past day had no room for wait for a later day, rather than pile up as
     'N days overdue': those not in today's list (`queries.due_rows`: live rows first, cold
     ones within capacity, oldest first) are placed again (`scheduler.place`: the least loaded
@@ -266,17 +299,17 @@ def roll_forward(session: Session, ctx: AppContext) -> int:
     after a week away spreads the backlog; a re-plan places a contact's own overdue cold row
     the same way. Returns how many rows moved."""
     rules, today = ctx.settings.rules, ctx.today
-    rows = SessionRows(session)
+    rows = db
     lo, hi = rank_bounds(COLD_TIER, today - timedelta(days=1))
     overdue = rows.execute("SELECT id, contact_id, due, weight FROM agenda_item WHERE rank >= :lo AND rank < :hi "
                            "ORDER BY rank, id", {"lo": lo, "hi": hi}).fetchall()
     if not overdue:
         return 0
-    listed = set(due_contacts(rows, today, rules))
+    keep = listed(rows, today, [contact_id for _, contact_id, _, _ in overdue], rules)
     load = DayLoad(rows, today)
     moved = 0
     for item_id, contact_id, due, weight in overdue:
-        if contact_id in listed:
+        if contact_id in keep:
             continue
         item = Item("cold", _day(due), "", float(weight))
         day = place(item, load, rules, today)
@@ -298,13 +331,23 @@ class Balancer:
         self.rules, self.today = rules, today
         self.load = DayLoad(conn, today)
         self._conn = conn
-        self._listed: set[int] | None = None
+        self._cold: set[int] | None = None
 
     def listed(self, contact_id: int | None) -> bool:
-        """Is the contact in today's list (read once, when first asked)?"""
-        if self._listed is None:
-            self._listed = set(due_contacts(self._conn, self.today, self.rules))
-        return contact_id in self._listed
+        """Is the contact in today's list? (The rows that list cold contacts are read once.)"""
+        if contact_id is None:
+            return False
+        if self._cold is None:
+            self._cold = listed_cold(self._conn, self.today, self.rules)
+        return contact_id in self._cold or bool(listed_live(self._conn, self.today, [contact_id], self.rules))
+
+    def _stays(self, item: Item, contact_id: int | None) -> Item:
+        """An overdue cold row already in today's list stays there, on the day it was stored on:
+        an edit neither takes it off the list nor changes how long it has waited."""
+        row = self._conn.execute("SELECT MIN(due) FROM agenda_item WHERE contact_id = :id AND kind = 'cold'",
+                                 {"id": contact_id}).fetchone()
+        stored = to_date(row[0]) if row else None
+        return replace(item, due=stored) if stored is not None and item.due <= stored <= self.today else item
 
     def __call__(self, old_next_due: date | None, items: list[Item], contact_id: int | None = None) -> list[Item]:
         old = _day(old_next_due)
@@ -313,10 +356,9 @@ class Balancer:
             self.load.move(old, new)
             return items
         self.load.move(old, None)
-        # An overdue cold row already in today's list stays there: an edit does not take it off.
-        placed = [replace(item, due=place(item, self.load, self.rules, self.today, keep=old))
-                  if item.kind == "cold" and not (item.due < self.today and self.listed(contact_id)) else item
-                  for item in items]
+        placed = [(self._stays(item, contact_id) if item.due < self.today and self.listed(contact_id)
+                   else replace(item, due=place(item, self.load, self.rules, self.today, keep=old)))
+                  if item.kind == "cold" else item for item in items]
         self.load.move(None, min((item.due for item in placed), default=None))
         return sorted(placed, key=item_order)
 
@@ -327,14 +369,13 @@ def _day(value: Any) -> date | None:
     return value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
 
 
-def _view(session: Session, ctx: AppContext, contact: Contact) -> dict:
-    session.flush()
-    row = resolve(SessionRows(session), str(contact.id))
+def _view(db: Db, ctx: AppContext, contact: dict) -> dict:
+    row = resolve(db, str(contact["id"]))
     return contact_view(row, ctx.today, ctx.settings.rules)
 
 
-def _who(contact: Contact) -> str:
-    return f"{contact.name} (#{contact.id})"
+def _who(contact: dict) -> str:
+    return f"{contact['name']} (#{contact['id']})"
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -342,9 +383,12 @@ def _short(text: str, width: int = 40) -> str:
     return line if len(line) <= width and line == text else line[: width - 1] + "…"
 
 
-def _contact(session: Session, who: str) -> Contact:
-    row = resolve(SessionRows(session), who)
-    return session.get(Contact, row["id"])
+def _contact(db: Db, who: str) -> dict:
+    return _load(db, resolve(db, who)["id"])
+
+
+def _email_taken(db: Db, email: str) -> dict | None:
+    return db.one("SELECT id, name FROM contact WHERE email = :email", {"email": email})
 
 
 # --- add ----------------------------------------------------------------------
@@ -394,21 +438,21 @@ def add_contact(
     met_at = parse_moment(met, ctx.now) if met is not None else ctx.now
     if met_at > ctx.now:
         raise BadInput("--met is in the future; log meetings after they happen")
-    with ctx.store.write(Undoable("add", ctx.now)) as session:
-        if fields["email"] and session.exec(select(Contact).where(Contact.email == fields["email"])).first():
+    with ctx.store.write(Undoable("add", ctx.now)) as db:
+        if fields["email"] and _email_taken(db, fields["email"]):
             raise Conflict(f"a contact with email {fields['email']} already exists")
-        contact = Contact(**fields, name_key=fields["name"].casefold(), created_at=ctx.now, updated_at=ctx.now)
-        session.add(contact)
-        session.flush()
+        contact = {**fields, "name_key": fields["name"].casefold(), "state": "active", "snoozed_until": None,
+                   "reopened_at": None, "created_at": ctx.now, "updated_at": ctx.now, "next_due": None,
+                   "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0}
+        contact["id"] = db.insert("contact", contact)
         if not no_meeting:
-            session.add(Touch(contact_id=contact.id, at=met_at, channel="meeting", direction="out",
-                              outcome="meeting", note=None, created_at=ctx.now))
+            db.insert("touch", {"contact_id": contact["id"], "at": met_at, "channel": "meeting", "direction": "out",
+                                "outcome": "meeting", "note": None, "ask_again": None, "created_at": ctx.now})
         if step is not None:
-            session.add(_commitment(contact, step, ctx.now))
-        session.flush()
-        refresh(session, ctx, contact)
-        journal.label(session, f"add {_who(contact)}", contact.id)
-        return _view(session, ctx, contact)
+            _add_commitment(db, contact, step, ctx.now)
+        refresh(db, ctx, contact)
+        journal.label(db, f"add {_who(contact)}", contact["id"])
+        return _view(db, ctx, contact)
 
 
 # --- log ----------------------------------------------------------------------
@@ -449,49 +493,40 @@ def log_touch(
             raise BadInput("--ask-again must be a date after the touch (or none, to clear the date they asked for)")
     if asked is not None and chosen_outcome in ("not-interested", GREETING):
         raise BadInput(f"--ask-again and {'--greeting' if greeting else '--outcome ' + chosen_outcome} contradict each other")
-    with ctx.store.write(Undoable("log", ctx.now)) as session:
-        row = resolve(SessionRows(session), who)
-        contact = session.get(Contact, row["id"])
+    with ctx.store.write(Undoable("log", ctx.now)) as db:
+        row = resolve(db, who)
+        contact = _load(db, row["id"])
         if outcome is None and not inbound and not greeting and asked is None and step is None and birthday_only(row, when.date(), ctx.settings.rules):
             chosen_outcome = GREETING  # wishes on their birthday, with nothing else due: not a follow-up
-        touch = Touch(
-            contact_id=contact.id,
-            at=when,
-            channel=chosen_channel or contact.channel,
-            direction="in" if inbound else "out",
-            outcome=chosen_outcome,
-            note=text,
-            ask_again=asked,
-            created_at=ctx.now,
-        )
-        session.add(touch)
-        before = contact.state
-        facts = TouchFacts(when, touch.direction, chosen_outcome, touch.channel)
-        contact.state = next_state(contact.state, facts)
+        touch = {"contact_id": contact["id"], "at": when, "channel": chosen_channel or contact["channel"],
+                 "direction": "in" if inbound else "out", "outcome": chosen_outcome, "note": text,
+                 "ask_again": asked, "created_at": ctx.now}
+        db.insert("touch", touch)
+        before = contact["state"]
+        facts = TouchFacts(when, touch["direction"], chosen_outcome, touch["channel"])
         closed: list[str] = []
         if chosen_outcome == "won":  # they signed: what they owed is delivered; what I owe stays open
-            for owed in session.exec(select(Commitment).where(
-                    Commitment.contact_id == contact.id, Commitment.status == "open", Commitment.whose == "theirs")):
-                owed.status, owed.closed_at = "done", ctx.now
-                session.add(owed)
-                closed.append(owed.action)
+            for owed_id, action in db.execute(
+                    "SELECT id, action FROM commitment WHERE contact_id = :cid AND status = 'open' AND whose = 'theirs' "
+                    "ORDER BY id", {"cid": contact["id"]}).fetchall():
+                db.update("commitment", owed_id, {"status": "done", "closed_at": ctx.now})
+                closed.append(action)
         if step is not None:
-            session.add(_commitment(contact, step, ctx.now))
-        contact.updated_at = ctx.now
-        session.flush()
-        plan = refresh(session, ctx, contact)
-        profile = ctx.settings.rules.profiles.get(contact.cadence)
-        parked = next_state(contact.state, facts, plan.position, profile)
-        if parked != contact.state:  # this touch took a park profile past its gaps
-            contact.state = parked
-            refresh(session, ctx, contact)
-        journal.label(session, f"log {_who(contact)}: {touch.channel}, {touch.outcome}", contact.id)
-        view = _view(session, ctx, contact)
+            _add_commitment(db, contact, step, ctx.now)
+        _change(db, contact, state=next_state(contact["state"], facts), updated_at=ctx.now)
+        plan = refresh(db, ctx, contact)
+        profile = ctx.settings.rules.profiles.get(contact["cadence"])
+        parked = next_state(contact["state"], facts, plan.position, profile)
+        if parked != contact["state"]:  # this touch took a park profile past its gaps
+            _change(db, contact, state=parked)
+            refresh(db, ctx, contact)
+        journal.label(db, f"log {_who(contact)}: {touch['channel']}, {touch['outcome']}", contact["id"])
+        view = _view(db, ctx, contact)
         view["logged"] = {
-            "channel": touch.channel,
-            "direction": touch.direction,
-            "outcome": touch.outcome,
-            "two_way": is_two_way(touch.direction, touch.outcome),
+            "channel": touch["channel"],
+            "direction": touch["direction"],
+            "outcome": touch["outcome"],
+            "two_way": is_two_way(touch["direction"], touch["outcome"]),
             "state_before": before,
             "closed": closed,
         }
@@ -502,16 +537,14 @@ def log_touch(
 
 
 def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
-    with ctx.store.write(Undoable("next", ctx.now)) as session:
-        contact = _contact(session, who)
-        commitment = _commitment(contact, step, ctx.now)
-        session.add(commitment)
-        contact.updated_at = ctx.now
-        session.flush()
-        refresh(session, ctx, contact)
-        journal.label(session, f"next {_who(contact)}: {_short(step.action)}", contact.id)
-        view = _view(session, ctx, contact)
-        view["commitment"] = {"id": commitment.id, "whose": step.whose, "action": step.action,
+    with ctx.store.write(Undoable("next", ctx.now)) as db:
+        contact = _contact(db, who)
+        commitment_id = _add_commitment(db, contact, step, ctx.now)
+        _change(db, contact, updated_at=ctx.now)
+        refresh(db, ctx, contact)
+        journal.label(db, f"next {_who(contact)}: {_short(step.action)}", contact["id"])
+        view = _view(db, ctx, contact)
+        view["commitment"] = {"id": commitment_id, "whose": step.whose, "action": step.action,
                               "due": step.due.isoformat(), "firmness": step.firmness, "channel": step.channel}
         return view
 
@@ -520,27 +553,24 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
     """Mark an open commitment done or dropped: the one named, else the earliest due."""
     status = check_choice(status, COMMITMENT_STATUSES[1:], "status")
     command = "done" if status == "done" else "drop"
-    with ctx.store.write(Undoable(command, ctx.now)) as session:
-        contact = _contact(session, who)
-        query = select(Commitment).where(Commitment.contact_id == contact.id, Commitment.status == "open")
+    with ctx.store.write(Undoable(command, ctx.now)) as db:
+        contact = _contact(db, who)
+        query = "SELECT id, whose, action, due FROM commitment WHERE contact_id = :cid AND status = 'open'"
         if commitment_id is not None:
-            commitment = session.exec(query.where(Commitment.id == commitment_id)).first()
+            commitment = db.one(query + " AND id = :id", {"cid": contact["id"], "id": commitment_id})
             if commitment is None:
-                raise NotFound(f"{contact.name} has no open commitment #{commitment_id}")
+                raise NotFound(f"{contact['name']} has no open commitment #{commitment_id}")
         else:
-            commitment = session.exec(query.order_by(Commitment.due, Commitment.id)).first()
+            commitment = db.one(query + " ORDER BY due, id LIMIT 1", {"cid": contact["id"]})
             if commitment is None:
-                raise NotFound(f"{contact.name} has no open commitment")
-        commitment.status = status
-        commitment.closed_at = ctx.now
-        contact.updated_at = ctx.now
-        session.add(commitment)
-        session.flush()
-        refresh(session, ctx, contact)
-        journal.label(session, f"{command} {_who(contact)}: {_short(commitment.action)}", contact.id)
-        view = _view(session, ctx, contact)
-        view["commitment"] = {"id": commitment.id, "whose": commitment.whose, "action": commitment.action,
-                              "due": commitment.due.isoformat(), "status": status}
+                raise NotFound(f"{contact['name']} has no open commitment")
+        db.update("commitment", commitment["id"], {"status": status, "closed_at": ctx.now})
+        _change(db, contact, updated_at=ctx.now)
+        refresh(db, ctx, contact)
+        journal.label(db, f"{command} {_who(contact)}: {_short(commitment['action'])}", contact["id"])
+        view = _view(db, ctx, contact)
+        view["commitment"] = {"id": commitment["id"], "whose": commitment["whose"], "action": commitment["action"],
+                              "due": to_date(commitment["due"]).isoformat(), "status": status}
         return view
 
 
@@ -572,28 +602,26 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
     if not cleaned and not added and not removed:
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
-    with ctx.store.write(Undoable("edit", ctx.now)) as session:
-        contact = _contact(session, who)
-        if cleaned.get("email") and cleaned["email"] != contact.email:
-            clash = session.exec(select(Contact).where(Contact.email == cleaned["email"])).first()
+    with ctx.store.write(Undoable("edit", ctx.now)) as db:
+        contact = _contact(db, who)
+        if cleaned.get("email") and cleaned["email"] != contact["email"]:
+            clash = _email_taken(db, cleaned["email"])
             if clash is not None:
-                raise Conflict(f"{clash.name} (#{clash.id}) already has email {cleaned['email']}")
-        moved = cleaned.get("cadence") not in (None, contact.cadence)
-        for name, value in cleaned.items():
-            setattr(contact, name, value)
-        profile = ctx.settings.rules.profiles[contact.cadence]
-        if moved and contact.state == NURTURE and contact.cadence != NURTURE and profile.end != PARK and profile.gaps:
-            contact.state = "active"  # off the nurture rhythm: followed up on the new profile from today
-            contact.reopened_at = ctx.now
+                raise Conflict(f"{clash['name']} (#{clash['id']}) already has email {cleaned['email']}")
+        moved = cleaned.get("cadence") not in (None, contact["cadence"])
+        changes = dict(cleaned)
+        cadence = cleaned.get("cadence", contact["cadence"])
+        profile = ctx.settings.rules.profiles[cadence]
+        if moved and contact["state"] == NURTURE and cadence != NURTURE and profile.end != PARK and profile.gaps:
+            changes.update(state="active", reopened_at=ctx.now)  # off the nurture rhythm: followed up on the new profile from today
         if "name" in cleaned:
-            contact.name_key = contact.name.casefold()
-        tags = [t for t in contact.tag_list if t not in removed] + [t for t in added if t not in contact.tag_list]
-        contact.tags = ";".join(tags)
-        contact.updated_at = ctx.now
-        session.flush()
-        refresh(session, ctx, contact, check=not moved)
-        journal.label(session, f"edit {_who(contact)}", contact.id)
-        return _view(session, ctx, contact)
+            changes["name_key"] = cleaned["name"].casefold()
+        current = [t for t in (contact["tags"] or "").split(";") if t]
+        tags = [t for t in current if t not in removed] + [t for t in added if t not in current]
+        _change(db, contact, **changes, tags=";".join(tags), updated_at=ctx.now)
+        refresh(db, ctx, contact, check=not moved)
+        journal.label(db, f"edit {_who(contact)}", contact["id"])
+        return _view(db, ctx, contact)
 
 
 def snooze(ctx: AppContext, who: str, until: str) -> dict:
@@ -604,27 +632,26 @@ def snooze(ctx: AppContext, who: str, until: str) -> dict:
     day = parse_date(until, ctx.now)
     if day < ctx.today:
         raise BadInput("snooze date is in the past")
-    with ctx.store.write(Undoable("snooze", ctx.now)) as session:
-        contact = _contact(session, who)
-        contact.snoozed_until = day if day > ctx.today else None
-        contact.updated_at = ctx.now
-        refresh(session, ctx, contact)
-        journal.label(session, f"snooze {_who(contact)} until {day.isoformat()}", contact.id)
-        return _view(session, ctx, contact)
+    with ctx.store.write(Undoable("snooze", ctx.now)) as db:
+        contact = _contact(db, who)
+        _change(db, contact, snoozed_until=day if day > ctx.today else None, updated_at=ctx.now)
+        refresh(db, ctx, contact)
+        journal.label(db, f"snooze {_who(contact)} until {day.isoformat()}", contact["id"])
+        return _view(db, ctx, contact)
 
 
 def set_state(ctx: AppContext, who: str, state: str) -> dict:
     state = check_choice(state, STATES, "state")
-    with ctx.store.write(Undoable("state", ctx.now)) as session:
-        contact = _contact(session, who)
-        before = contact.state
-        contact.state = state
+    with ctx.store.write(Undoable("state", ctx.now)) as db:
+        contact = _contact(db, who)
+        before = contact["state"]
+        changes: dict[str, Any] = {"state": state, "updated_at": ctx.now}
         if before in ("closed", PAUSED) and state not in ("closed", PAUSED):  # counted afresh from today, never overdue
-            contact.reopened_at = ctx.now
-        contact.updated_at = ctx.now
-        refresh(session, ctx, contact)
-        journal.label(session, f"state {_who(contact)}: {before} to {state}", contact.id)
-        return _view(session, ctx, contact)
+            changes["reopened_at"] = ctx.now
+        _change(db, contact, **changes)
+        refresh(db, ctx, contact)
+        journal.label(db, f"state {_who(contact)}: {before} to {state}", contact["id"])
+        return _view(db, ctx, contact)
 
 
 def find(ctx: AppContext, who: str) -> dict:
@@ -637,18 +664,18 @@ def find(ctx: AppContext, who: str) -> dict:
 
 def remove_contact(ctx: AppContext, contact_id: int) -> dict:
     """Delete a contact with its history; undoable (the history keeps what undo needs)."""
-    with ctx.store.write(Undoable("rm", ctx.now)) as session:
-        contact = session.get(Contact, contact_id)
+    with ctx.store.write(Undoable("rm", ctx.now)) as db:
+        contact = db.one("SELECT id, name FROM contact WHERE id = :id", {"id": contact_id})
         if contact is None:
             raise NotFound(f"no contact with id {contact_id}")
-        summary = {"id": contact.id, "name": contact.name, "touches": _touch_count(session, contact_id)}
-        journal.label(session, f"rm {_who(contact)}", contact.id)
-        session.delete(contact)
+        summary = {"id": contact["id"], "name": contact["name"], "touches": _touch_count(db, contact_id)}
+        journal.label(db, f"rm {_who(contact)}", contact["id"])
+        db.execute("DELETE FROM contact WHERE id = :id", {"id": contact_id})  # its rows follow (ON DELETE CASCADE)
         return summary
 
 
-def _touch_count(session: Session, contact_id: int) -> int:
-    return len(session.exec(select(Touch.id).where(Touch.contact_id == contact_id)).all())
+def _touch_count(db: Db, contact_id: int) -> int:
+    return db.execute("SELECT count(*) FROM touch WHERE contact_id = :id", {"id": contact_id}).fetchone()[0]
 
 
 def find_to_forget(ctx: AppContext, who: str) -> dict:
@@ -674,20 +701,20 @@ def forget_contact(ctx: AppContext, contact_id: int, removed_at_step: int | None
     secure_delete, a VACUUM and a WAL checkpoint, the bytes of their text in the database
     files. Not journaled: it cannot be undone. `removed_at_step` names the `rm` step of a
     contact already removed: only the history is erased (a live contact may have their id now)."""
-    with ctx.store.write() as session:
-        raw = session.connection().connection.driver_connection
-        raw.execute("PRAGMA secure_delete = ON")
-        contact = session.get(Contact, contact_id) if removed_at_step is None else None
-        if contact is None and removed_at_step is None:
-            raise NotFound(f"no contact with id {contact_id}")
-        summary = {"id": contact_id, "touches": _touch_count(session, contact_id) if contact else 0}
+    with ctx.store.write() as db:
+        db.secure_delete()
+        contact = None
+        if removed_at_step is None:
+            contact = db.one("SELECT id, name FROM contact WHERE id = :id", {"id": contact_id})
+            if contact is None:
+                raise NotFound(f"no contact with id {contact_id}")
+        summary = {"id": contact_id, "touches": _touch_count(db, contact_id) if contact else 0}
         if contact is not None:
-            session.delete(contact)
-            session.flush()
-        journal.forget_contact(raw, contact_id, until=removed_at_step)
+            db.execute("DELETE FROM contact WHERE id = :id", {"id": contact_id})
+        journal.forget_contact(db.raw, contact_id, until=removed_at_step)
         if contact is not None:  # someone of the same name removed earlier is another record: say so
-            summary["removed_namesakes"] = [r for r in journal.removed_contacts(raw)
-                                            if r["name"].casefold() == contact.name.casefold()]
+            summary["removed_namesakes"] = [r for r in journal.removed_contacts(db.raw)
+                                            if r["name"].casefold() == contact["name"].casefold()]
     summary["erased"], summary["wipe_problem"] = wipe_freed_space(ctx)
     return summary
 
@@ -715,23 +742,24 @@ def undo(ctx: AppContext) -> journal.Undone:
         raise NotFound("nothing to undo")
     if ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION:
         raise NotFound("nothing to undo")  # an older schema has no history: said without upgrading the file
-    with ctx.store.write() as session:
-        return journal.undo_last(session.connection().connection.driver_connection, SCHEMA_VERSION)
+    with ctx.store.write() as db:
+        return journal.undo_last(db.raw, SCHEMA_VERSION)
 
 
 def replan_all(connection: Any, ctx: AppContext) -> int:
     """Re-plan every contact through `connection`, in its transaction (a schema upgrade's)."""
-    with Session(bind=connection) as session:
-        contacts = session.exec(select(Contact)).all()
-        refresh_many(session, ctx, contacts, check=False, roll=False)  # (the next command names a missing profile)
-        session.flush()
-        return len(contacts)
+    from .storage.server import ServerDb
+
+    db = ServerDb(connection)
+    contacts = load_contacts(db)
+    refresh_many(db, ctx, contacts, check=False, roll=False)  # (the next command names a missing profile)
+    return len(contacts)
 
 
 def reschedule(ctx: AppContext) -> int:
     """Re-plan every contact (after a change to config.toml); returns how many."""
-    with ctx.store.write(Undoable("reschedule", ctx.now)) as session:
-        contacts = session.exec(select(Contact)).all()
-        refresh_many(session, ctx, contacts, roll=False)
-        journal.label(session, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
+    with ctx.store.write(Undoable("reschedule", ctx.now)) as db:
+        contacts = load_contacts(db)
+        refresh_many(db, ctx, contacts, roll=False)
+        journal.label(db, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
         return len(contacts)

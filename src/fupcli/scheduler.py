@@ -621,10 +621,18 @@ def place(
 # --- birthdays ----------------------------------------------------------------
 
 
+_WINDOWS: dict[tuple, tuple[date, date, date]] = {}  # birthday_window's answers (a list of 10k contacts asks often)
+
+
 def birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date, date]:
-    """(the birthday in `year`, the first day it shows, the last day it shows)."""
-    day = birthday_on(birthday, year)
-    return day, rules.workday_before(day), day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1)
+    """(the birthday in `year`, the first day it shows, the last day it shows); it depends only
+    on the month and day, the year and the workday calendar, so answers are kept."""
+    key = (birthday[-5:], year, rules.workdays, rules.holidays)
+    window = _WINDOWS.get(key)
+    if window is None:
+        day = birthday_on(birthday, year)
+        window = _WINDOWS[key] = (day, rules.workday_before(day), day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1))
+    return window
 
 
 def birthday_reason(day: date) -> str:

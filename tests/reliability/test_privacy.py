@@ -233,9 +233,9 @@ def test_forget_is_refused_at_the_prompt_and_erases_nothing(fup) -> None:
 @pytest.fixture
 def short_busy_wait(monkeypatch):
     """Wait 0.3 s, not 10, for a reader to let go of the WAL (the end result is the same)."""
-    import fupcli.storage.store
+    import fupcli.storage.sqlite
 
-    monkeypatch.setattr(fupcli.storage.store, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(fupcli.storage.sqlite, "BUSY_TIMEOUT_MS", 300)
 
 
 def test_forget_while_another_process_reads_finishes_with_the_next_write(fup, short_busy_wait) -> None:

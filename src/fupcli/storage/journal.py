@@ -122,13 +122,13 @@ def _drop_triggers(conn: Any) -> None:
             conn.execute(f"DROP TRIGGER IF EXISTS temp.fup_undo_{table}_{op.lower()}")
 
 
-def label(session: Any, summary: str, contact_id: int | None = None) -> None:
-    """Say what the command in this write session did, for `fup undo` to tell (set by `core`).
+def label(db: Any, summary: str, contact_id: int | None = None) -> None:
+    """Say what the command in this write transaction (a `storage.db.Db`) did, for `fup undo` to tell.
 
     `contact_id` names the one contact the step is about; a step about several
     contacts (an import) passes None and must not name anyone in `summary`,
     so that `fup forget` can erase every trace of a person."""
-    session.info["undo_label"] = (summary, contact_id)
+    db.info["undo_label"] = (summary, contact_id)
 
 
 def end_step(conn: Any, step: Step, summary: str | None, contact_id: int | None) -> None:

@@ -1,9 +1,9 @@
 """Read queries over the schema in plain SQL, shared by the fast path and the write path.
 
-Every function takes a DB-API-like connection (`execute(sql, params)` returning
-rows): the stdlib sqlite3 connection from `Store.reader()` on the hot path, or
-`SessionRows` around the write transaction, so looking up WHO or listing due
-rows is written once. Results are plain dicts and `DueRow`s, ready for `render`.
+Every function takes a DB-API-like connection (`execute(sql, params)` with
+named parameters, returning rows): the read-only sqlite3 connection from
+`Store.reader()`, or the write transaction's `storage.db.Db`, so looking up
+WHO or listing due rows is written once. Results are plain dicts and `DueRow`s, ready for `render`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..scheduler import (
     birthday_reason,
     birthday_window,
     first_visible,
+    first_visible_day,
     item_order,
     rank_bounds,
     row_on,
@@ -55,19 +56,7 @@ def parse_id(text: str) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-class SessionRows:
-    """Lets the queries run inside a SQLModel write transaction."""
-
-    def __init__(self, session: Any):
-        self._session = session
-
-    def execute(self, sql: str, params: Any = None):  # noqa: ANN201 - mirrors sqlite3
-        from sqlalchemy import text
-
-        return self._session.execute(text(sql), params or {})
-
-
-def _date(value: Any) -> date | None:
+def to_date(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -77,7 +66,7 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _moment(value: Any) -> datetime | None:
+def to_moment(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -140,7 +129,7 @@ def iter_contacts(
             current, items = dict(zip(CONTACT_FIELDS, row[:width])), []
         if row[width] is not None:
             kind, due, reason, weight, commitment_id, channel = row[width:]
-            items.append(Item(kind, _date(due), reason, float(weight), commitment_id, channel))
+            items.append(Item(kind, to_date(due), reason, float(weight), commitment_id, channel))
     if current is not None:
         yield {**current, "agenda": tuple(items)}
 
@@ -175,7 +164,7 @@ DUE_COLUMNS = tuple(DueRow.__dataclass_fields__)
 
 
 def _due_row(contact: dict, item: Item, on: date, reason: str | None = None) -> DueRow:
-    last = _date(contact["last_touch_at"])
+    last = to_date(contact["last_touch_at"])
     return DueRow(
         contact_id=contact["id"],
         name=contact["name"],
@@ -236,9 +225,9 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
     for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
         day, shown = windows[birthday[-5:]]
-        floor = _date(reopened)  # (a snooze hides the cadence only)
+        floor = to_date(reopened)  # (a snooze hides the cadence only)
         start = max(shown, floor) if floor is not None else shown
-        if start > on or (last is not None and _date(last) >= shown):
+        if start > on or (last is not None and to_date(last) >= shown):
             continue
         contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
                    "next_due": next_due, "snoozed_until": snoozed}
@@ -274,7 +263,7 @@ def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[in
             "SELECT contact_id, kind, due, reason, weight, commitment_id, channel FROM agenda_item "
             f"WHERE contact_id IN ({marks}) AND due <= :on", {"on": on.isoformat()}
         ):
-            found[cid].append(Item(kind, _date(due), reason, float(weight), commitment_id, channel))
+            found[cid].append(Item(kind, to_date(due), reason, float(weight), commitment_id, channel))
         for contact, item in _birthdays(conn, on, rules, chunk):
             found[contact["id"]].append(item)
     return {cid: sorted(items, key=item_order) for cid, items in found.items()}
@@ -298,7 +287,7 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
         items = visible[cid]
         if items:  # (always: the item that chose the contact is among them)
             reason = with_more(items[0], items[1:])
-            snoozed = _date(contact.get("snoozed_until"))
+            snoozed = to_date(contact.get("snoozed_until"))
             if snoozed is not None and snoozed > on:  # a snooze hides the cadence; say so on what still shows
                 reason += f" (snoozed until {snoozed.isoformat()})"
             rows.append(_due_row(contact, items[0], on, reason))
@@ -306,9 +295,52 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
     return rows[:limit] if limit else rows
 
 
-def due_contacts(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> list[int]:
-    """The ids of the contacts `due_rows` lists on `on` (all of them), in rank order."""
-    return list(_chosen(conn, on, 0, rules))
+def listed(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_RULES) -> set[int]:
+    """Which of the contacts `ids` `due_rows` lists on `on` (all rows, no limit), read without
+    building the list: a contact is listed for any item but a cold one visible on `on` (or its
+    birthday row: `listed_live`), or for a cold row among the first the day has room for
+    (`listed_cold`). The cost follows `ids` and the day's capacity, not the size of the database."""
+    wanted = {int(cid) for cid in ids}
+    return listed_live(conn, on, wanted, rules) | (listed_cold(conn, on, rules) & wanted)
+
+
+def listed_live(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_RULES) -> set[int]:
+    """Which of the contacts `ids` have an item other than a cold one visible on `on`, or their birthday row."""
+    wanted = sorted({int(cid) for cid in ids})
+    found: set[int] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        marks = ", ".join(map(str, chunk))
+        found.update(cid for (cid,) in conn.execute(
+            f"SELECT DISTINCT contact_id FROM agenda_item WHERE contact_id IN ({marks}) AND kind != 'cold' AND due <= :on",
+            {"on": on.isoformat()}))
+        found.update(contact["id"] for contact, _ in _birthdays(conn, on, rules, chunk))
+    return found
+
+
+def listed_cold(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> set[int]:
+    """The contacts `due_rows` lists on `on` for a cold row: the first cold rows in rank order, as
+    many as the capacity leaves after the contacts above the cold tier (none once those fill it)."""
+    above: set[int] = set()
+    cold: set[int] = set()
+    cold_lo, cold_hi = _COLD_TIER * TIER_SPAN - 1.0, (_COLD_TIER + 1) * TIER_SPAN - 1.0
+    room: int | None = None
+    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(above)) + len(above)):
+        if rank >= cold_hi:
+            break
+        if rank < cold_lo:
+            above.add(contact["id"])
+            if len(above) >= rules.capacity:
+                return set()
+            continue
+        if contact["id"] in above or contact["id"] in cold:
+            continue
+        if room is None:
+            room = rules.capacity - len(above)
+        if len(cold) == room:
+            break
+        cold.add(contact["id"])
+    return cold
 
 
 def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
@@ -432,7 +464,7 @@ class DayLoad:
             f"SELECT next_due, COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due >= :lo AND next_due <= :hi "
             "GROUP BY next_due", {"lo": day.isoformat(), "hi": hi.isoformat()}
         ):
-            key = _date(due)
+            key = to_date(due)
             if key not in self._read:
                 self._days[key] = self._days.get(key, 0) + int(count)
         while day <= hi:
@@ -491,9 +523,9 @@ def count_contacts(conn: Any) -> int:
 def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> dict:
     """The public face of a contact (the JSON of `show` and `list`), with next due and why."""
     items = contact["agenda"]
-    snoozed = _date(contact["snoozed_until"])
-    hidden_until = _date(contact["reopened_at"])  # (the stored agenda carries the snooze)
-    last = _date(contact["last_touch_at"])
+    snoozed = to_date(contact["snoozed_until"])
+    hidden_until = to_date(contact["reopened_at"])  # (the stored agenda carries the snooze)
+    last = to_date(contact["last_touch_at"])
     first = first_visible(contact["state"], items, today, hidden_until, contact["birthday"], last, rules)
     nxt = None
     if first is not None:
@@ -501,7 +533,7 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
         if item is not None:
             nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason,
                    "channel": item.channel or contact["channel"]}
-    created, updated, touched = (_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at"))
+    created, updated, touched = (to_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at"))
     return {
         "id": contact["id"],
         "name": contact["name"],
@@ -522,7 +554,7 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
         "updated_at": updated.isoformat() if updated else None,
         "last_touch": touched.date().isoformat() if touched else None,
         "unanswered_streak": contact["unanswered_streak"],
-        "next_step_due": _date(contact["next_step_due"]).isoformat() if contact["next_step_due"] else None,
+        "next_step_due": to_date(contact["next_step_due"]).isoformat() if contact["next_step_due"] else None,
         "next_due": first.isoformat() if first else None,
         "next": nxt,
     }
@@ -542,12 +574,12 @@ def iter_touches(conn: Any, contact_id: int | None = None) -> Iterator[dict]:
             "id": r[0],
             "contact_id": r[1],
             "contact_name": r[2],
-            "at": _moment(r[3]).isoformat(),
+            "at": to_moment(r[3]).isoformat(),
             "channel": r[4],
             "direction": r[5],
             "outcome": r[6],
             "note": r[7],
-            "ask_again": _date(r[8]).isoformat() if r[8] else None,
+            "ask_again": to_date(r[8]).isoformat() if r[8] else None,
         }
 
 
@@ -568,11 +600,11 @@ def iter_commitments(conn: Any, contact_id: int | None = None) -> Iterator[dict]
             "contact_name": r[2],
             "whose": r[3],
             "action": r[4],
-            "due": _date(r[5]).isoformat(),
+            "due": to_date(r[5]).isoformat(),
             "firmness": r[6],
             "status": r[7],
-            "created_at": _moment(r[8]).isoformat(),
-            "closed_at": _moment(r[9]).isoformat() if r[9] else None,
+            "created_at": to_moment(r[8]).isoformat(),
+            "closed_at": to_moment(r[9]).isoformat() if r[9] else None,
             "channel": r[10],
         }
 
@@ -583,8 +615,8 @@ def _own(rows: Iterable[dict]) -> list[dict]:
 
 def birthday_only(contact: dict, on: date, rules: Rules = DEFAULT_RULES) -> bool:
     """True when the contact's birthday is the one thing due on `on` (a plain touch then is a greeting)."""
-    visible = rows_on(contact["state"], contact["agenda"], on, _date(contact["reopened_at"]), contact["birthday"],
-                      _date(contact["last_touch_at"]), rules)
+    visible = rows_on(contact["state"], contact["agenda"], on, to_date(contact["reopened_at"]), contact["birthday"],
+                      to_date(contact["last_touch_at"]), rules)
     return len(visible) == 1 and visible[0].kind == "birthday"
 
 
@@ -593,9 +625,9 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     with `due_now` true for those in today's list (the first is the row `fup today` shows)."""
     contact = resolve(conn, who)
     view = contact_view(contact, today, rules)
-    hidden_until = _date(contact["reopened_at"])
+    hidden_until = to_date(contact["reopened_at"])
     now = rows_on(contact["state"], contact["agenda"], today, hidden_until, contact["birthday"],
-                  _date(contact["last_touch_at"]), rules)
+                  to_date(contact["last_touch_at"]), rules)
     later = [item for item in contact["agenda"] if item not in now and contact["state"] != "closed"]
     view["agenda"] = [
         {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason, "channel": item.channel or contact["channel"],
@@ -616,7 +648,12 @@ class ListFilter:
     no_next_step: bool = False
 
 
-def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DEFAULT_RULES) -> list[dict]:
+def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DEFAULT_RULES,
+                  brief: bool = False) -> list[dict]:
+    """The contacts that pass `filters`, by name: full views (`contact_view`, for JSON and CSV),
+    or with `brief` only what the table shows (id, name, company, state, cadence, next_due,
+    tags), read from the contact rows alone: the stored `next_due` is the first agenda date, to
+    which only the birthday row is added (`first_visible_day`), so 10k contacts list at once."""
     where, params = ["1 = 1"], {}
     if filters.state:
         where.append("state = :state")
@@ -626,10 +663,24 @@ def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DE
         params["cadence"] = filters.cadence
     if filters.no_next_step:
         where.append(WITHOUT_NEXT_STEP)
-    views: Iterable[dict] = (contact_view(c, today, rules) for c in _contacts(conn, " AND ".join(where), params))
+    views: Iterable[dict] = (_brief_views(conn, " AND ".join(where), params, today, rules) if brief else
+                             (contact_view(c, today, rules) for c in _contacts(conn, " AND ".join(where), params)))
     if filters.tag:
         views = (v for v in views if filters.tag in v["tags"])
     if filters.due_before is not None:
         cutoff = filters.due_before.isoformat()
         views = (v for v in views if v["next_due"] is not None and v["next_due"] < cutoff)
     return list(views)
+
+
+def _brief_views(conn: Any, where: str, params: dict, today: date, rules: Rules) -> Iterator[dict]:
+    sql = ("SELECT id, name, company, state, cadence, tags, next_due, reopened_at, birthday, last_touch_at "
+           f"FROM contact WHERE {where} ORDER BY name_key, id")
+    for cid, name, company, state, cadence, tags, next_due, reopened, birthday, last in conn.execute(sql, params):
+        if birthday or reopened:
+            first = first_visible_day(state, to_date(next_due), today, to_date(reopened), birthday, to_date(last), rules)
+            shown = first.isoformat() if first else None
+        else:  # the stored first agenda date, as is (ISO text from SQLite)
+            shown = None if state == "closed" or next_due is None else str(next_due)[:10]
+        yield {"id": cid, "name": name, "company": company, "state": state, "cadence": cadence,
+               "next_due": shown, "tags": [tag for tag in tags.split(";") if tag] if tags else []}

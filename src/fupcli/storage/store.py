@@ -4,10 +4,12 @@ Two ways in, over one schema:
 - `Store.reader()` gives a read-only DB-API connection (stdlib sqlite3 for a
   SQLite file) for the commands that only read, so `fup today` never pays for
   importing SQLAlchemy, and never creates, migrates or writes anything.
-- `Store.write()` gives a SQLModel session in one transaction begun with
-  `BEGIN IMMEDIATE`, creating the file (0600, in a 0700 directory) and running
-  Alembic migrations first when needed. Given an `Undoable`, the transaction
-  also records how to undo itself (`fupcli.journal`).
+- `Store.write()` gives a `storage.db.Db`, one transaction on a DB-API
+  connection (for a SQLite file the stdlib driver again, begun with
+  `BEGIN IMMEDIATE`: `storage.sqlite`), creating the file (0600, in a 0700
+  directory) and running Alembic migrations first when needed; only then is
+  SQLAlchemy imported. Given an `Undoable`, the transaction also records how
+  to undo itself (`storage.journal`).
 
 An upgrade of an existing database first takes a backup (`fupcli.backup`,
 kept in `backups/` beside the file, the newest few), then runs every
@@ -27,6 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import DatabaseError
+from . import sqlite
 
 # Shell completion opens the store: `typing` (~10 ms to import) is for type checkers only.
 TYPE_CHECKING = False
@@ -34,14 +37,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Any, Iterator
 
     from sqlalchemy.engine import Engine
-    from sqlmodel import Session
 
+    from .db import Db
     from .journal import Undoable
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
 SCHEMA_VERSION = "0004"
 KNOWN_VERSIONS = ("0001", "0002", "0003", "0004")
-BUSY_TIMEOUT_MS = 10_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -169,7 +171,7 @@ class Store:
         # With no -wal file the main file holds everything, so an immutable open reads it all
         # and creates nothing; with one, the files exist already.
         flags = "mode=ro&immutable=1" if not wal.exists() else "mode=ro"
-        conn = sqlite3.connect(self._uri(flags), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(self._uri(flags), uri=True, timeout=sqlite.BUSY_TIMEOUT_MS / 1000)
         try:
             return conn, self._schema_version(conn)
         except BaseException:
@@ -205,11 +207,8 @@ class Store:
         if version is None:
             return None
         self._warn_if_exposed()
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite.connect(uri, uri=True, read_only=True)
         self._readers.append(conn)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA query_only=1")
-        conn.execute("PRAGMA foreign_keys=ON")
         if version != SCHEMA_VERSION:
             raise DatabaseError(f"{self.path} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)")
         return conn
@@ -240,28 +239,8 @@ class Store:
 
                 self._engine = create_engine(self.url, hide_parameters=True)
             else:
-                self._engine = self._sqlite_engine(foreign_keys=True)
+                self._engine = sqlite.engine(self.path, foreign_keys=True)
         return self._engine
-
-    def _sqlite_engine(self, foreign_keys: bool) -> "Engine":
-        """An engine whose transactions begin with BEGIN IMMEDIATE (the write lock at once)."""
-        from sqlalchemy import create_engine, event
-
-        engine = create_engine(f"sqlite:///{self.path}", hide_parameters=True)
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # transactions are begun explicitly below
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
 
     def _migrate(self) -> None:
         """Create or upgrade the schema when it is not at SCHEMA_VERSION."""
@@ -271,11 +250,7 @@ class Store:
             return
         backup = None
         if version is None:  # a brand-new file: WAL is a property of the file, set once
-            probe = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                probe.execute("PRAGMA journal_mode=WAL")
-            finally:
-                probe.close()
+            sqlite.set_wal(self.path)
         else:
             from .backup import backup_before_upgrade
 
@@ -287,7 +262,7 @@ class Store:
         tables, and dropping a parent table with them on would delete its children)."""
         from .migrate import upgrade
 
-        engine = self._sqlite_engine(foreign_keys=False)
+        engine = sqlite.engine(self.path, foreign_keys=False)
         try:
             with engine.begin() as connection:
                 orphans = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
@@ -321,46 +296,46 @@ class Store:
                 upgrade(connection)
 
     @contextmanager
-    def write(self, undo: "Undoable | None" = None) -> Iterator["Session"]:
-        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back on any error.
+    def write(self, undo: "Undoable | None" = None) -> Iterator["Db"]:
+        """One write transaction: committed on success, rolled back on any error.
 
-        With `undo`, the transaction is recorded in the undo history (SQLite only); the
-        command labels it with `journal.label(session, ...)`."""
-        from sqlmodel import Session
-
+        On a SQLite file it is a `storage.sqlite.SQLiteDb` (stdlib driver, `BEGIN IMMEDIATE`);
+        with `undo`, the transaction is recorded in the undo history, and the command labels
+        it with `journal.label(db, ...)`. A database given by URL gets a `storage.server.ServerDb`
+        (no undo history there yet)."""
         self.prepare_for_write()
         self._warn_if_exposed()
-        session = Session(self.engine(), expire_on_commit=False)
-        try:
-            with session.begin():
-                connection = session.connection()  # take the write lock now (BEGIN IMMEDIATE), before any read
-                if undo is None or self.url is not None:
-                    yield session
-                    return
-                from . import journal
+        if self.url is not None:
+            from .server import ServerDb
 
-                raw = connection.connection.driver_connection
-                step = session.info["undo_step"] = journal.begin_step(raw, undo, SCHEMA_VERSION)
-                yield session
-                session.flush()
-                journal.end_step(raw, step, *session.info.get("undo_label", (None, None)))
+            with self.engine().begin() as connection:
+                yield ServerDb(connection)
+            return
+        from . import journal
+        from .sqlite import SQLiteDb
+
+        assert self.path is not None
+        db = SQLiteDb(self.path)
+        try:
+            db.begin()  # the write lock now, before any read
+            try:
+                step = db.info["undo_step"] = journal.begin_step(db.raw, undo, SCHEMA_VERSION) if undo else None
+                yield db
+                if step is not None:
+                    journal.end_step(db.raw, step, *db.info.get("undo_label", (None, None)))
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
         finally:
-            session.close()
+            db.close()
 
     def erase_freed_space(self) -> bool:
         """Rewrite the file without the free space deleted rows leave behind (VACUUM, temp
         data kept in memory), then empty the -wal file; False if a reader kept the WAL."""
         if self.path is None:
             return False
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        try:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA temp_store=MEMORY")
-            conn.execute("VACUUM")
-            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-        finally:
-            conn.close()
-        return busy == 0
+        return sqlite.vacuum(self.path)
 
     def snapshot_reader(self) -> sqlite3.Connection:
         """A read-only connection to a fup database at any known schema (for backup and doctor).
@@ -374,9 +349,7 @@ class Store:
         self._check_sqlite_file()
         self._probe_version()
         self._warn_if_exposed()
-        conn = sqlite3.connect(self._uri("mode=ro"), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        return conn
+        return sqlite.connect(self._uri("mode=ro"), uri=True, foreign_keys=None)
 
     def close(self) -> None:
         for conn in self._readers:
@@ -385,51 +358,3 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-
-
-def sql_value(value: Any) -> Any:
-    """A Python value as SQLAlchemy stores it in SQLite (so raw and ORM writes look alike)."""
-    if isinstance(value, datetime):
-        return value.isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def bulk_insert(session: "Session", model: Any, rows: list[dict]) -> None:
-    """Insert many rows of `model`'s table in the session's transaction.
-
-    On SQLite it is one `executemany` on the driver's connection (several times
-    faster than the ORM's insert for an import of 100k rows); elsewhere the
-    ORM's bulk insert. Every row must have the same keys.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        from sqlalchemy import insert
-
-        session.execute(insert(model), rows)
-        return
-    from operator import itemgetter
-
-    from sqlalchemy import Date, DateTime
-
-    columns = list(rows[0])
-    sql = f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    types = model.__table__.columns
-    dated = [i for i, name in enumerate(columns) if isinstance(types[name].type, (Date, DateTime))]
-    pick = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
-
-    def values(row: dict) -> list:
-        cells = list(pick(row))
-        for i in dated:
-            if cells[i] is not None:
-                cells[i] = sql_value(cells[i])
-        return cells
-
-    raw = connection.connection.driver_connection
-    from .journal import unrecorded_inserts
-
-    with unrecorded_inserts(raw, session.info.get("undo_step"), model.__tablename__, [row.get("id") for row in rows]):
-        raw.executemany(sql, map(values, rows))

@@ -6,7 +6,7 @@ All or nothing, in three steps:
 2. validate: every record is checked and matched against the database (email,
    then profile URL, then exact name + company) into new / updated / unchanged;
    any problem is collected as `FILE:LINE: message`, and then nothing is written;
-3. write: one `BEGIN IMMEDIATE` transaction inserts and fills, and re-plans
+3. write: one write transaction (`Store.write()`) inserts and fills, and re-plans
    every contact it touched.
 A match only fills fields that are empty, so a second run of the same file
 changes nothing.
@@ -20,19 +20,27 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
-from sqlmodel import Session, select
-
 from . import csvio, formats
 from ..storage import journal
 from ..context import AppContext
-from ..core import Balancer, check_cadence, clean_email, clean_name, clean_tags, clean_text, plan_columns, plan_for, refresh_many
+from ..core import (
+    Balancer,
+    check_cadence,
+    clean_email,
+    clean_name,
+    clean_tags,
+    clean_text,
+    load_contacts,
+    plan_columns,
+    plan_for,
+    refresh_many,
+)
 from ..dates import check_range, parse_birthday
 from ..errors import BadInput, ExitCode, FupError, check_choice
 from ..storage.journal import Undoable
-from ..model import AgendaItem, Commitment, Contact, Touch
-from ..storage.queries import SessionRows, parse_id
+from ..storage.db import Db
+from ..storage.queries import parse_id
 from ..scheduler import Plan
-from ..storage.store import bulk_insert
 from ..vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
 
 _LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
@@ -264,15 +272,13 @@ def import_contacts(
         if problems:
             raise ImportProblems(problems)
         return report
-    with ctx.store.write(Undoable("import", ctx.now)) as session:
-        from ..storage.queries import SessionRows
-
-        existing = _existing_contacts_rows(SessionRows(session))
+    with ctx.store.write(Undoable("import", ctx.now)) as db:
+        existing = _existing_contacts_rows(db)
         actions = _plan_contacts(layout, name, valid, existing, report, problems)
         if problems:
             raise ImportProblems(problems)
-        _write_contacts(session, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
-        journal.label(session, _undo_summary(name, report))
+        _write_contacts(db, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
+        journal.label(db, _undo_summary(name, report))
     return report
 
 
@@ -335,14 +341,14 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
     return actions
 
 
-def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: set[int],
+def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: set[int],
                     report: ImportReport, layout: str, cadence: str | None) -> None:
     rules = ctx.settings.rules
     new_rows = [fields for action, _key, fields in actions if action == "new"]
     next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
     # Opening touches of people never contacted spread over days with room; fup's own export
     # restores contacts whose history follows (`import touches` re-plans, and balances, them).
-    balance = Balancer(SessionRows(session), rules, ctx.today) if layout != formats.FUP else None
+    balance = Balancer(db, rules, ctx.today) if layout != formats.FUP else None
     step = _progress(len(actions))
     rows, items = [], []
     plans: dict[tuple, Plan] = {}  # new contacts without history share few plans
@@ -362,19 +368,17 @@ def _write_contacts(session: Session, ctx: AppContext, actions: list[tuple[str, 
         rows.append(row)
         items += agenda
         step()
-    bulk_insert(session, Contact, rows)
-    bulk_insert(session, AgendaItem, items)
+    db.insert_many("contact", rows)
+    db.insert_many("agenda_item", items)
     filled = []
     for action, key, fields in actions:
         if action != "fill":
             continue
-        contact = session.get(Contact, key[1])
-        for column, value in fields.items():
-            setattr(contact, column, ";".join(value) if column == "tags" else value)
-        contact.updated_at = ctx.now
-        filled.append(contact)
+        values = {column: ";".join(value) if column == "tags" else value for column, value in fields.items()}
+        db.update("contact", key[1], {**values, "updated_at": ctx.now})
+        filled.append(key[1])
         step()
-    refresh_many(session, ctx, filled, roll=False)
+    _refresh_ids(db, ctx, filled)
 
 
 def _kept_day(planned: date | None) -> Callable[..., list] | None:
@@ -429,11 +433,9 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
     if dry_run:
         return report
     report = ImportReport(what, formats.FUP)
-    with ctx.store.write(Undoable("import", ctx.now)) as session:
-        from ..storage.queries import SessionRows
-
-        _history_pass(ctx, what, name, text, SessionRows(session), report, write=session)
-        journal.label(session, _undo_summary(name, report))
+    with ctx.store.write(Undoable("import", ctx.now)) as db:
+        _history_pass(ctx, what, name, text, db, report, write=db)
+        journal.label(db, _undo_summary(name, report))
     return report
 
 
@@ -448,7 +450,7 @@ def _digest(key: tuple) -> bytes:
 
 
 def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
-                  report: ImportReport, write: Session | None) -> None:
+                  report: ImportReport, write: Db | None) -> None:
     """One streaming pass over a touches or commitments file: check every row against the
     database; with `write`, also insert the new rows, a chunk at a time, and re-plan their contacts."""
     by_id: dict[int, str] = {}
@@ -457,7 +459,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
         for cid, cname in conn.execute("SELECT id, name FROM contact"):
             by_id[cid] = cname
             by_name.setdefault(cname.casefold(), []).append(cid)
-    model = Touch if what == "touches" else Commitment
+    table = "touch" if what == "touches" else "commitment"
     # What is there already: by id (the first match), and by content (for rows whose id went elsewhere).
     by_row_id: dict[int, bytes] = {}
     contents: set[bytes] = set()
@@ -482,7 +484,7 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
                     next_id += 1
                 row["id"] = next_id
                 by_row_id[next_id] = b""
-        bulk_insert(write, model, chunk)
+        write.insert_many(table, chunk)
         chunk.clear()
 
     _, records = csvio.read_csv(text)
@@ -520,10 +522,14 @@ def _history_pass(ctx: AppContext, what: str, name: str, text: str, conn: Any,
     if write is None:
         return
     flush()
-    ids = sorted(affected)
-    for start in range(0, len(ids), 5000):
-        contacts = list(write.exec(select(Contact).where(Contact.id.in_(ids[start:start + 5000]))))
-        refresh_many(write, ctx, contacts, roll=False)
+    _refresh_ids(write, ctx, sorted(affected))
+
+
+def _refresh_ids(db: Db, ctx: AppContext, ids: list[int], chunk: int = 5000) -> None:
+    """Re-plan the contacts of these ids, a chunk at a time (an import may touch 100k)."""
+    for start in range(0, len(ids), chunk):
+        marks = ", ".join(str(int(cid)) for cid in ids[start:start + chunk])
+        refresh_many(db, ctx, load_contacts(db, f"id IN ({marks})"), roll=False)
 
 
 def _history_columns(what: str) -> tuple[str, ...]:

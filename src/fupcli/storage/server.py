@@ -1,0 +1,40 @@
+"""A database given by URL, through SQLAlchemy: the same `Db` interface as SQLite's.
+
+Used for `--db URL` and, on SQLite files too, for the connection an Alembic
+upgrade runs in (the re-plan after a migration writes through it). Imported
+only there, so daily commands on a SQLite file never load SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from .db import Db, insert_sql
+
+
+class ServerDb(Db):
+    """A `Db` over a SQLAlchemy connection whose transaction the caller began."""
+
+    def __init__(self, connection: Any):
+        super().__init__()
+        self.connection = connection
+        self.dialect = connection.dialect.name
+
+    def _params(self, params: dict | None) -> dict:
+        if not params or self.dialect != "sqlite":
+            return params or {}
+        from .sqlite import sql_value
+
+        return {name: sql_value(value) for name, value in params.items()}
+
+    def execute(self, sql: str, params: dict | None = None) -> Any:
+        return self.connection.execute(text(sql), self._params(params))
+
+    def insert(self, table: str, row: dict) -> int:
+        return self.execute(insert_sql(table, row) + " RETURNING id", row).scalar_one()
+
+    def insert_many(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            self.connection.execute(text(insert_sql(table, rows[0])), [self._params(row) for row in rows])
