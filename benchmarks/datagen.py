@@ -277,3 +277,13 @@ def load_manifest(directory: Path) -> Manifest | None:
 def csv_path(directory: Path, what: str) -> Path:
     return directory / f"{what}.csv"
 
+
+def open_commitment_targets(directory: Path, manifest: Manifest) -> list[int]:
+    """The log targets (active, about 20 touches) that have an open commitment, in the manifest's order.
+
+    Read from the dataset's commitments.csv, so datasets generated before this existed need no rebuild.
+    """
+    with csv_path(directory, "commitments").open(newline="", encoding="utf-8") as handle:
+        open_ones = {int(row["contact_id"]) for row in csv.DictReader(handle) if row["status"] == "open"}
+    return [contact for contact in manifest.log_targets if contact in open_ones]
+

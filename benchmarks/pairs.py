@@ -5,21 +5,35 @@ its own) by the median of interleaved runs, on wall time or on peak memory;
 it meets its target when median(A) / median(B) is at most the target. A pair
 whose data or peer program is missing, or whose command fails, is reported as
 not run, with the reason.
+
+The everyday commands on one contact (log, next, add, show, done) are each a
+FupCommand: on every run a different contact, by id, from the dataset's log
+targets (active, about 20 touches; for `done`, those with an open commitment),
+and a command that writes runs on a copy of the database made for the pair. Their
+Taskwarrior counterparts are TaskCommands: a different pending task id each run,
+on a copy of the Taskwarrior data when they write. Copies go when the pair is done.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from timing import CommandFailed, Probe, fixed, interleave, median_peak_kib, median_seconds
+import taskwarrior
+from timing import CommandFailed, Probe, fixed, interleave, median_peak_kib, median_seconds, run_process
 
 FUP_NOW = "2026-11-23T08:30"
 TIME, MEMORY = "time", "memory"
+WARMUP = 1  # untimed rounds before the timed ones (timing.interleave's default)
+LOG_NOTE = "sent the deck"
+ACTION = "send the proposal"
+DUE = "2026-12-04"  # a Friday, eleven days after FUP_NOW
 
 
 def size_label(size: int) -> str:
@@ -37,11 +51,14 @@ class Bench:
     runs: int
     homes: dict[int, Path] = field(default_factory=dict)  # FUP_HOME of each loaded size
     contacts_csv: dict[int, Path] = field(default_factory=dict)
-    log_targets: dict[int, list[int]] = field(default_factory=dict)
+    log_targets: dict[int, list[int]] = field(default_factory=dict)  # active, about 20 touches
+    open_targets: dict[int, list[int]] = field(default_factory=dict)  # the log targets with an open commitment
     unloaded: dict[int, str] = field(default_factory=dict)  # size -> why it has no database
     peers: dict[str, str] = field(default_factory=dict)  # program -> executable
     missing_peers: dict[str, str] = field(default_factory=dict)
     task_env: dict[str, str] | None = None
+    task_dir: Path | None = None  # the imported Taskwarrior data (taskrc, data/), copied for writes
+    task_count: int = 0  # pending tasks, ids 1..task_count
 
     @property
     def small(self) -> int:
@@ -90,6 +107,7 @@ class Pair:
     skipped: str | None = None
     a_value: float | None = None
     b_value: float | None = None
+    scratch: list[Path] = field(default_factory=list)  # copies made for the pair, removed once measured
 
     @property
     def ratio(self) -> float | None:
@@ -102,16 +120,24 @@ class Pair:
         return None if self.ratio is None else self.ratio <= self.target
 
 
+def remove(copies: list[Path]) -> None:
+    for copy in copies:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def measure(pair: Pair) -> Pair:
     """Run a pair's probes interleaved and store the medians (or why it could not run)."""
     if pair.skipped is not None or pair.a is None:
+        remove(pair.scratch)
         return pair
     median = median_seconds if pair.metric == TIME else median_peak_kib
     try:
-        samples = interleave([pair.a, *pair.b], pair.runs)
+        samples = interleave([pair.a, *pair.b], pair.runs, WARMUP)
     except CommandFailed as exc:
         pair.skipped = f"a command failed: {exc}"
         return pair
+    finally:
+        remove(pair.scratch)
     pair.a_value = median(samples[pair.a.label])
     pair.b_value = sum(median(samples[probe.label]) for probe in pair.b)
     return pair
@@ -142,23 +168,137 @@ def today_big_vs_small(bench: Bench) -> Pair:
     return pair
 
 
-def _log_probe(bench: Bench, size: int, side: str) -> Probe:
-    """`fup log ID call` on a copy of the database, a different contact of about 20 touches each run."""
-    home = bench.scratch / f"log-{side}-{size}"
-    shutil.rmtree(home, ignore_errors=True)
-    shutil.copytree(bench.homes[size], home)
-    targets = bench.log_targets[size]
-    argv: Callable[[int], list[str]] = lambda run: [bench.fup, "log", str(targets[run % len(targets)]), "call"]
-    return Probe(f"fup log @{size_label(size)}", argv, bench.fup_env(home))
+# --- the everyday commands on one contact ------------------------------------------------
 
 
-def log_big_vs_small(bench: Bench) -> Pair:
-    pair = Pair(f"`fup log WHO call` @{size_label(bench.big)} vs @{size_label(bench.small)}", 1.3)
-    pair.skipped = bench.lacking((bench.big, bench.small))
-    if pair.skipped is None and not (bench.log_targets[bench.big] and bench.log_targets[bench.small]):
-        pair.skipped = "the dataset has no active contact with about 20 touches"
+@dataclass(frozen=True)
+class FupCommand:
+    """A fup command run on a different contact each run: how the tables show it, its arguments."""
+
+    name: str  # for labels and scratch directories
+    shown: str
+    argv: Callable[[str, int], list[str]]  # (WHO, run) -> the arguments after `fup`
+    writes: bool = True  # on a copy of the database made for the pair
+    who: bool = True  # needs a contact from the dataset's targets
+    open_commitment: bool = False  # WHO must have an open commitment (recorded first, untimed, if none is left)
+    before: Callable[[str, int], list[str]] | None = None  # an untimed command on WHO before each run
+
+
+@dataclass(frozen=True)
+class TaskCommand:
+    """A Taskwarrior command run on a different pending task id (N) each run."""
+
+    name: str
+    shown: str
+    argv: Callable[[int, int], list[str]]  # (N, run) -> the arguments after `task`
+    writes: bool = True  # on a copy of the Taskwarrior data made for the pair
+
+
+def newcomer(run: int) -> tuple[str, str]:
+    """A name and an email no dataset holds, a new one each run."""
+    return f"Rowan Newcomer {run}", f"rowan.newcomer.{run}@example.com"
+
+
+LOG = FupCommand("log", '`fup log WHO email --note "…"`', lambda who, _run: ["log", who, "email", "--note", LOG_NOTE])
+NEXT = FupCommand("next", f'`fup next WHO "{ACTION}" --due D`', lambda who, _run: ["next", who, ACTION, "--due", DUE])
+ADD = FupCommand("add", '`fup add "NAME" --email UNIQUE`',
+                 lambda _who, run: ["add", newcomer(run)[0], "--email", newcomer(run)[1]], who=False)
+SHOW = FupCommand("show", "`fup show WHO`", lambda who, _run: ["show", who], writes=False)
+DONE = FupCommand("done", "`fup done WHO`", lambda who, _run: ["done", who], open_commitment=True)
+
+ANNOTATE = TaskCommand("annotate", '`task N annotate "…"`', lambda n, _run: [str(n), "annotate", LOG_NOTE])
+TASK_ADD_DUE = TaskCommand("add-due", '`task add "…" due:D`', lambda _n, _run: ["add", ACTION, f"due:{DUE}"])
+TASK_ADD = TaskCommand("add", '`task add "…"`', lambda _n, run: ["add", f"Follow up with {newcomer(run)[0]}"])
+INFO = TaskCommand("info", "`task N info`", lambda n, _run: [str(n), "info"], writes=False)
+TASK_DONE = TaskCommand("done", "`task N done`", lambda n, _run: [str(n), "done"])
+
+EVERYDAY: tuple[tuple[FupCommand, TaskCommand], ...] = (
+    (LOG, ANNOTATE), (NEXT, TASK_ADD_DUE), (ADD, TASK_ADD), (SHOW, INFO), (DONE, TASK_DONE),
+)
+
+
+def targets(bench: Bench, command: FupCommand, size: int) -> list[int]:
+    return (bench.open_targets if command.open_commitment else bench.log_targets).get(size, [])
+
+
+def lacking_targets(bench: Bench, command: FupCommand, sizes: tuple[int, ...]) -> str | None:
+    """Why the dataset of a size has no contact for `command`, or None."""
+    if not command.who:
+        return None
+    for size in sizes:
+        if not targets(bench, command, size):
+            wanted = " with an open commitment" if command.open_commitment else ""
+            return f"the {size_label(size)} dataset has no active contact of about 20 touches{wanted}"
+    return None
+
+
+def fup_probe(bench: Bench, command: FupCommand, size: int, side: str, scratch: list[Path]) -> Probe:
+    """`command` at `size`: on a copy of the database (added to `scratch`) when it writes."""
+    home = bench.homes[size]
+    if command.writes:
+        home = bench.scratch / f"{command.name}-{side}-{size_label(size)}"
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.copytree(bench.homes[size], home)
+        scratch.append(home)
+    env = bench.fup_env(home)
+    chosen = targets(bench, command, size)
+
+    def who(run: int) -> str:
+        return str(chosen[run % len(chosen)]) if chosen else ""
+
+    def prepare(run: int) -> None:
+        if command.open_commitment and run >= len(chosen):  # an earlier run closed its commitment
+            run_process([bench.fup, "next", who(run), ACTION, "--due", DUE], env)
+        if command.before is not None:
+            run_process([bench.fup, *command.before(who(run), run)], env)
+
+    needs_prepare = command.before is not None or command.open_commitment
+    return Probe(f"fup {command.name} @{size_label(size)}", lambda run: [bench.fup, *command.argv(who(run), run)],
+                 env, prepare if needs_prepare else None)
+
+
+def _stride(count: int, stride: int = 613) -> int:
+    while math.gcd(stride, count) != 1:
+        stride += 1
+    return stride
+
+
+def task_probe(bench: Bench, command: TaskCommand, scratch: list[Path]) -> Probe:
+    """`command` on the Taskwarrior data of the mid size: a different pending task id each run.
+
+    The ids are spread over the pending list and distinct for every run, and stay below the
+    count less the runs, so one still names a pending task after `done` has renumbered the list.
+    """
+    env = bench.task_env
+    if command.writes and bench.task_dir is not None:
+        copy = bench.scratch / f"task-{command.name}"
+        env = taskwarrior.copy(bench.task_dir, copy)
+        scratch.append(copy)
+    span = max(1, bench.task_count - bench.runs - WARMUP - 1)
+    stride = _stride(span)
+    task = bench.peers["task"]
+    return Probe(f"task {command.name} @{size_label(bench.mid)}",
+                 lambda run: [task, *command.argv(1 + run * stride % span, run)], dict(env or {}))
+
+
+def fup_vs_task(fup: FupCommand, task: TaskCommand, bench: Bench) -> Pair:
+    mid = size_label(bench.mid)
+    pair = Pair(f"{fup.shown} @{mid} vs {task.shown} @{mid} pending", 1.0)
+    pair.skipped = bench.lacking((bench.mid,), ("task",)) or lacking_targets(bench, fup, (bench.mid,))
     if pair.skipped is None:
-        pair.a, pair.b = _log_probe(bench, bench.big, "a"), [_log_probe(bench, bench.small, "b")]
+        pair.a = fup_probe(bench, fup, bench.mid, "a", pair.scratch)
+        pair.b = [task_probe(bench, task, pair.scratch)]
+        pair.runs = bench.runs
+    return pair
+
+
+def fup_big_vs_small(fup: FupCommand, bench: Bench) -> Pair:
+    pair = Pair(f"{fup.shown} @{size_label(bench.big)} vs @{size_label(bench.small)}", 1.3)
+    sizes = (bench.big, bench.small)
+    pair.skipped = bench.lacking(sizes) or lacking_targets(bench, fup, sizes)
+    if pair.skipped is None:
+        pair.a = fup_probe(bench, fup, bench.big, "a", pair.scratch)
+        pair.b = [fup_probe(bench, fup, bench.small, "b", pair.scratch)]
         pair.runs = bench.runs
     return pair
 
@@ -173,10 +313,10 @@ def import_vs_sqlite_utils(bench: Bench) -> Pair:
     source = str(bench.contacts_csv[bench.big])
     home, fresh_db = bench.scratch / "import-home", bench.scratch / "fresh.db"
     pair.a = Probe(f"fup import contacts {big}", fixed([bench.fup, "import", "contacts", source]),
-                   bench.fup_env(home), prepare=lambda: shutil.rmtree(home, ignore_errors=True))
+                   bench.fup_env(home), prepare=lambda _run: shutil.rmtree(home, ignore_errors=True))
     pair.b = [Probe(f"sqlite-utils insert {big}",
                     fixed([bench.peers["sqlite-utils"], "insert", str(fresh_db), "contacts", source, "--csv"]),
-                    dict(os.environ), prepare=lambda: fresh_db.unlink(missing_ok=True))]
+                    dict(os.environ), prepare=lambda _run: fresh_db.unlink(missing_ok=True))]
     pair.runs = bench.heavy_runs
     return pair
 
@@ -240,13 +380,26 @@ def memory_today_vs_task(bench: Bench) -> Pair:
     return pair
 
 
+def memory_log_vs_annotate(bench: Bench) -> Pair:
+    big, mid = size_label(bench.big), size_label(bench.mid)
+    pair = Pair(f"peak memory: {LOG.shown} @{big} vs {ANNOTATE.shown} @{mid}", 1.0, metric=MEMORY)
+    pair.skipped = bench.lacking((bench.big, bench.mid), ("task",)) or lacking_targets(bench, LOG, (bench.big,))
+    if pair.skipped is None:
+        pair.a = fup_probe(bench, LOG, bench.big, "a", pair.scratch)
+        pair.b = [task_probe(bench, ANNOTATE, pair.scratch)]
+        pair.runs = bench.runs
+    return pair
+
+
 PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     today_vs_task,
+    *(partial(fup_vs_task, fup, task) for fup, task in EVERYDAY),
     today_big_vs_small,
-    log_big_vs_small,
+    *(partial(fup_big_vs_small, fup) for fup, _task in EVERYDAY),
     import_vs_sqlite_utils,
     export_vs_sqlite3,
     completion_vs_version,
     version_vs_python,
     memory_today_vs_task,
+    memory_log_vs_annotate,
 )

@@ -1,6 +1,7 @@
-"""The results: the machine, the datasets, each pair's medians and ratio against its target.
+"""The results: the machine, the datasets, each pair's medians and ratio against its target,
+and each sanity check's median against its limit.
 
-`render` gives the Markdown of RESULTS.md; `results_table` is also printed.
+`render` gives the Markdown of RESULTS.md; `results_table` and `sanity_table` are also printed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 
 from datagen import Manifest
-from pairs import FUP_NOW, MEMORY, Pair
+from pairs import ACTION, DUE, FUP_NOW, LOG_NOTE, MEMORY, Pair
+from sanity import LIMIT, NEW_TITLE, Check
 
 DATASET_HEADER = ["contacts", "touches", "commitments", f"due on {FUP_NOW[:10]}",
                   "import contacts", "import touches", "import commitments"]
@@ -108,8 +110,20 @@ def results_table(pairs: list[Pair]) -> str:
     return _table(["comparison (A vs B)", "median A", "median B", "A/B", "target", "result", "runs"], rows)
 
 
+def sanity_table(checks: list[Check]) -> str:
+    rows = []
+    for check in checks:
+        if check.value is None:
+            result = _cell(f"not run: {check.skipped}" if check.skipped else "not run")
+        else:
+            result = "met" if check.met else "**NOT met**"
+        rows.append([check.title, _value(check.value, "time"), f"< {_value(check.limit, 'time')}", result,
+                     str(check.runs or "–")])
+    return _table(["command", "median", "target", "result", "runs"], rows)
+
+
 def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs: list[Pair],
-           phases: list[tuple[str, float]], command: str) -> str:
+           checks: list[Check], phases: list[tuple[str, float]], command: str) -> str:
     parts = [
         "# fup benchmarks",
         "",
@@ -127,13 +141,45 @@ def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs
         "",
         results_table(pairs),
         "",
+        "## Sanity",
+        "",
+        "fup's other everyday commands have no counterpart to pair them with: each runs on",
+        f"its own, and its median must stay under {_value(LIMIT, 'time')}.",
+        "",
+        sanity_table(checks),
+        "",
         "## What is compared",
         "",
         "- `fup today` against `task next`: Taskwarrior holds one pending task per contact",
         "  that is not closed, due on the contact's `next_due` from `fup export contacts`,",
         "  imported with `task import` into a private data directory and taskrc.",
-        "- `fup log ID call` writes to a copy of each database made for the run, on a",
-        "  different active contact of about 20 touches each run.",
+        "- The everyday commands on one contact, at 10k, against Taskwarrior's nearest",
+        "  equivalent on the same pending tasks as `task next`:",
+        f"  - `fup log WHO email --note \"{LOG_NOTE}\"` against `task N annotate \"{LOG_NOTE}\"`;",
+        f"  - `fup next WHO \"{ACTION}\" --due {DUE}` against",
+        f"    `task add \"{ACTION}\" due:{DUE}`;",
+        "  - `fup add \"NAME\" --email EMAIL` against `task add \"Follow up with NAME\"`, with",
+        "    a new name and email each run;",
+        "  - `fup show WHO` against `task N info`;",
+        "  - `fup done WHO` against `task N done`.",
+        "- WHO is a different contact, by id, each run: one of the active contacts with",
+        "  about 20 touches (for `done` and `drop`, those of them with an open commitment;",
+        "  should the runs outnumber them, one is recorded first with `fup next`, untimed).",
+        "  N is a different pending task each run, spread over the list.",
+        "- Whatever writes runs on copies made for its pair or check: of fup's database, and",
+        "  of Taskwarrior's data directory; the copies are removed once it is measured, so runs",
+        "  never pile up on the cached data. `fup show`, `fup list` and `task N info` read the",
+        "  cached data itself.",
+        "- The same five fup commands at the largest size against the smallest, on the same",
+        "  kind of contact, each size on its own copy: the time of a command on one contact",
+        "  should not grow with the number of contacts.",
+        "- Peak memory: `fup today` at the largest size against `task next` at 10k, and",
+        "  `fup log` at the largest size against `task N annotate` at 10k.",
+        "- The sanity checks run at 10k in the same way: `fup undo` takes back a",
+        "  `fup log WHO call` made just before it, untimed; `fup snooze WHO fri`,",
+        "  `fup drop WHO`, `fup state WHO nurture` and",
+        f"  `fup edit WHO --title \"{NEW_TITLE}\"` change a different contact each run;",
+        "  `fup list` prints every contact as a table.",
         "- `fup import contacts` goes into an empty FUP_HOME each run, and `sqlite-utils",
         "  insert fresh.db contacts FILE --csv` into a new database, from the same file.",
         "- `fup export contacts` and `sqlite3 -csv DB 'select * from contact'` read the same",

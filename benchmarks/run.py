@@ -7,7 +7,8 @@
    fup's version and the schema it creates);
 3. Taskwarrior: one pending task per open contact of the 10k database;
 4. pairs: each comparison of pairs.py, interleaved runs, medians, ratio;
-5. report: the table printed, and RESULTS.md written with the machine.
+5. sanity: each command of sanity.py on its own, its median against a limit;
+6. report: the tables printed, and RESULTS.md written with the machine.
 
 fup is used only through its command line: the `fup` script beside this Python.
 Usage: run.py [--sizes 1000,10000,100000] [--quick] [--runs N] [--reload]
@@ -32,6 +33,7 @@ from pathlib import Path
 import datagen
 import report
 import taskwarrior
+import sanity
 from pairs import FUP_NOW, PAIRS, Bench, measure, size_label
 from peers import ensure_peers
 from timing import CommandFailed, Sample, run_process
@@ -198,6 +200,7 @@ def prepare_data(bench: Bench, phases: Phases, reload: bool) -> tuple[dict[int, 
             dataset, manifest = ensure_dataset(size)
         bench.contacts_csv[size] = datagen.csv_path(dataset, "contacts")
         bench.log_targets[size] = manifest.log_targets
+        bench.open_targets[size] = datagen.open_commitment_targets(dataset, manifest)
         load: dict = {}
         with phases(f"load {size_label(size)}"):
             try:
@@ -233,8 +236,8 @@ def main(argv: list[str]) -> int:
     if "task" in bench.peers and bench.mid in bench.homes:
         with phases(f"taskwarrior {size_label(bench.mid)}"):
             try:
-                bench.task_env = ensure_taskwarrior(bench, db_dirs[bench.mid], peers.versions["Taskwarrior"],
-                                                    args.reload).env
+                setup = ensure_taskwarrior(bench, db_dirs[bench.mid], peers.versions["Taskwarrior"], args.reload)
+                bench.task_env, bench.task_dir, bench.task_count = setup.env, setup.directory, setup.tasks
             except CommandFailed as exc:
                 print(f"  Taskwarrior could not be loaded: {exc}")
     pairs = []
@@ -243,12 +246,21 @@ def main(argv: list[str]) -> int:
         with phases(pair.title):
             pairs.append(measure(pair))
             print(f"  {pair.skipped}" if pair.skipped else f"  ratio {pair.ratio:.2f} (target ≤ {pair.target:g})")
+    checks = []
+    for build_check in sanity.CHECKS:
+        check = build_check(bench)
+        with phases(f"sanity: {check.title}"):
+            checks.append(sanity.measure(check))
+            print(f"  {check.skipped}" if check.skipped else
+                  f"  median {check.value * 1000:.0f} ms (target < {check.limit * 1000:.0f} ms)")
     shutil.rmtree(scratch, ignore_errors=True)
     command = " ".join(["benchmarks/run.py", *argv]) if argv else "make bench"
-    text = report.render(report.machine(bench.fup, peers.versions), datasets, pairs, phases.done, command)
+    text = report.render(report.machine(bench.fup, peers.versions), datasets, pairs, checks, phases.done, command)
     RESULTS.write_text(text, encoding="utf-8")
     print()
     print(report.results_table(pairs))
+    print()
+    print(report.sanity_table(checks))
     print(f"\nWritten to {RESULTS.relative_to(HERE.parent)}")
     return 0
 

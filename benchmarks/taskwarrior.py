@@ -4,7 +4,8 @@ The tasks come from `fup export contacts`: every contact that is not closed
 becomes a pending task whose due date is the contact's `next_due` (no due date
 when fup has none). They go in with `task import`, into a private data
 directory under a private taskrc, so nothing of the user's own Taskwarrior is
-read or touched.
+read or touched. `copy` gives a writable copy of that data for the comparisons
+that change it (annotate, add, done), so the cached import stays as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,8 +27,9 @@ DONE_MARKER = "imported.json"
 
 @dataclass
 class TaskSetup:
+    directory: Path  # holds taskrc and data/
     env: dict[str, str]
-    tasks: int
+    tasks: int  # pending tasks, with ids 1..tasks
     import_seconds: float | None = None  # None when the data came from the cache
 
 
@@ -81,7 +84,7 @@ def cached(directory: Path) -> TaskSetup | None:
     marker = directory / DONE_MARKER
     if not marker.exists():
         return None
-    return TaskSetup(_env(directory), json.loads(marker.read_text(encoding="utf-8"))["tasks"])
+    return TaskSetup(directory, _env(directory), json.loads(marker.read_text(encoding="utf-8"))["tasks"])
 
 
 def build(task: str, version: str, contacts_csv: Path, directory: Path) -> TaskSetup:
@@ -95,4 +98,16 @@ def build(task: str, version: str, contacts_csv: Path, directory: Path) -> TaskS
     env = _env(directory)
     sample = run_process([task, "import", str(tasks_file)], env)
     (directory / DONE_MARKER).write_text(json.dumps({"tasks": len(tasks), "seconds": sample.seconds}), encoding="utf-8")
-    return TaskSetup(env, len(tasks), sample.seconds)
+    return TaskSetup(directory, env, len(tasks), sample.seconds)
+
+
+def copy(directory: Path, destination: Path) -> dict[str, str]:
+    """A copy of the data imported into `directory`, with its own taskrc; the environment to use it."""
+    shutil.rmtree(destination, ignore_errors=True)
+    destination.mkdir(parents=True)
+    shutil.copytree(directory / "data", destination / "data")
+    lines = (directory / "taskrc").read_text(encoding="utf-8").splitlines()
+    lines = [f"data.location={destination / 'data'}" if line.startswith("data.location=") else line
+             for line in lines]
+    (destination / "taskrc").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return _env(destination)

@@ -46,12 +46,12 @@ def run_process(argv: Sequence[str], env: dict[str, str], stdout: IO | int = sub
 
 @dataclass
 class Probe:
-    """One side of a comparison: the command of run N, its environment, and untimed preparation."""
+    """One side of a comparison: the command of run N, its environment, and untimed preparation of run N."""
 
     label: str
     argv: Callable[[int], Sequence[str]]
     env: dict[str, str]
-    prepare: Callable[[], None] | None = None
+    prepare: Callable[[int], None] | None = None
 
 
 def fixed(argv: Sequence[str]) -> Callable[[int], Sequence[str]]:
@@ -65,7 +65,7 @@ def interleave(probes: Sequence[Probe], runs: int, warmup: int = 1) -> dict[str,
     for run in range(warmup + runs):
         for probe in probes:
             if probe.prepare is not None:
-                probe.prepare()
+                probe.prepare(run)
             sample = run_process(probe.argv(run), probe.env)
             if run >= warmup:
                 samples[probe.label].append(sample)
