@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -622,9 +621,9 @@ def test_the_cadence_resumes_from_the_last_touch_once_every_hard_step_is_closed(
     assert schedule_items(p) == []
     assert p.next_step_due == D[12]
     assert row_on(p.state, p.items, D[13]).kind == "promise"
-    one_done = plan([meeting(D[2]), touch(D[12], id=2)], [replace(steps[0], status="done"), steps[1]])
+    one_done = plan([meeting(D[2]), touch(D[12], id=2)], [steps[0]._replace(status="done"), steps[1]])
     assert schedule_items(one_done) == [] and one_done.next_step_due == D[25]
-    both_done = plan([meeting(D[2]), touch(D[12], id=2)], [replace(c, status="done") for c in steps])
+    both_done = plan([meeting(D[2]), touch(D[12], id=2)], [c._replace(status="done") for c in steps])
     # the touch on Thu 12 is the first unanswered follow-up: warm gaps[1] = 3 -> Sun 15 -> Mon 16
     assert the_schedule_item(both_done).due == D[16]
     assert both_done.next_step_due is None
@@ -1500,7 +1499,7 @@ def test_a_snooze_hides_the_cadence_rows_until_its_date_and_nothing_else(scenari
     snoozed = ContactFacts(person.name, person.cadence, person.state, person.created_at, until, "03-10")
     on = start + timedelta(days=offset)
     item = next_item(snoozed, touches, commitments, rules, datetime.combine(on, time(9)))
-    unsnoozed_item = next_item(replace(snoozed, snoozed_until=None), touches, commitments, rules,
+    unsnoozed_item = next_item(snoozed._replace(snoozed_until=None), touches, commitments, rules,
                                datetime.combine(on, time(9)))
     if item is not None:
         assert item.due <= on
@@ -1512,7 +1511,7 @@ def test_a_snooze_hides_the_cadence_rows_until_its_date_and_nothing_else(scenari
         assert item is None or item.kind not in CADENCE_KINDS
     # the cadence rows are due no earlier than the snooze (later ones keep their date); every other keeps its own
     p = plan_contact(snoozed, touches, commitments, rules)
-    unsnoozed = plan_contact(replace(snoozed, snoozed_until=None), touches, commitments, rules)
+    unsnoozed = plan_contact(snoozed._replace(snoozed_until=None), touches, commitments, rules)
     floored = sorted((i.kind, i.commitment_id, max(i.due, until) if until and i.kind in CADENCE_KINDS else i.due)
                      for i in unsnoozed.items)
     assert sorted((i.kind, i.commitment_id, i.due) for i in p.items) == floored
@@ -1523,7 +1522,7 @@ def test_a_snooze_hides_the_cadence_rows_until_its_date_and_nothing_else(scenari
 def test_a_contact_reopened_by_hand_is_never_overdue_from_before_the_reopening(scenario, reopen, offset):
     person, touches, commitments, rules = scenario
     moment = datetime.combine(touches[-1].at.date() + timedelta(days=reopen), time(12))
-    reopened = replace(person, state="active", reopened_at=moment)
+    reopened = person._replace(state="active", reopened_at=moment)
     p = plan_contact(reopened, touches, commitments, rules)
     assert all(item.due >= moment.date() for item in p.items)
     later = [t for t in touches if t.at >= moment]
@@ -1543,7 +1542,7 @@ def test_a_contact_reopened_by_hand_is_never_overdue_from_before_the_reopening(s
 
 def reopened(person: ContactFacts, floor: date | None) -> ContactFacts:
     """The contact as planned by the core when it was reopened on `floor` (the `floor` of rows_on)."""
-    return person if floor is None else replace(person, reopened_at=datetime.combine(floor, time(12)))
+    return person if floor is None else person._replace(reopened_at=datetime.combine(floor, time(12)))
 
 
 @FAST
@@ -2110,12 +2109,12 @@ def long_run(cadence: str, replies, start: date, rules: Rules = RULES) -> tuple[
         nonlocal state
         touches.append(t)
         state = next_state(state, t)
-        planned = plan_contact(replace(person, state=state), touches, [], rules)
+        planned = plan_contact(person._replace(state=state), touches, [], rules)
         state = next_state(state, t, planned.position, profile)
 
     sent = 0
     while True:
-        p = plan_contact(replace(person, state=state), touches, [], rules)
+        p = plan_contact(person._replace(state=state), touches, [], rules)
         due = min((i.due for i in p.items if i.kind in CADENCE_KINDS), default=None)
         if due is None or due > end:
             break
@@ -2297,7 +2296,7 @@ def test_a_greeting_anywhere_changes_nothing_but_the_last_touch(scenario, where,
     before = plan_contact(person, touches, commitments, rules)
     after = plan_contact(person, greeted, commitments, rules)
     last = max(touches[-1].at, moment)
-    assert after == replace(before, last_touch=last.date(), last_touch_at=last)
+    assert after == before._replace(last_touch=last.date(), last_touch_at=last)
     assert thread(greeted) == thread(touches)
     assert next_state(state, greeting, after.position, rules.profiles.get(cadence)) == state
 

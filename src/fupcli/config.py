@@ -9,15 +9,14 @@ scheduler's `Rules`. docs/configuration.md is written from the same table
 
 from __future__ import annotations
 
+import os
 import sys
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 from .dates import WEEKDAYS
 from .errors import BadInput
 from .paths import config_path
+from .records import record
 from .scheduler import (
     CAPACITY,
     CHANNEL_SWITCH,
@@ -31,9 +30,14 @@ from .scheduler import (
 )
 from .vocabulary import CHANNELS
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+    from typing import Any
 
 
-@dataclass(frozen=True)
+
+@record
 class Setting:
     name: str
     default: Any
@@ -69,23 +73,23 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Settings:
     daily_limit: int = 20
     daily_capacity: int = CAPACITY
     default_cadence: str = "warm"
     default_channel: str = "email"
-    rules: Rules = field(default_factory=Rules)
-    source: Path | None = None
+    rules: Rules = Rules()
+    source: str | None = None  # the config.toml read
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: str) -> dict:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10
         import tomli as tomllib
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"{path}: not valid TOML: {exc}") from None
@@ -114,10 +118,10 @@ def _profile(where: str, name: str, raw: Any) -> Profile:
     return Profile(name, tuple(gaps), end, float(weight), max_gap)
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: str | Path | None = None) -> Settings:
     """Read config.toml if it exists; every value is checked, one clear line on error."""
-    path = Path(path or config_path())
-    if not path.exists():
+    path = os.fspath(path or config_path())
+    if not os.path.exists(path):
         return Settings()
     raw = _read_toml(path)
     where = str(path)

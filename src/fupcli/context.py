@@ -8,14 +8,16 @@ and `fup cadence` touch neither. This is the only place that reads the clock.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
 from .config import Settings, load_settings
 from .dates import parse_now
 from .paths import db_location
 from .storage.store import Store
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 
 def current_time() -> datetime:
@@ -24,13 +26,19 @@ def current_time() -> datetime:
     return parse_now(fixed) if fixed else datetime.now().replace(microsecond=0)
 
 
-@dataclass
 class AppContext:
-    now: datetime
-    db_location: str
-    config_file: Path | None = None
-    _settings: Settings | None = field(default=None, repr=False)
-    _store: Store | None = field(default=None, repr=False)
+    """What every command gets: `now`, where the database is, and (opened on first use) the
+    settings and the store."""
+
+    def __init__(self, now: datetime, db_location: str, config_file: Path | None = None):
+        self.now = now
+        self.db_location = db_location
+        self.config_file = config_file
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    def __repr__(self) -> str:
+        return f"AppContext(now={self.now!r}, db_location={self.db_location!r}, config_file={self.config_file!r})"
 
     @classmethod
     def from_environment(cls, db: str | None = None, config_file: Path | None = None) -> "AppContext":

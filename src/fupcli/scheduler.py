@@ -24,12 +24,17 @@ worked examples, in docs/scheduling.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+from .records import record
 
 from .dates import WEEKDAYS, add_workdays, birthday_on, is_leap_year, is_workday, shift_to_workday, workday_on_or_before
 from .vocabulary import KINDS, is_two_way
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover - `typing` costs the daily commands ~5 ms to import
+    from typing import Callable, Iterable, Mapping, Sequence
 
 # --- rules -----------------------------------------------------------------
 
@@ -62,7 +67,7 @@ WAIT_SPREAD = 10  # days over which cold rows a day had no room for are spread a
 SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
 
 
-@dataclass(frozen=True)
+@record
 class Profile:
     """A cadence: gaps in days between follow-ups, and what happens when they run out."""
 
@@ -121,11 +126,11 @@ DEFAULT_PROFILES: dict[str, Profile] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Rules:
     """Everything configurable the scheduler needs: profiles, the workday calendar, the check-in gap."""
 
-    profiles: Mapping[str, Profile] = field(default_factory=lambda: dict(DEFAULT_PROFILES))
+    profiles: Mapping[str, Profile] = MappingProxyType(DEFAULT_PROFILES)
     workdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
     holidays: frozenset[date] = frozenset()
     checkin_gap: int = CHECKIN_GAP
@@ -163,7 +168,7 @@ DEFAULT_RULES = Rules()
 # --- facts in ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class ContactFacts:
     name: str
     cadence: str
@@ -175,7 +180,7 @@ class ContactFacts:
     channels: tuple[str, ...] = ()  # the channels it can be reached on, preferred first
 
 
-@dataclass(frozen=True)
+@record
 class TouchFacts:
     at: datetime
     direction: str = "out"
@@ -189,7 +194,7 @@ class TouchFacts:
         return is_two_way(self.direction, self.outcome)
 
 
-@dataclass(frozen=True)
+@record
 class CommitmentFacts:
     id: int
     whose: str
@@ -203,7 +208,7 @@ class CommitmentFacts:
 # --- decisions out ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """One thing that comes due for a contact on `due`, and why.
 
@@ -218,7 +223,16 @@ class Item:
     weight: float = 0.0
     commitment_id: int | None = None
     channel: str | None = None
-    slack: int = field(default=0, compare=False)
+    slack: int = 0
+
+    def __eq__(self, other: object) -> bool:  # (slack is for planning: not part of what the item is)
+        return isinstance(other, Item) and self[:6] == other[:6]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:6])
 
     @property
     def tier(self) -> int:
@@ -245,7 +259,7 @@ def item_order(item: Item) -> tuple:
     return (item.rank, item.commitment_id or 0, item.kind)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """What the scheduler decided for one contact, independent of the day you look."""
 
@@ -329,7 +343,7 @@ def _fresh_start(touch: TouchFacts) -> bool:
     return touch.outcome in ("meeting", "won") or touch.channel == "meeting"
 
 
-@dataclass(frozen=True)
+@record
 class Thread:
     """Where a contact's conversation stands, from its touches in order.
 
@@ -520,7 +534,7 @@ def _floored(items: Iterable[Item], cadence_floor: date | None, floor: date | No
     out = []
     for item in items:
         least = cadence_floor if item.kind in CADENCE_KINDS else floor
-        out.append(replace(item, due=least) if least is not None and item.due < least else item)
+        out.append(item._replace(due=least) if least is not None and item.due < least else item)
     return out
 
 

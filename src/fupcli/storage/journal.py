@@ -23,11 +23,14 @@ history. Nothing here reads the clock or prints.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator
 
 from ..errors import DatabaseError, NotFound
+from ..records import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterator
 
 # The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
 # journaled too so that undo gives back the very same rows (and ids).
@@ -36,7 +39,7 @@ UNDO_DEPTH = 100  # write commands kept in the history; older ones can no longer
 _OPS = ("INSERT", "UPDATE", "DELETE")
 
 
-@dataclass(frozen=True)
+@record
 class Undoable:
     """What `Store.write` needs to journal a command: its name and when it ran."""
 
@@ -44,7 +47,7 @@ class Undoable:
     at: datetime
 
 
-@dataclass
+@record
 class Step:
     id: int
     high_water: dict[str, int]
@@ -147,7 +150,7 @@ def end_step(conn: Any, step: Step, summary: str | None, contact_id: int | None)
         conn.execute("UPDATE undo_step SET summary = ?, contact_id = ? WHERE id = ?", (summary, contact_id, step.id))
 
 
-@dataclass(frozen=True)
+@record
 class Undone:
     command: str
     summary: str

@@ -8,12 +8,11 @@ WHO or listing due rows is written once. Results are plain dicts and `DueRow`s, 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator
 
 from ..dates import is_leap_year
 from ..errors import Ambiguous, BadInput, NotFound
+from ..records import record
 from ..vocabulary import OPEN_STATES
 from ..scheduler import (
     COLD_TIER,
@@ -33,6 +32,10 @@ from ..scheduler import (
     rows_on,
     with_more,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover - `typing` costs the daily commands ~5 ms to import
+    from typing import Any, Callable, Iterable, Iterator
 
 CONTACT_FIELDS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
@@ -141,7 +144,7 @@ def _contacts(conn: Any, where: str, params: dict, order: str = "name_key, conta
 # --- today --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class DueRow:
     """One row of `fup today`; its fields are the stable JSON/CSV columns, in order."""
 
@@ -157,10 +160,10 @@ class DueRow:
     last_touch: str | None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
-DUE_COLUMNS = tuple(DueRow.__dataclass_fields__)
+DUE_COLUMNS = DueRow._fields
 
 
 def _due_row(contact: dict, item: Item, on: date, reason: str | None = None) -> DueRow:
@@ -639,7 +642,7 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     return view
 
 
-@dataclass(frozen=True)
+@record
 class ListFilter:
     tag: str | None = None
     state: str | None = None

@@ -386,7 +386,7 @@ def _kept_day(planned: date | None) -> Callable[..., list] | None:
     never earlier than the plan's own day."""
     if planned is None:
         return None
-    return lambda _old, items, _id=None: [replace(item, due=max(item.due, planned)) if item.kind == "cold" else item
+    return lambda _old, items, _id=None: [item._replace(due=max(item.due, planned)) if item.kind == "cold" else item
                                          for item in items]
 
 
