@@ -3,18 +3,24 @@
 Renderers take plain data (dicts, `DueRow`s) from `queries` and `core` and a
 text stream; they never touch the database. The machine formats are stable:
 `fup today --format json|csv` has exactly the columns of `queries.DUE_COLUMNS`.
-Rich is imported only when a table is drawn.
+The daily commands' tables (today, show, list) are plain text (`text_table`),
+bold only on a terminal; Rich is imported only for `fup cadence`'s table.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date
-from typing import Any, Iterable, Sequence, TextIO
 
-from .transfer.formats import CONTACT_COLUMNS
-from .storage.queries import DUE_COLUMNS, DueRow
+from .storage.queries import DUE_COLUMNS
+
+# The daily commands render through here: `typing`, `json` and the export layouts are imported
+# only where needed (they cost a start-up several milliseconds).
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Any, Iterable, Sequence, TextIO
+
+    from .storage.queries import DueRow
 
 
 def _out(stream: TextIO | None) -> TextIO:
@@ -23,6 +29,8 @@ def _out(stream: TextIO | None) -> TextIO:
 
 def write_json(data: Any, stream: TextIO | None = None) -> None:
     out = _out(stream)
+    import json
+
     json.dump(data, out, ensure_ascii=False, indent=2)
     out.write("\n")
 
@@ -112,13 +120,19 @@ def _color(stream: TextIO) -> bool:
 
 
 def text_table(header: Sequence[str], lines: Sequence[Sequence[str]], styles: Sequence[str] = (), color: bool = False) -> str:
-    """A plain table, columns two spaces apart, without Rich (so `fup today` starts fast)."""
-    rows = [tuple(header), *[tuple(" ".join(str(cell).split()) for cell in line) for line in lines]]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    """A plain table, columns two spaces apart, without Rich (so the daily commands start fast).
+
+    The header row is bold on a terminal (`color`); an empty `header` means no header row.
+    Each cell is one line: runs of whitespace, newlines among them, become one space."""
+    body = [tuple(_one_line(cell) for cell in line) for line in lines]
+    rows = ([tuple(header)] if header else []) + body
+    if not rows:
+        return ""
+    row_styles = (["bold"] if header else []) + [styles[i] if i < len(styles) else "" for i in range(len(body))]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
-    for index, row in enumerate(rows):
+    for row, style in zip(rows, row_styles):
         text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-        style = "bold" if index == 0 else (styles[index - 1] if index - 1 < len(styles) else "")
         out.append(f"{_ANSI[style]}{text}{_RESET}" if color and style else text)
     return "\n".join(out) + "\n"
 
@@ -179,47 +193,58 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
         write_json(view, stream)
         return
     if fmt == "csv":
-        write_csv(CONTACT_CSV_COLUMNS, [_flat(view)], stream)
+        write_csv(_contact_columns(), [_flat(view)], stream)
         return
-    from rich.table import Table
-
-    console = _console(stream)
-    console.print(f"[bold]{_who(view['name'], view['company'])}[/bold]  #{view['id']}  {view['state']}, {view['cadence']} cadence")
+    out = _out(stream)
+    color = _color(out)
+    out.write(f"{_bold(_who(view['name'], view['company']), color)}  #{view['id']}  {view['state']}, {view['cadence']} cadence\n")
     for label, key in (("title", "title"), ("email", "email"), ("phone", "phone"), ("url", "url"),
                        ("met at", "source"), ("channel", "channel"), ("birthday", "birthday"), ("notes", "notes")):
         if view.get(key):
-            console.print(f"  {label}: {view[key]}", markup=False)
+            out.write(f"  {label}: {_one_line(view[key])}\n")
     if view["tags"]:
-        console.print(f"  tags: {', '.join(view['tags'])}", markup=False)
-    console.print(f"  next: {next_line(view, today_)}", markup=False)
-    agenda = view.get("agenda") or []
-    if agenda:
-        console.print("\n[bold]Agenda[/bold]")
-        table = Table(box=None, pad_edge=False, show_header=False)
-        for item in agenda:
-            table.add_row("due now" if item["due_now"] else "", item["due"], when_text(item["due"], today_),
-                          item["reason"], item["channel"])
-        console.print(table)
-    open_ones = [c for c in view["commitments"] if c["status"] == "open"]
-    if open_ones:
-        console.print("\n[bold]Open commitments[/bold]")
-        table = Table(box=None, pad_edge=False, show_header=False)
-        for c in open_ones:
-            who = "I" if c["whose"] == "mine" else "they"
-            via = f", by {c['channel']}" if c.get("channel") else ""
-            table.add_row(f"commitment {c['id']}", c["due"], f"{who}: {c['action']}", c["firmness"] + via)
-        console.print(table)
-    if view["touches"]:
-        console.print("\n[bold]Timeline[/bold]")
-        table = Table(box=None, pad_edge=False, show_header=False)
-        for t in reversed(view["touches"]):
-            arrow = "<-" if t["direction"] == "in" else "->"
-            extra = f"; asked for {t['ask_again']}" if t["ask_again"] else ""
-            table.add_row(t["at"].replace("T", " ")[:16], f"{arrow} {t['channel']}", t["outcome"], (t["note"] or "") + extra)
-        console.print(table)
+        out.write(f"  tags: {', '.join(view['tags'])}\n")
+    out.write(f"  next: {next_line(view, today_)}\n")
+    agenda = [("due now" if item["due_now"] else "", item["due"], when_text(item["due"], today_), item["reason"],
+               item["channel"]) for item in view.get("agenda") or []]
+    _section(out, "Agenda", agenda, color)
+    commitments = [
+        (f"commitment {c['id']}", c["due"], f"{'I' if c['whose'] == 'mine' else 'they'}: {c['action']}",
+         c["firmness"] + (f", by {c['channel']}" if c.get("channel") else ""))
+        for c in view["commitments"] if c["status"] == "open"
+    ]
+    _section(out, "Open commitments", commitments, color)
+    timeline = [
+        (t["at"].replace("T", " ")[:16], f"{'<-' if t['direction'] == 'in' else '->'} {t['channel']}", t["outcome"],
+         (t["note"] or "") + (f"; asked for {t['ask_again']}" if t["ask_again"] else ""))
+        for t in reversed(view["touches"])
+    ]
+    _section(out, "Timeline", timeline, color)
 
 
-CONTACT_CSV_COLUMNS = CONTACT_COLUMNS  # as `fup export contacts`
+def _bold(text: str, color: bool) -> str:
+    return f"{_ANSI['bold']}{text}{_RESET}" if color else text
+
+
+def _one_line(value: object) -> str:
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # (the common case, checked fast: a list of 10k contacts has 60k cells)
+    return " ".join(text.split())
+
+
+def _section(out: TextIO, title: str, lines: Sequence[Sequence[str]], color: bool) -> None:
+    """A heading and its rows, columns aligned, no header row; nothing when there are no rows."""
+    if lines:
+        out.write(f"\n{_bold(title, color)}\n")
+        out.write(text_table((), lines))
+
+
+def _contact_columns() -> tuple[str, ...]:
+    """The CSV columns of a contact, as `fup export contacts` writes them."""
+    from .transfer.formats import CONTACT_COLUMNS
+
+    return CONTACT_COLUMNS
 
 
 def _flat(view: dict) -> dict:
@@ -233,22 +258,19 @@ def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO |
         write_json(list(views), stream)
         return
     if fmt == "csv":
-        write_csv(CONTACT_CSV_COLUMNS, (_flat(v) for v in views), stream)
+        write_csv(_contact_columns(), (_flat(v) for v in views), stream)
         return
-    console = _console(stream)
+    out = _out(stream)
     if not views:
-        console.print("No contacts match.")
+        out.write("No contacts match.\n")
         return
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for column in ("id", "who", "state", "cadence", "next due", "tags"):
-        table.add_column(column, overflow="fold")
-    for v in views:
-        due = f"{v['next_due']} ({when_text(v['next_due'], today_)})" if v["next_due"] else "-"
-        table.add_row(str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"], due, ", ".join(v["tags"]))
-    console.print(table)
-    console.print(f"{len(views)} contact{'s' if len(views) != 1 else ''}")
+    lines = [
+        (str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"],
+         f"{v['next_due']} ({when_text(v['next_due'], today_)})" if v["next_due"] else "-", ", ".join(v["tags"]))
+        for v in views
+    ]
+    out.write(text_table(("id", "who", "state", "cadence", "next due", "tags"), lines, color=_color(out)))
+    out.write(f"{len(views)} contact{'s' if len(views) != 1 else ''}\n")
 
 
 # --- results of writes ----------------------------------------------------------

@@ -5,6 +5,12 @@ The root callback builds the `AppContext`; each command is a few lines. The
 stderr and its exit code, so no traceback reaches a user (set FUP_DEBUG=1 to
 see one). Commands that only read (today, show, list, completion) go through
 `queries` on the stdlib sqlite3 connection and never import SQLModel.
+
+This app is the whole interface (every command, --help, completion), and its
+declarations below are the only ones: the daily commands (`commands.RUN`)
+delegate in one line to their bodies in `commands`, which the console
+script's fast door (`fast`) also calls, parsing argv by `spec.py`, a table
+`specgen` generates from these declarations (a test fails when it is stale).
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ from typing import Annotated, Any, List, Optional
 import typer
 from typer.core import TyperGroup
 
+from . import commands
 from .. import __version__
 from .data import backup_command, confirm_or_abort, doctor_command, forget_command, undo_command
 from .transfer import export_command, import_command
 from ..context import AppContext
-from ..dates import WHEN_HELP, parse_date
+from ..dates import WHEN_HELP
 from ..errors import ExitCode, FupError, check_choice, describe_failure, flush_stdout
-from ..vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS, STATES
+from ..vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS
 
 try:  # typer >= 0.22 vendors click
     from typer._click import exceptions as click_exceptions
@@ -136,23 +143,13 @@ def today(
     fmt: Format = "table",
 ) -> None:
     """Who is due today, and why: ranked, one row per contact, with the channel to use."""
-    from .fast import run_today
-
-    run_today(_ctx(ctx), on, limit, fmt)
+    commands.today(_ctx(ctx), on=on, limit=limit, fmt=fmt)
 
 
 @app.command()
 def show(ctx: typer.Context, who: Who, fmt: Format = "table") -> None:
     """A contact's card: details, open commitments, timeline, and what is next and why."""
-    from .. import render
-    from ..errors import NotFound
-    from ..storage.queries import contact_card
-
-    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
-    conn = app_ctx.store.reader()
-    if conn is None:
-        raise NotFound("no contacts yet: add one with `fup add NAME`")
-    render.contact_card(contact_card(conn, who, app_ctx.today, app_ctx.settings.rules), fmt, app_ctx.today)
+    commands.show(_ctx(ctx), who=who, fmt=fmt)
 
 
 @app.command("list")
@@ -166,22 +163,8 @@ def list_(
     fmt: Format = "table",
 ) -> None:
     """List contacts, with filters."""
-    from .. import render
-    from ..storage.queries import ListFilter, list_contacts
-
-    app_ctx, fmt = _ctx(ctx), _fmt(fmt)
-    conn = app_ctx.store.reader()
-    profiles = sorted(app_ctx.settings.rules.profiles)
-    if cadence and cadence not in profiles and conn is not None:  # a profile gone from config.toml, still in use
-        profiles += [name for (name,) in conn.execute("SELECT DISTINCT cadence FROM contact WHERE cadence = ?", (cadence,))]
-    filters = ListFilter(
-        tag=tag.strip().lower() if tag else None,
-        state=check_choice(state, STATES, "state") if state else None,
-        cadence=check_choice(cadence, profiles, "cadence profile") if cadence else None,
-        due_before=parse_date(due_before, app_ctx.now) if due_before else None,
-        no_next_step=no_next_step,
-    )
-    render.contact_list(list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules) if conn else [], fmt, app_ctx.today)
+    commands.list_(_ctx(ctx), tag=tag, state=state, cadence=cadence, due_before=due_before, no_next_step=no_next_step,
+                   fmt=fmt)
 
 
 @app.command()
@@ -241,13 +224,9 @@ def add(
     next_channel: NextChannel = None,
 ) -> None:
     """Add a contact right after meeting them; the meeting counts as the first touch."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
-    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
-    render.written(f"Added {view['name']} (#{view['id']}).", view, app_ctx.today)
+    commands.add(_ctx(ctx), name=name, company=company, title=title, email=email, phone=phone, url=url, tag=tag,
+                 source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, met=met, no_meeting=no_meeting,
+                 next_=next_, due=due, soft=soft, theirs=theirs, next_channel=next_channel)
 
 
 @app.command()
@@ -268,12 +247,8 @@ def log(
     greeting: Annotated[bool, typer.Option("--greeting", help="A birthday or holiday greeting: not a follow-up (automatic on their birthday).")] = False,
 ) -> None:
     """Log a call, email or meeting in one line; prints the new next due date and why."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting)
-    render.written(render.logged_line(view), view, app_ctx.today)
+    commands.log(_ctx(ctx), who=who, channel=channel, inbound=inbound, outcome=outcome, note=note, at=at, next_=next_,
+                 due=due, soft=soft, theirs=theirs, next_channel=next_channel, ask_again=ask_again, greeting=greeting)
 
 
 @app.command("next")
@@ -281,21 +256,7 @@ def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument
              due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False,
              channel: Annotated[Optional[str], typer.Option("--channel", help="How it is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")] = None) -> None:
     """Record a commitment: a next step of yours, or of theirs with --theirs."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    step = core.next_step(app_ctx, action, due, soft, theirs, channel, channel_option="--channel")
-    view = core.add_commitment(app_ctx, who, step)
-    render.written(render.commitment_line(view["name"], view["commitment"]), view, app_ctx.today)
-
-
-def _close(ctx: typer.Context, who: str, commitment_id: Optional[int], status: str) -> None:
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    view = core.close_commitment(app_ctx, who, status, commitment_id)
-    c = view["commitment"]
-    render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, commitment {c['id']}).", view, app_ctx.today)
+    commands.next_(_ctx(ctx), who=who, action=action, due=due, soft=soft, theirs=theirs, channel=channel)
 
 
 CommitmentId = Annotated[Optional[int], typer.Option("--id", max=2**63 - 1,  # SQLite's largest integer
@@ -305,13 +266,13 @@ CommitmentId = Annotated[Optional[int], typer.Option("--id", max=2**63 - 1,  # S
 @app.command()
 def done(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
     """Mark an open commitment done (the earliest due, or --id)."""
-    _close(ctx, who, commitment_id, "done")
+    commands.done(_ctx(ctx), who=who, commitment_id=commitment_id)
 
 
 @app.command()
 def drop(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
     """Drop an open commitment that will not happen (the earliest due, or --id)."""
-    _close(ctx, who, commitment_id, "dropped")
+    commands.drop(_ctx(ctx), who=who, commitment_id=commitment_id)
 
 
 @app.command()
@@ -333,40 +294,21 @@ def edit(
     untag: Annotated[Optional[List[str]], typer.Option("--untag", help="Remove a tag.")] = None,
 ) -> None:
     """Change a contact's fields; an empty value ("") clears an optional field."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
-                   channel=channel, cadence=cadence, birthday=birthday, notes=note)
-    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [])
-    render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
+    commands.edit(_ctx(ctx), who=who, name=name, company=company, title=title, email=email, phone=phone, url=url,
+                  source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, tag=tag, untag=untag)
 
 
 @app.command()
 def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide the cadence until this date (today clears; never pauses).")]) -> None:
     """Hide a contact's cadence follow-ups until a date; promises, dates they asked for and birthdays still show."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    view = core.snooze(app_ctx, who, until)
-    if view["state"] == "paused" and until.strip().lower() == "never":
-        message = f"{view['name']} is paused: no follow-ups until `fup state {view['id']} active`."
-    elif view["snoozed_until"]:
-        message = f"Snoozed {view['name']}'s follow-ups until {view['snoozed_until']}."
-    else:
-        message = f"{view['name']} is no longer snoozed."
-    render.written(message, view, app_ctx.today)
+    commands.snooze(_ctx(ctx), who=who, until=until)
 
 
 @app.command()
 def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument(metavar="STATE", help="active, nurture, client, paused or closed.")]) -> None:
     """Move a contact between states (paused: no follow-ups, promises and birthdays still show;
     closed: never due again; active reopens, counted from today)."""
-    from .. import core, render
-
-    app_ctx = _ctx(ctx)
-    view = core.set_state(app_ctx, who, new_state)
-    render.written(f"{view['name']} is now {view['state']}.", view, app_ctx.today)
+    commands.state(_ctx(ctx), who=who, new_state=new_state)
 
 
 @app.command()
@@ -398,10 +340,10 @@ app.command("doctor")(doctor_command)
 app.command("forget")(forget_command)
 
 
-def main() -> None:
-    """Console-script entry point."""
+def main(argv: Optional[List[str]] = None) -> None:
+    """Console-script entry point (argv: the arguments, default sys.argv[1:])."""
     try:
-        app(prog_name="fup")
+        app(args=argv, prog_name="fup")
     finally:
         failed = flush_stdout()
         if failed is not None:

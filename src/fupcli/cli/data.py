@@ -12,15 +12,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import commands
 from ..errors import Aborted, BadInput, DatabaseError, ExitCode, NotFound, check_choice
 
 
 def undo_command(ctx: typer.Context) -> None:
     """Take back the last command that changed your data (add, log, next, done, drop, edit, state, snooze, rm, import, reschedule); repeat to walk further back."""
-    from .. import core
-
-    undone = core.undo(ctx.obj)
-    sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
+    commands.undo(ctx.obj)
 
 
 def backup_command(

@@ -1,15 +1,27 @@
-"""The entry point, and the commands that must start fast: `today`, `--version`, name completion, `export`.
+"""The entry point, and the fast door: the daily commands answered without Typer.
 
-`main` is the `fup` console script. For `fup today ...`, `fup --version`,
-the shell asking to complete a contact name (`fup log An<TAB>`) and
-`fup export ...` (whose large outputs are measured against sqlite3), it answers
-here, importing neither Typer, Rich, SQLAlchemy nor SQLModel: arguments are
-read by a small parser that knows exactly these forms, the data comes from
-`queries` on stdlib sqlite3, and `render` prints plain text. Anything else,
-including any option this parser does not know (`--help` among them), goes to
-the full Typer application in `cli`, which runs `today` and `export` through
-the same functions (`run_today` below, `exporter.export`), so both doors print
-the same thing (a test checks it).
+`main` is the `fup` console script. It answers here, importing neither Typer,
+click, Rich, pydantic nor SQLAlchemy, when it is sure to do exactly what the
+Typer app would: `fup --version`, the shell asking to complete a contact name
+(`fup log An<TAB>`), and every command of `commands.RUN` (today, show, list,
+add, log, next, done, drop, edit, snooze, state, undo, export).
+
+How argv flows: `_parse` reads it by `spec.py`, the table `specgen` generates
+from the Typer app's own declarations (so there is no second copy of any
+option to keep; a test fails when the table is stale). First an optional
+`--db PATH` (or `--db=PATH`), then the command name, then its options
+(`--long VALUE`, `--long=VALUE`, `-s VALUE`, flags, repeats of a `multiple`
+option, the last value of any other), positional arguments in order, `--`
+ending the options, as click parses them; what is not given takes the
+spec's default, as click would pass it. Then `commands.RUN[name](app_ctx,
+**params)` runs the same body the Typer function calls, and errors cross the
+same kind of boundary (`main`): one line on stderr and the exit code.
+
+Whatever the parser is not sure about raises `_NotMine`, and the full Typer
+app in `app` takes the whole argv and words any error itself: `-h`/`--help`
+anywhere, an unknown command or option, a missing argument, option or option
+value, a value that starts with '-', an extra argument, an int that is not
+plain digits or out of range, short flags run together (`-nfoo`, `-f=csv`).
 """
 
 from __future__ import annotations
@@ -17,127 +29,139 @@ from __future__ import annotations
 import os
 import sys
 
+from . import spec
 from .. import __version__
 from ..errors import ExitCode, FupError, describe_failure, flush_stdout
 
 # `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Sequence, TextIO
+    from typing import Sequence
 
 # Commands whose first argument is WHO, so the shell may complete contact names there.
 WHO_COMMANDS = frozenset({"log", "next", "done", "drop", "show", "edit", "snooze", "state", "rm"})
 COMPLETE_VAR = "_FUP_COMPLETE"
-
-
-def run_today(app_ctx, on: str | None, limit: int | None, fmt: str, stream: TextIO | None = None) -> None:  # noqa: ANN001
-    """`fup today`: read the ranked due rows and print them (shared by both doors)."""
-    from .. import render
-    from ..dates import parse_date
-    from ..errors import check_choice
-    from ..storage.queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
-    from ..vocabulary import OUTPUT_FORMATS
-
-    fmt = check_choice(fmt, OUTPUT_FORMATS, "format")
-    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
-    conn = app_ctx.store.reader()
-    if conn is None or (fmt == "table" and count_contacts(conn) == 0):
-        if fmt == "table":
-            render.welcome(stream)
-        else:
-            render.today([], fmt, day, 0, 0, stream)
-        return
-    if limit is None:
-        limit = app_ctx.settings.daily_limit if fmt == "table" else 0
-    rules = app_ctx.settings.rules
-    check_profiles(conn, rules)
-    rows = due_rows(conn, day, limit, rules)
-    if fmt == "table":
-        total = count_due(conn, day, rules) if limit and len(rows) == limit else len(rows)
-        render.today(rows, fmt, day, total, count_without_next_step(conn), stream, count_waiting(conn, day, rules))
-    else:
-        render.today(rows, fmt, day, len(rows), 0, stream)
+HELP = frozenset({"-h", "--help"})
+MAX_DIGITS = 19  # int() of thousands of digits is refused, and slow: the full CLI words those
 
 
 class _NotMine(Exception):
-    """The arguments are not a form this fast parser knows: the full CLI takes them."""
+    """The arguments are not a form the fast parser is sure of: the full CLI takes them."""
 
 
-def _options(args: Sequence[str], known: dict[str, str]) -> dict[str, str]:
-    """Parse `--opt VALUE`, `--opt=VALUE` and `-f VALUE` forms of the given options only."""
-    found: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        word = args[i]
-        name, eq, value = word.partition("=")
-        if name not in known or (eq and not name.startswith("--")):
+def _convert(param: dict, word: str) -> object:
+    """A word as the value click would pass for `param` ('str', 'int' in its range, 'path')."""
+    kind = param["type"]
+    if kind == "int":
+        if not (word.isascii() and word.isdigit() and len(word) <= MAX_DIGITS):
             raise _NotMine(word)
-        if not eq:
-            if i + 1 >= len(args):
-                raise _NotMine(word)
-            value = args[i + 1]
-            i += 1
-        found[known[name]] = value
-        i += 1
+        number = int(word)
+        if (param["min"] is not None and number < param["min"]) or (param["max"] is not None and number > param["max"]):
+            raise _NotMine(word)
+        return number
+    if kind == "path":
+        from pathlib import Path
+
+        if "\0" in word or (os.path.exists(word) and not os.access(word, os.R_OK)):
+            raise _NotMine(word)  # Typer refuses an existing path it cannot read
+        return Path(word)
+    if kind != "str":
+        raise _NotMine(word)
+    return word
+
+
+def _options(params: list) -> dict:
+    """Option string -> (param, the value a flag takes)."""
+    found = {}
+    for param in params:
+        if param["kind"] == "option":
+            for opt in param["opts"]:
+                found[opt] = (param, True)
+            for opt in param["secondary_opts"]:
+                found[opt] = (param, False)
     return found
 
 
-def _split_global(args: Sequence[str]) -> tuple[str | None, list[str]]:
-    """Take a leading `--db PATH` off the arguments."""
-    args = list(args)
-    if args and (args[0] == "--db" or args[0].startswith("--db=")):
-        if args[0] == "--db":
-            if len(args) < 2:
-                raise _NotMine("--db")
-            return args[1], args[2:]
-        return args[0][len("--db="):], args[1:]
-    return None, args
+def _parse(params: list, words: list, interspersed: bool = True) -> tuple[dict, list]:
+    """The values of `params` read from `words`, and what is left when a positional word stops
+    the parse (`interspersed=False`, the root before its command); raises _NotMine when unsure."""
+    if any(param["nargs"] != 1 for param in params):
+        raise _NotMine("nargs")
+    options = _options(params)
+    values: dict = {}
+    positional: list = []
+    i, only_arguments = 0, False
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if only_arguments or word == "-" or not word.startswith("-"):
+            if not interspersed:
+                return _complete_values(params, values, []), words[i - 1:]
+            positional.append(word)
+        elif word == "--" and interspersed:
+            only_arguments = True
+        else:
+            param, value, i = _option(options, words, i)
+            if param["multiple"]:
+                values.setdefault(param["name"], []).append(value)
+            else:
+                values[param["name"]] = value  # click keeps the last
+    return _complete_values(params, values, positional), []
 
 
-def _today(args: Sequence[str]) -> int:
+def _option(options: dict, words: list, i: int) -> tuple[dict, object, int]:
+    """The option `words[i - 1]` names, its value, and the index of the word after them."""
+    word = words[i - 1]
+    name, eq, value = word.partition("=") if word.startswith("--") else (word, "", "")
+    if name not in options:
+        raise _NotMine(word)  # unknown, or short ones run together (-nfoo), or -f=csv
+    param, flag_value = options[name]
+    if param["is_flag"]:
+        if eq:
+            raise _NotMine(word)
+        return param, flag_value, i
+    if not eq:
+        if i >= len(words):
+            raise _NotMine(word)
+        value = words[i]
+        i += 1
+    if value.startswith("-"):
+        raise _NotMine(value)
+    return param, _convert(param, value), i
+
+
+def _complete_values(params: list, values: dict, positional: list) -> dict:
+    """Place the positional words, then give what is missing its default (or refuse)."""
+    arguments = [param for param in params if param["kind"] == "argument"]
+    if len(positional) > len(arguments):
+        raise _NotMine(positional[len(arguments)])
+    for param, word in zip(arguments, positional):
+        values[param["name"]] = _convert(param, word)
+    for param in params:
+        if param["name"] not in values:
+            if param["required"]:
+                raise _NotMine(param["name"])
+            default = param["default"]
+            values[param["name"]] = list(default) if isinstance(default, list) else default
+    return values
+
+
+def _command(argv: Sequence[str]) -> int:
+    """Parse `argv` by the spec and run the command's body; raises _NotMine when unsure."""
+    words = list(argv)
+    if HELP.intersection(words):
+        raise _NotMine("help")
+    root, rest = _parse(spec.ROOT, words, interspersed=False)
+    if root["version"] or not rest or rest[0] not in spec.COMMANDS:
+        raise _NotMine(rest[0] if rest else "no command")
+    name = rest[0]
+    params, _ = _parse(spec.COMMANDS[name]["params"], rest[1:])
+    from . import commands
     from ..context import AppContext
 
-    db, rest = _split_global(args)
-    if not rest or rest[0] != "today":
-        raise _NotMine("not today")
-    opts = _options(rest[1:], {"--on": "on", "--limit": "limit", "--format": "fmt", "-f": "fmt"})
-    limit = opts.get("limit")
-    if limit is not None and not (limit.isascii() and limit.isdigit() and len(limit) <= 19):
-        raise _NotMine(limit)  # the full CLI words the error (int() refuses 4300 digits)
-    app_ctx = AppContext.from_environment(db=db)
+    app_ctx = AppContext.from_environment(db=root["db"])
     try:
-        run_today(app_ctx, opts.get("on"), int(limit) if limit is not None else None, opts.get("fmt", "table"))
-    finally:
-        app_ctx.close()
-    return 0
-
-
-def _export(args: Sequence[str]) -> int:
-    """`fup export WHAT [options]`: large exports start without Typer, like `today`."""
-    from ..context import AppContext
-    from ..transfer.exporter import export
-
-    db, rest = _split_global(args)
-    if len(rest) < 2 or rest[0] != "export" or rest[1].startswith("-"):
-        raise _NotMine("not export")
-    flags = [word for word in rest[2:] if word in ("--bom", "--raw")]
-    opts = _options(
-        [word for word in rest[2:] if word not in ("--bom", "--raw")],
-        {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--on": "on", "--limit": "limit",
-         "--days": "days"},
-    )
-    numbers = {}
-    for name in ("limit", "days"):
-        if name in opts:
-            value = opts[name]
-            number = value.isascii() and value.isdigit() and len(value) <= 19  # (int() refuses 4300 digits)
-            if not number or (name == "days" and not 1 <= int(value) <= 3660):
-                raise _NotMine(value)  # the full CLI words the error
-            numbers[name] = int(value)
-    app_ctx = AppContext.from_environment(db=db)
-    try:
-        export(app_ctx, rest[1], opts.get("fmt", "csv"), opts.get("output"), bom="--bom" in flags,
-               raw="--raw" in flags, on=opts.get("on"), **numbers)
+        commands.RUN[name](app_ctx, **params)
     finally:
         app_ctx.close()
     return 0
@@ -198,20 +222,17 @@ def fast(argv: Sequence[str]) -> int:
     if list(argv) == ["--version"]:
         sys.stdout.write(f"fup {__version__}\n")
         return 0
-    if "export" in argv[:3]:
-        return _export(argv)
-    return _today(argv)
+    return _command(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """The `fup` console script."""
-    argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        code = fast(argv)
+        code = fast(sys.argv[1:] if argv is None else list(argv))
     except _NotMine:
         from .app import main as full
 
-        full()
+        full(None if argv is None else list(argv))  # None: Typer reads sys.argv itself, as it always has
         return
     except FupError as exc:
         sys.stderr.write(f"fup: error: {exc.message}\n")

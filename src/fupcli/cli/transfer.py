@@ -13,6 +13,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from . import commands
 from ..dates import WHEN_HELP
 from ..errors import BadInput, check_choice
 
@@ -30,9 +31,7 @@ def export_command(
     days: Annotated[Optional[int], typer.Option(min=1, max=3660, help="ics: how many days ahead (default 30).")] = None,
 ) -> None:
     """Export contacts, touches, commitments or the due list as CSV or JSON; the due list also as an iCalendar feed."""
-    from ..transfer import exporter
-
-    exporter.export(ctx.obj, what, fmt, output, bom=bom, raw=raw, on=on, limit=limit, days=days)
+    commands.export(ctx.obj, what=what, fmt=fmt, output=output, bom=bom, raw=raw, on=on, limit=limit, days=days)
 
 
 def import_command(

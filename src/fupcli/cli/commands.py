@@ -1,0 +1,228 @@
+"""The bodies of the daily commands, shared by both doors: plain functions over an `AppContext`.
+
+Data flows one way. A door reads argv into keyword arguments: the Typer app
+(`app.py`, `data.py`, `transfer.py`) by its declarations, the fast door
+(`fast.py`) by `spec.py`, the table generated from those same declarations.
+It builds the `AppContext` and calls the function `RUN[name]` here with the
+context and the arguments, named exactly as the Typer function's parameters.
+The function checks what only it can check (a format, a state, a date), makes
+one call into `queries` (reads) or `core` (writes), and prints through
+`render`. Errors are `FupError`s; each door turns them into its one line.
+
+Nothing here knows argv, Typer or click, and the module imports only the
+standard library and `errors` at load time (`core`, `render` and `queries`
+are imported by the function that needs them), so the fast door can load it
+on every start.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import check_choice
+
+# `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
+    from ..context import AppContext
+
+
+def _fmt(value: str) -> str:
+    from ..vocabulary import OUTPUT_FORMATS
+
+    return check_choice(value, OUTPUT_FORMATS, "format")
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, fmt: str = "table") -> None:
+    """`fup today`: read the ranked due rows and print them."""
+    from .. import render
+    from ..dates import parse_date
+    from ..storage.queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
+
+    fmt = _fmt(fmt)
+    day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
+    conn = app_ctx.store.reader()
+    if conn is None or (fmt == "table" and count_contacts(conn) == 0):
+        if fmt == "table":
+            render.welcome()
+        else:
+            render.today([], fmt, day, 0, 0)
+        return
+    if limit is None:
+        limit = app_ctx.settings.daily_limit if fmt == "table" else 0
+    rules = app_ctx.settings.rules
+    check_profiles(conn, rules)
+    rows = due_rows(conn, day, limit, rules)
+    if fmt == "table":
+        total = count_due(conn, day, rules) if limit and len(rows) == limit else len(rows)
+        render.today(rows, fmt, day, total, count_without_next_step(conn), waiting=count_waiting(conn, day, rules))
+    else:
+        render.today(rows, fmt, day, len(rows), 0)
+
+
+def show(app_ctx: AppContext, who: str, fmt: str = "table") -> None:
+    """`fup show`: a contact's card."""
+    from .. import render
+    from ..errors import NotFound
+    from ..storage.queries import contact_card
+
+    fmt = _fmt(fmt)
+    conn = app_ctx.store.reader()
+    if conn is None:
+        raise NotFound("no contacts yet: add one with `fup add NAME`")
+    render.contact_card(contact_card(conn, who, app_ctx.today, app_ctx.settings.rules), fmt, app_ctx.today)
+
+
+def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None, cadence: str | None = None,
+          due_before: str | None = None, no_next_step: bool = False, fmt: str = "table") -> None:
+    """`fup list`: contacts, filtered."""
+    from .. import render
+    from ..dates import parse_date
+    from ..storage.queries import ListFilter, list_contacts
+    from ..vocabulary import STATES
+
+    fmt = _fmt(fmt)
+    conn = app_ctx.store.reader()
+    profiles = sorted(app_ctx.settings.rules.profiles)
+    if cadence and cadence not in profiles and conn is not None:  # a profile gone from config.toml, still in use
+        profiles += [name for (name,) in conn.execute("SELECT DISTINCT cadence FROM contact WHERE cadence = ?", (cadence,))]
+    filters = ListFilter(
+        tag=tag.strip().lower() if tag else None,
+        state=check_choice(state, STATES, "state") if state else None,
+        cadence=check_choice(cadence, profiles, "cadence profile") if cadence else None,
+        due_before=parse_date(due_before, app_ctx.now) if due_before else None,
+        no_next_step=no_next_step,
+    )
+    views = list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules, brief=fmt == "table") if conn else []
+    render.contact_list(views, fmt, app_ctx.today)
+
+
+def export(app_ctx: AppContext, what: str, fmt: str = "csv", output: str | Path | None = None, bom: bool = False,
+           raw: bool = False, on: str | None = None, limit: int | None = None, days: int | None = None) -> None:
+    """`fup export`: stream contacts, touches, commitments or the due list."""
+    from ..transfer import exporter
+
+    exporter.export(app_ctx, what, fmt, output, bom=bom, raw=raw, on=on, limit=limit, days=days)
+
+
+# --- writing --------------------------------------------------------------------
+
+
+def add(app_ctx: AppContext, name: str, company: str | None = None, title: str | None = None, email: str | None = None,
+        phone: str | None = None, url: str | None = None, tag: list[str] | None = None, source: str | None = None,
+        channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
+        met: str | None = None, no_meeting: bool = False, next_: str | None = None, due: str | None = None,
+        soft: bool = False, theirs: bool = False, next_channel: str | None = None) -> None:
+    """`fup add`: a new contact, the meeting as its first touch."""
+    from .. import core, render
+
+    new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
+    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
+    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
+    render.written(f"Added {view['name']} (#{view['id']}).", view, app_ctx.today)
+
+
+def log(app_ctx: AppContext, who: str, channel: str | None = None, inbound: bool = False, outcome: str | None = None,
+        note: str | None = None, at: str | None = None, next_: str | None = None, due: str | None = None,
+        soft: bool = False, theirs: bool = False, next_channel: str | None = None, ask_again: str | None = None,
+        greeting: bool = False) -> None:
+    """`fup log`: one touch, then the new next due date and why."""
+    from .. import core, render
+
+    step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
+    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting)
+    render.written(render.logged_line(view), view, app_ctx.today)
+
+
+def next_(app_ctx: AppContext, who: str, action: str, due: str, soft: bool = False, theirs: bool = False,
+          channel: str | None = None) -> None:
+    """`fup next`: record a commitment."""
+    from .. import core, render
+
+    step = core.next_step(app_ctx, action, due, soft, theirs, channel, channel_option="--channel")
+    view = core.add_commitment(app_ctx, who, step)
+    render.written(render.commitment_line(view["name"], view["commitment"]), view, app_ctx.today)
+
+
+def _close(app_ctx: AppContext, who: str, commitment_id: int | None, status: str) -> None:
+    from .. import core, render
+
+    view = core.close_commitment(app_ctx, who, status, commitment_id)
+    c = view["commitment"]
+    render.written(f"{status.capitalize()}: {c['action']} ({view['name']}, commitment {c['id']}).", view, app_ctx.today)
+
+
+def done(app_ctx: AppContext, who: str, commitment_id: int | None = None) -> None:
+    """`fup done`: close an open commitment as done."""
+    _close(app_ctx, who, commitment_id, "done")
+
+
+def drop(app_ctx: AppContext, who: str, commitment_id: int | None = None) -> None:
+    """`fup drop`: close an open commitment as dropped."""
+    _close(app_ctx, who, commitment_id, "dropped")
+
+
+def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | None = None, title: str | None = None,
+         email: str | None = None, phone: str | None = None, url: str | None = None, source: str | None = None,
+         channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
+         tag: list[str] | None = None, untag: list[str] | None = None) -> None:
+    """`fup edit`: change a contact's fields and tags."""
+    from .. import core, render
+
+    changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
+                   channel=channel, cadence=cadence, birthday=birthday, notes=note)
+    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [])
+    render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
+
+
+def snooze(app_ctx: AppContext, who: str, until: str) -> None:
+    """`fup snooze`: hide the cadence until a date (never: pause)."""
+    from .. import core, render
+
+    view = core.snooze(app_ctx, who, until)
+    if view["state"] == "paused" and until.strip().lower() == "never":
+        message = f"{view['name']} is paused: no follow-ups until `fup state {view['id']} active`."
+    elif view["snoozed_until"]:
+        message = f"Snoozed {view['name']}'s follow-ups until {view['snoozed_until']}."
+    else:
+        message = f"{view['name']} is no longer snoozed."
+    render.written(message, view, app_ctx.today)
+
+
+def state(app_ctx: AppContext, who: str, new_state: str) -> None:
+    """`fup state`: move a contact to another state."""
+    from .. import core, render
+
+    view = core.set_state(app_ctx, who, new_state)
+    render.written(f"{view['name']} is now {view['state']}.", view, app_ctx.today)
+
+
+def undo(app_ctx: AppContext) -> None:
+    """`fup undo`: take back the last change."""
+    from .. import core
+
+    undone = core.undo(app_ctx)
+    sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
+
+
+# The commands with a fast door: `fup NAME` runs RUN[NAME]. `specgen` writes spec.py for exactly these.
+RUN = {
+    "today": today,
+    "show": show,
+    "list": list_,
+    "export": export,
+    "add": add,
+    "log": log,
+    "next": next_,
+    "done": done,
+    "drop": drop,
+    "edit": edit,
+    "snooze": snooze,
+    "state": state,
+    "undo": undo,
+}
