@@ -124,15 +124,15 @@ def text_table(header: Sequence[str], lines: Sequence[Sequence[str]], styles: Se
 
     The header row is bold on a terminal (`color`); an empty `header` means no header row.
     Each cell is one line: runs of whitespace, newlines among them, become one space."""
-    body = [tuple(_one_line(cell) for cell in line) for line in lines]
+    body = [_one_line_row(line) for line in lines]
     rows = ([tuple(header)] if header else []) + body
     if not rows:
         return ""
     row_styles = (["bold"] if header else []) + [styles[i] if i < len(styles) else "" for i in range(len(body))]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    layout = "  ".join(f"{{:<{max(map(len, column))}}}" for column in zip(*rows))  # (10k rows: one format each)
     out = []
     for row, style in zip(rows, row_styles):
-        text = "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
+        text = layout.format(*row).rstrip()
         out.append(f"{_ANSI[style]}{text}{_RESET}" if color and style else text)
     return "\n".join(out) + "\n"
 
@@ -226,6 +226,17 @@ def _bold(text: str, color: bool) -> str:
     return f"{_ANSI['bold']}{text}{_RESET}" if color else text
 
 
+def _one_line_row(line: Sequence[object]) -> tuple[str, ...]:
+    """A row's cells on one line each (`_one_line`), checked at once for the usual row that
+    needs nothing: printable, no double space, no cell that starts or ends with one."""
+    row = tuple(map(str, line))
+    joined = "|".join(row)
+    if (joined.isprintable() and "  " not in joined and " |" not in joined and "| " not in joined
+            and joined[:1] != " " and joined[-1:] != " "):
+        return row
+    return tuple(map(_one_line, row))
+
+
 def _one_line(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
@@ -264,11 +275,12 @@ def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO |
     if not views:
         out.write("No contacts match.\n")
         return
-    lines = [
-        (str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"],
-         f"{v['next_due']} ({when_text(v['next_due'], today_)})" if v["next_due"] else "-", ", ".join(v["tags"]))
-        for v in views
-    ]
+    due: dict[str | None, str] = {None: "-"}  # (10k contacts share a few hundred dates)
+    for v in views:
+        if v["next_due"] not in due:
+            due[v["next_due"]] = f"{v['next_due']} ({when_text(v['next_due'], today_)})"
+    lines = [(str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"], due[v["next_due"]],
+              ", ".join(v["tags"])) for v in views]
     out.write(text_table(("id", "who", "state", "cadence", "next due", "tags"), lines, color=_color(out)))
     out.write(f"{len(views)} contact{'s' if len(views) != 1 else ''}\n")
 
