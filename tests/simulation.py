@@ -11,8 +11,7 @@ temperament (never replies, replies to about a third or two thirds of touches),
 who will sign or say no, the vacation week. `run` walks the workdays from Monday
 2026-01-05 on a new database, calling fup's own functions (`importer`, `core`)
 with a fresh `AppContext` a day whose `now` is that evening (each write passes
-its own time; one `Store` stays open for the run, so SQLAlchemy compiles each
-statement once). Each workday: the replies that have come are logged, the whole
+its own time; one `Store` stays open for the run). Each workday: the replies that have come are logged, the whole
 list is read (`queries.due_rows`, limit 0) into a `DayRecord`, on a checked day
 the top `daily_limit` rows are handled (replies to them are drawn from a second
 seeded stream), and the day's meetings are added. The functions under "the
@@ -278,8 +277,8 @@ class SimResult:
 @contextmanager
 def context(db: Path, config: Path, now: datetime, store: Store | None = None) -> Iterator[AppContext]:
     """A fresh context, as the CLI builds one per process. Given `store`, it uses that one and
-    leaves it open: its engine keeps SQLAlchemy's compiled statements from one day to the next."""
-    ctx = AppContext(now=now, db_location=str(db), config_file=config, _store=store)
+    leaves it open (the run's one store)."""
+    ctx = AppContext(now=now, db_location=str(db), config_file=config, store=store)
     try:
         yield ctx
     finally:

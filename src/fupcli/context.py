@@ -30,12 +30,12 @@ class AppContext:
     """What every command gets: `now`, where the database is, and (opened on first use) the
     settings and the store."""
 
-    def __init__(self, now: datetime, db_location: str, config_file: Path | None = None):
+    def __init__(self, now: datetime, db_location: str, config_file: Path | None = None, store: Store | None = None):
         self.now = now
         self.db_location = db_location
         self.config_file = config_file
         self._settings: Settings | None = None
-        self._store: Store | None = None
+        self._store: Store | None = store  # (a caller running many commands in one process may share one)
 
     def __repr__(self) -> str:
         return f"AppContext(now={self.now!r}, db_location={self.db_location!r}, config_file={self.config_file!r})"
