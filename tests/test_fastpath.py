@@ -489,3 +489,26 @@ def test_a_row_due_tomorrow_takes_no_place_under_the_limit(tmp_path: Path) -> No
         assert [r.name for r in due_rows(conn, on)] == ["Bob", "Cy"]
     finally:
         conn.close()
+
+
+def test_the_no_next_step_footer_stops_counting_past_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer's count walks an index; past `render.COUNT_CAP` it says "N+" rather than count on."""
+    from fupcli import render
+    from fupcli.storage.queries import count_without_next_step
+
+    monkeypatch.setenv("FUP_NOW", "2026-11-23T09:00")
+    ctx = AppContext(now=datetime(2026, 11, 23, 9), db_location=str(tmp_path / "fup.db"))
+    for n in range(4):
+        core.add_contact(ctx, core.NewContact(f"Person {n}"))
+    conn = ctx.store.reader()
+    assert count_without_next_step(conn) == 4
+    assert count_without_next_step(conn, cap=2) == 3  # cap + 1: "more than the cap"
+    assert count_without_next_step(conn, cap=10) == 4
+    ctx.close()
+    monkeypatch.setattr(render, "COUNT_CAP", 2)
+    out = io.StringIO()
+    render.today([], "table", date(2026, 11, 23), 0, 3, out)
+    assert out.getvalue().endswith("2+ active contacts have no agreed next step (fup list --no-next-step)\n")
+    out = io.StringIO()
+    render.today([], "table", date(2026, 11, 23), 0, 2, out)
+    assert out.getvalue().endswith("2 active contacts have no agreed next step (fup list --no-next-step)\n")

@@ -105,8 +105,11 @@ def today(
         out.write(f"{waiting} {follow_ups} for a day with room\n")
     if no_next_step:
         people = "contact has" if no_next_step == 1 else "contacts have"
-        out.write(f"{no_next_step} active {people} no agreed next step (fup list --no-next-step)\n")
+        counted = f"{COUNT_CAP}+" if no_next_step > COUNT_CAP else str(no_next_step)
+        out.write(f"{counted} active {people} no agreed next step (fup list --no-next-step)\n")
 
+
+COUNT_CAP = 1000  # a footer count past this says "1000+" (counting further costs a large list time)
 
 _ANSI = {"bold": "\033[1m", "red": "\033[1;31m", "": ""}
 _RESET = "\033[0m"

@@ -42,12 +42,20 @@ def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, 
     """`fup today`: read the ranked due rows and print them."""
     from .. import render
     from ..dates import parse_date
-    from ..storage.queries import check_profiles, count_contacts, count_due, count_waiting, count_without_next_step, due_rows
+    from ..storage.queries import (
+        birthday_rows,
+        check_profiles,
+        count_due,
+        count_waiting,
+        count_without_next_step,
+        due_rows,
+        has_contacts,
+    )
 
     fmt = _fmt(fmt)
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
     conn = app_ctx.store.reader()
-    if conn is None or (fmt == "table" and count_contacts(conn) == 0):
+    if conn is None or (fmt == "table" and not has_contacts(conn)):
         if fmt == "table":
             render.welcome()
         else:
@@ -57,10 +65,13 @@ def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, 
         limit = app_ctx.settings.daily_limit if fmt == "table" else 0
     rules = app_ctx.settings.rules
     check_profiles(conn, rules)
-    rows = due_rows(conn, day, limit, rules)
+    birthdays = birthday_rows(conn, day, rules)  # (read once for the rows and the counts)
+    rows = due_rows(conn, day, limit, rules, birthdays)
     if fmt == "table":
-        total = count_due(conn, day, rules) if limit and len(rows) == limit else len(rows)
-        render.today(rows, fmt, day, total, count_without_next_step(conn), waiting=count_waiting(conn, day, rules))
+        waiting = count_waiting(conn, day, rules, birthdays)
+        total = count_due(conn, day, rules, birthdays, waiting) if limit and len(rows) == limit else len(rows)
+        no_next_step = count_without_next_step(conn, cap=render.COUNT_CAP)
+        render.today(rows, fmt, day, total, no_next_step, waiting=waiting)
     else:
         render.today(rows, fmt, day, len(rows), 0)
 

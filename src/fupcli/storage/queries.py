@@ -237,13 +237,20 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         yield contact, Item("birthday", start, birthday_reason(day))
 
 
-def _ranked(conn: Any, on: date, rules: Rules, cold_limit: Callable[[], int] | None = None) -> Iterator[tuple[float, dict]]:
+def birthday_rows(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> list[tuple[dict, Item]]:
+    """(contact, birthday item) of every birthday row on `on`: read once by `fup today`, which
+    hands them to `due_rows`, `count_waiting` and `count_due` (each reads them otherwise)."""
+    return list(_birthdays(conn, on, rules))
+
+
+def _ranked(conn: Any, on: date, rules: Rules, cold_limit: Callable[[], int] | None = None,
+            birthdays: list | None = None) -> Iterator[tuple[float, dict]]:
     """(rank, contact) of every item visible on `on`, in rank order, tier by tier; lazily, so a
     short list reads little (the row itself is built from all of the contact's items later).
     `cold_limit()`, asked when the cold tier is reached, caps how many cold items are read."""
     for tier in range(len(TIERS)):
         if tier == _BIRTHDAY_TIER:
-            found = sorted(_birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
+            found = sorted(birthdays if birthdays is not None else _birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
             for contact, item in found:
                 yield item.rank, contact
             continue
@@ -272,7 +279,7 @@ def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[in
     return {cid: sorted(items, key=item_order) for cid, items in found.items()}
 
 
-def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) -> list[DueRow]:
+def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES, birthdays: list | None = None) -> list[DueRow]:
     """The contacts with something to do on `on`, one row each, ranked; the first `limit` (0 = all).
 
     Items are read in `rank` order from an index, one range per tier, so the cost
@@ -283,7 +290,7 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES) 
     Cold rows fill what the day's capacity leaves (`rules.capacity` minus the rows
     above them), oldest first; the rest wait for a later day (`count_waiting`).
     """
-    chosen = _chosen(conn, on, limit, rules)
+    chosen = _chosen(conn, on, limit, rules, birthdays)
     visible = _visible_items(conn, list(chosen), on, rules)
     rows = []
     for cid, contact in chosen.items():
@@ -346,7 +353,7 @@ def listed_cold(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> set[int]:
     return cold
 
 
-def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
+def _chosen(conn: Any, on: date, limit: int, rules: Rules, birthdays: list | None = None) -> dict[int, dict]:
     """The contacts of `due_rows`, in rank order: the first `limit`, cold ones within capacity."""
     chosen: dict[int, dict] = {}
     cut: float | None = None
@@ -354,7 +361,7 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
     room: int | None = None
     # The cold tier reads no more items than the room left, plus the contacts already chosen
     # (a contact with a birthday may have a cold row too).
-    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(chosen)) + len(chosen)):
+    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(chosen)) + len(chosen), birthdays):
         if cut is not None and rank > cut:
             break
         if contact["id"] in chosen:
@@ -371,7 +378,7 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules) -> dict[int, dict]:
     return chosen
 
 
-def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
+def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: list | None = None) -> int:
     """Contacts with a cold row due on `on` that the day has no room for (they wait): index
     counts of the cold tier and of the contacts above it, without building any row."""
     lo, hi = rank_bounds(_COLD_TIER, on)
@@ -386,7 +393,7 @@ def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
             above.update(cid for (cid,) in conn.execute(
                 "SELECT DISTINCT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi LIMIT :n",
                 {"lo": t_lo, "hi": t_hi, "n": rules.capacity + 1}))
-    birthdays = {contact["id"] for contact, _ in _birthdays(conn, on, rules)}
+    birthdays = {contact["id"] for contact, _ in (birthdays if birthdays is not None else _birthdays(conn, on, rules))}
     both = 0  # a contact with a birthday and a cold row shows once, in the birthday tier
     if birthdays - above:
         marks = ", ".join(str(int(cid)) for cid in birthdays - above)
@@ -396,18 +403,22 @@ def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
     return max(0, int(cold) - int(both) - room)
 
 
-def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> int:
+def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: list | None = None,
+              waiting: int | None = None) -> int:
     """How many contacts have something to do on `on`: an index count, plus birthdays of the
-    others, less the cold rows that wait for a later day."""
+    others, less the cold rows that wait for a later day (`waiting`, when already counted)."""
+    if birthdays is None:
+        birthdays = birthday_rows(conn, on, rules)
     row = conn.execute(
         # one index range per open state, rather than a scan of every contact
         f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
         {"on": on.isoformat()},
     ).fetchone()
     day = on.isoformat()
-    others = sum(1 for contact, _ in _birthdays(conn, on, rules)
-                 if contact["next_due"] is None or str(contact["next_due"])[:10] > day)
-    return int(row[0]) + others - count_waiting(conn, on, rules)
+    others = sum(1 for contact, _ in birthdays if contact["next_due"] is None or str(contact["next_due"])[:10] > day)
+    if waiting is None:
+        waiting = count_waiting(conn, on, rules, birthdays)
+    return int(row[0]) + others - waiting
 
 
 _OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
@@ -510,14 +521,15 @@ def check_profiles(conn: Any, rules: Rules) -> None:
 WITHOUT_NEXT_STEP = "state = 'active' AND cadence NOT IN ('none', 'nurture') AND next_step_due IS NULL"
 
 
-def count_without_next_step(conn: Any) -> int:
-    """Active contacts on a cadence with no agreed next step (see WITHOUT_NEXT_STEP)."""
-    row = conn.execute(f"SELECT COUNT(*) FROM contact WHERE {WITHOUT_NEXT_STEP}").fetchone()
-    return int(row[0])
+def count_without_next_step(conn: Any, cap: int | None = None) -> int:
+    """Active contacts on a cadence with no agreed next step (see WITHOUT_NEXT_STEP); with `cap`,
+    counted no further than cap + 1 (the count walks an index: at 100k contacts, tens of thousands)."""
+    rows = f"SELECT 1 FROM contact WHERE {WITHOUT_NEXT_STEP}" + ("" if cap is None else f" LIMIT {int(cap) + 1}")
+    return int(conn.execute(f"SELECT COUNT(*) FROM ({rows})").fetchone()[0])
 
 
-def count_contacts(conn: Any) -> int:
-    return int(conn.execute("SELECT COUNT(*) FROM contact").fetchone()[0])
+def has_contacts(conn: Any) -> bool:
+    return conn.execute("SELECT 1 FROM contact LIMIT 1").fetchone() is not None
 
 
 # --- show and list ------------------------------------------------------------
