@@ -1713,3 +1713,25 @@ def test_random_input_never_tracebacks_and_rejections_write_nothing(crowd, tmp_p
             assert crowd.dump(home / "fup.db") == before, args
 
     run()
+
+
+def test_fup_alone_prints_todays_list(fup):
+    """As `task` alone runs `task next`: `fup` is `fup today`; `fup --help` still helps."""
+    assert fup.ok().stdout.startswith("No contacts yet")
+    fup.ok("add", "Ana Ruiz", "--next", "send the deck", "--due", "today")
+    assert fup.ok().stdout == fup.ok("today").stdout
+    assert "Ana Ruiz" in fup.ok().stdout
+    assert "Usage" in fup.ok("--help").stdout
+
+
+def test_phone_is_a_call(fup):
+    """People say "phone" for a call: accepted wherever a channel is, and stored as `call`."""
+    fup.ok("add", "Ana Ruiz", "--channel", "Phone")
+    fup.ok("log", "ana", "phone", "--next", "send terms", "--due", "fri", "--next-channel", "phone")
+    card = fup.json("show", "ana", "-f", "json")
+    assert card["channel"] == "call"
+    assert card["touches"][-1]["channel"] == "call"
+    assert [c["channel"] for c in card["commitments"]] == ["call"]
+    fup.ok("edit", "ana", "--channel", "PHONE")
+    bad = fup("log", "ana", "fax")
+    assert bad.exit_code == 2 and "unknown channel 'fax'" in bad.stderr

@@ -57,11 +57,11 @@ from .scheduler import (
     rank_bounds,
 )
 from .vocabulary import (
-    CHANNELS,
     COMMITMENT_STATUSES,
     DEFAULT_OUTCOME,
     OUTCOMES,
     STATES,
+    check_channel,
     is_two_way,
 )
 
@@ -150,7 +150,7 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
     text = clean_text(action, "next step", required=True)
     if due is None:
         raise BadInput("a next step needs a date: add --due WHEN")
-    chosen = check_choice(channel, CHANNELS, "channel") if channel is not None else None
+    chosen = check_channel(channel) if channel is not None else None
     return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard", chosen)
 
 
@@ -433,7 +433,7 @@ def add_contact(
         url=clean_text(new.url, "url"),
         tags=";".join(clean_tags(new.tags)),
         source=clean_text(new.source, "source"),
-        channel=check_choice(new.channel or settings.default_channel, CHANNELS, "channel"),
+        channel=check_channel(new.channel or settings.default_channel),
         cadence=check_cadence(ctx, new.cadence or settings.default_cadence),
         birthday=parse_birthday(new.birthday) if new.birthday else None,
         notes=clean_text(new.notes, "note"),
@@ -482,7 +482,7 @@ def log_touch(
     chosen_outcome = check_choice(outcome, OUTCOMES, "outcome") if outcome else ("replied" if inbound else DEFAULT_OUTCOME)
     if greeting:
         chosen_outcome = GREETING
-    chosen_channel = check_choice(channel, CHANNELS, "channel") if channel else None
+    chosen_channel = check_channel(channel) if channel else None
     text = clean_text(note, "note")
     when = parse_moment(at, ctx.now) if at is not None else ctx.now
     if when > ctx.now:
@@ -595,7 +595,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         elif name == "email":
             cleaned[name] = clean_email(value) if value.strip() else None
         elif name == "channel":
-            cleaned[name] = check_choice(value, CHANNELS, "channel")
+            cleaned[name] = check_channel(value)
         elif name == "cadence":
             cleaned[name] = check_cadence(ctx, value)
         elif name == "birthday":

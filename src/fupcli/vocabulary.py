@@ -7,6 +7,7 @@ can all check input against them without importing the ORM.
 from __future__ import annotations
 
 CHANNELS = ("email", "call", "text", "linkedin", "meeting", "other")
+CHANNEL_ALIASES = {"phone": "call"}  # what people also say for a channel
 DEFAULT_CHANNEL = "email"
 
 DIRECTIONS = ("out", "in")
@@ -49,3 +50,10 @@ OUTPUT_FORMATS = ("table", "json", "csv")
 def is_two_way(direction: str, outcome: str) -> bool:
     """True when a touch shows the other side engaged (they reached out, or answered)."""
     return direction == "in" or outcome in TWO_WAY_OUTCOMES
+
+
+def check_channel(value: str) -> str:
+    """A channel as typed: one of CHANNELS (any case), or an alias of one ("phone" is a call)."""
+    from .errors import check_choice
+
+    return check_choice(CHANNEL_ALIASES.get(value.strip().lower(), value), CHANNELS, "channel")

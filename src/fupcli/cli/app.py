@@ -115,13 +115,14 @@ def root(
     """fup: who do I owe a follow-up today, and why.
 
     Add people right after you meet them, log each touch in one line, and run
-    `fup today` every morning. FUP_HOME moves every file; FUP_NOW fixes "now".
+    `fup today` (or just `fup`) every morning. FUP_HOME moves every file;
+    FUP_NOW fixes "now".
     """
     app_ctx = AppContext.from_environment(db=db)
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)
-    if ctx.invoked_subcommand is None:
-        sys.stdout.write(ctx.get_help() + "\n")
+    if ctx.invoked_subcommand is None:  # `fup` alone is `fup today` (`fup --help` for help)
+        commands.today(app_ctx)
 
 
 def _fmt(value: str) -> str:
@@ -197,7 +198,7 @@ Due = Annotated[Optional[str], typer.Option("--due", metavar="WHEN", help="When 
 Soft = Annotated[bool, typer.Option("--soft", help="A soft next step (does not pause the cadence).")]
 Theirs = Annotated[bool, typer.Option("--theirs", help="They promised it, not you.")]
 NextChannel = Annotated[Optional[str], typer.Option("--next-channel", metavar="CHANNEL",
-                                                    help="How the next step is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")]
+                                                    help="How the next step is done, if not their usual channel: " + ", ".join(CHANNELS) + " (phone: call).")]
 
 
 @app.command()
@@ -211,7 +212,7 @@ def add(
     url: Annotated[Optional[str], typer.Option(help="Profile or web page.")] = None,
     tag: Annotated[Optional[List[str]], typer.Option("--tag", help="A tag; repeat for more.")] = None,
     source: Annotated[Optional[str], typer.Option(help="Where or how you met.")] = None,
-    channel: Annotated[Optional[str], typer.Option(help="Preferred channel: " + ", ".join(CHANNELS) + ".")] = None,
+    channel: Annotated[Optional[str], typer.Option(help="Preferred channel: " + ", ".join(CHANNELS) + " (phone: call).")] = None,
     cadence: Annotated[Optional[str], typer.Option(help="Cadence profile (see `fup cadence`).")] = None,
     birthday: Annotated[Optional[str], typer.Option(help="MM-DD or YYYY-MM-DD.")] = None,
     note: Annotated[Optional[str], typer.Option(help="Notes about the person.")] = None,
@@ -233,7 +234,7 @@ def add(
 def log(
     ctx: typer.Context,
     who: Who,
-    channel: Annotated[Optional[str], typer.Argument(help="email, call, text, linkedin, meeting or other (default: their preferred one).")] = None,
+    channel: Annotated[Optional[str], typer.Argument(help="email, call (or phone), text, linkedin, meeting or other (default: their preferred one).")] = None,
     inbound: Annotated[bool, typer.Option("--in", help="They reached out to you.")] = False,
     outcome: Annotated[Optional[str], typer.Option("--outcome", "-o", help=", ".join(OUTCOMES) + " (default: sent; replied with --in).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", "-n")] = None,
@@ -254,7 +255,7 @@ def log(
 @app.command("next")
 def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument(help="What will happen, e.g. 'send the proposal'.")],
              due: Annotated[str, typer.Option("--due", metavar="WHEN", help="When it is due.")], soft: Soft = False, theirs: Theirs = False,
-             channel: Annotated[Optional[str], typer.Option("--channel", help="How it is done, if not their usual channel: " + ", ".join(CHANNELS) + ".")] = None) -> None:
+             channel: Annotated[Optional[str], typer.Option("--channel", help="How it is done, if not their usual channel: " + ", ".join(CHANNELS) + " (phone: call).")] = None) -> None:
     """Record a commitment: a next step of yours, or of theirs with --theirs."""
     commands.next_(_ctx(ctx), who=who, action=action, due=due, soft=soft, theirs=theirs, channel=channel)
 

@@ -101,7 +101,8 @@ def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None,
     conn = app_ctx.store.reader()
     profiles = sorted(app_ctx.settings.rules.profiles)
     if cadence and cadence not in profiles and conn is not None:  # a profile gone from config.toml, still in use
-        profiles += [name for (name,) in conn.execute("SELECT DISTINCT cadence FROM contact WHERE cadence = ?", (cadence,))]
+        profiles += [name for (name,) in conn.execute("SELECT DISTINCT cadence FROM contact WHERE cadence = :cadence",
+                                                      {"cadence": cadence})]
     filters = ListFilter(
         tag=tag.strip().lower() if tag else None,
         state=check_choice(state, STATES, "state") if state else None,

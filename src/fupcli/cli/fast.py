@@ -152,10 +152,10 @@ def _command(argv: Sequence[str]) -> int:
     if HELP.intersection(words):
         raise _NotMine("help")
     root, rest = _parse(spec.ROOT, words, interspersed=False)
-    if root["version"] or not rest or rest[0] not in spec.COMMANDS:
-        raise _NotMine(rest[0] if rest else "no command")
-    name = rest[0]
-    params, _ = _parse(spec.COMMANDS[name]["params"], rest[1:])
+    if root["version"] or (rest and rest[0] not in spec.COMMANDS):
+        raise _NotMine(rest[0] if rest else "--version")
+    name = rest[0] if rest else "today"  # `fup` alone is `fup today`, as `task` alone is `task next`
+    params = _parse(spec.COMMANDS[name]["params"], rest[1:])[0] if rest else {}  # (as the Typer app calls it)
     from . import commands
     from ..context import AppContext
 

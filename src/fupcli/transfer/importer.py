@@ -41,7 +41,7 @@ from ..storage.journal import Undoable
 from ..storage.db import Db
 from ..storage.queries import parse_id
 from ..scheduler import Plan
-from ..vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE
+from ..vocabulary import COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OUTCOMES, STATES, WHOSE, check_channel
 
 _LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$")
 FILLABLE = ("company", "title", "email", "phone", "url", "source", "notes", "birthday")
@@ -225,7 +225,7 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         fields["id"] = parse_id(rec.id) if rec.id.strip() else None
         if rec.id.strip() and (fields["id"] is None or not rec.id.strip().isascii()):
             raise BadInput(f"id {rec.id!r} must be a positive whole number")
-        fields["channel"] = check_choice(rec.channel or ctx.settings.default_channel, CHANNELS, "channel")
+        fields["channel"] = check_channel(rec.channel or ctx.settings.default_channel)
         fields["cadence"] = check_cadence(ctx, cadence or rec.cadence or "none")
         fields["state"] = check_choice(rec.state or "active", STATES, "state")
         fields["created_at"] = _iso_moment(rec.created_at, "created_at") if rec.created_at else ctx.now
@@ -554,7 +554,7 @@ def _history_key(what: str, values: Iterable[Any]) -> tuple:
 def _touch_row(ctx: AppContext, cells: dict[str, str]) -> dict:
     return {
         "at": _iso_moment(cells.get("at", ""), "at"),
-        "channel": check_choice(cells.get("channel", ""), CHANNELS, "channel"),
+        "channel": check_channel(cells.get("channel", "")),
         "direction": check_choice(cells.get("direction", ""), DIRECTIONS, "direction"),
         "outcome": check_choice(cells.get("outcome", ""), OUTCOMES, "outcome"),
         "note": _opt_text(cells.get("note"), "note"),
@@ -573,5 +573,5 @@ def _commitment_row(ctx: AppContext, cells: dict[str, str]) -> dict:
         "status": status,
         "created_at": _iso_moment(cells["created_at"], "created_at") if cells.get("created_at") else ctx.now,
         "closed_at": _iso_moment(cells["closed_at"], "closed_at") if cells.get("closed_at") else None,
-        "channel": check_choice(cells["channel"].strip(), CHANNELS, "channel") if (cells.get("channel") or "").strip() else None,
+        "channel": check_channel(cells["channel"]) if (cells.get("channel") or "").strip() else None,
     }
