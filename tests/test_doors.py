@@ -147,8 +147,10 @@ CASES = {
         (["state", "ana"], TYPER), (["state", "--help"], TYPER), (["state", "ana", "closed", "now"], TYPER),
     ],
     "undo": [
-        (["undo"], FAST),
-        (["undo", "extra"], TYPER), (["undo", "--yes"], TYPER), (["undo", "--help"], TYPER),
+        (["undo"], FAST), (["undo", "--list"], FAST), (["undo", "--list", "2"], FAST), (["undo", "2", "--list"], FAST),
+        (["undo", "3"], FAST),
+        (["undo", "extra"], TYPER), (["undo", "--yes"], TYPER), (["undo", "--help"], TYPER), (["undo", "--list", "0"], TYPER),
+        (["undo", "--list", "x"], TYPER), (["undo", "--list", "1", "2"], TYPER),
     ],
     "export": [
         (["export", "contacts"], FAST), (["export", "touches", "-f", "json"], FAST), (["export", "commitments"], FAST),

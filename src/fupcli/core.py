@@ -749,6 +749,16 @@ def undo(ctx: AppContext) -> journal.Undone:
         return journal.undo_last(db.raw, SCHEMA_VERSION)
 
 
+def undo_history(ctx: AppContext, count: int) -> list[tuple[str, str]]:
+    """The last `count` steps `fup undo` can take back, newest first (read only)."""
+    from .storage.store import SCHEMA_VERSION
+
+    if not ctx.store.exists() or (ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION):
+        return []  # (an older schema has no history: said without upgrading the file)
+    conn = ctx.store.reader()
+    return journal.history(conn, count) if conn is not None else []
+
+
 def replan_all(connection: Any, ctx: AppContext) -> int:
     """Re-plan every contact through `connection`, in its transaction (a schema upgrade's)."""
     from .storage.server import ServerDb

@@ -298,6 +298,15 @@ def written(message: str, view: dict | None, today_: date, stream: TextIO | None
         out.write(f"Next: {next_line(view, today_)}\n")
 
 
+def undo_history(steps: Sequence[tuple[str, str]], stream: TextIO | None = None) -> None:
+    """`fup undo --list`: when each step ran and what it did, newest first (what undo takes back next)."""
+    out = _out(stream)
+    if not steps:
+        out.write("Nothing to undo.\n")
+        return
+    out.write(text_table(("when", "what (newest first: the next fup undo takes back the top one)"), steps, color=_color(out)))
+
+
 def cadence_profiles(profiles: Sequence[Any], fmt: str, stream: TextIO | None = None) -> None:
     data = [
         {"profile": p.name, "gaps": list(p.gaps), "offsets": p.shape(), "end": p.end if p.gaps else None, "weight": p.weight,

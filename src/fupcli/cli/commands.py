@@ -214,12 +214,21 @@ def state(app_ctx: AppContext, who: str, new_state: str) -> None:
     render.written(f"{view['name']} is now {view['state']}.", view, app_ctx.today)
 
 
-def undo(app_ctx: AppContext) -> None:
-    """`fup undo`: take back the last change."""
+def undo(app_ctx: AppContext, list_: bool = False, count: int | None = None) -> None:
+    """`fup undo`: take back the last change; with `list_`, show the last `count` (10) instead."""
     from .. import core
 
-    undone = core.undo(app_ctx)
-    sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
+    if not list_:
+        if count is not None:
+            from ..errors import BadInput
+
+            raise BadInput(f"a number goes with --list (fup undo --list {count}); fup undo takes back one command at a time")
+        undone = core.undo(app_ctx)
+        sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
+        return
+    from .. import render
+
+    render.undo_history(core.undo_history(app_ctx, 10 if count is None else count))
 
 
 # The commands with a fast door: `fup NAME` runs RUN[NAME]. `specgen` writes spec.py for exactly these.

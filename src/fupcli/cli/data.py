@@ -16,9 +16,13 @@ from . import commands
 from ..errors import Aborted, BadInput, DatabaseError, ExitCode, NotFound, check_choice
 
 
-def undo_command(ctx: typer.Context) -> None:
+def undo_command(
+    ctx: typer.Context,
+    list_: Annotated[bool, typer.Option("--list", help="Show what undo would take back, newest first, instead of undoing.")] = False,
+    count: Annotated[Optional[int], typer.Argument(metavar="[N]", min=1, help="With --list: how many steps to show (default 10).")] = None,
+) -> None:
     """Take back the last command that changed your data (add, log, next, done, drop, edit, state, snooze, rm, import, reschedule); repeat to walk further back."""
-    commands.undo(ctx.obj)
+    commands.undo(ctx.obj, list_=list_, count=count)
 
 
 def backup_command(

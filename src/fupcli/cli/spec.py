@@ -144,6 +144,8 @@ COMMANDS = {
     },
     'undo': {
         'params': [
+            {'name': 'list_', 'kind': 'option', 'opts': ('--list',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'count', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 1, 'max': None, 'nargs': 1},
         ],
     },
 }

@@ -219,6 +219,12 @@ def forget_contact(conn: Any, contact_id: int, until: int | None = None) -> int:
                                (contact_id, *span)).rowcount
 
 
+def history(conn: Any, count: int) -> list[tuple[str, str]]:
+    """The newest `count` steps, newest first, as (when, summary): what `fup undo` would take back, in turn."""
+    rows = conn.execute("SELECT at, summary FROM undo_step ORDER BY id DESC LIMIT :n", {"n": count}).fetchall()
+    return [(str(at)[:16], summary) for at, summary in rows]
+
+
 def removed_contacts(conn: Any) -> list[dict]:
     """Contacts deleted by `fup rm` whose rows the history still keeps, newest first, with the
     `rm` step (so `fup forget` can find them and erase just their span of the history)."""
