@@ -1756,3 +1756,17 @@ def test_undo_list_shows_what_undo_would_take_back_and_changes_nothing(fup):
     assert fup("undo", "--list", "0").exit_code == 2
     fup.ok("undo")
     assert fup.ok("undo", "--list").stdout.splitlines()[1:] == lines[2:]
+
+
+def test_edit_append_note_adds_a_dated_line(fup):
+    fup.ok("add", "Ana Ruiz", "--note", "met at SaaStr", now="2026-11-23T09:00")
+    before = fup.dump()
+    for args in (["--note", "x", "--append-note", "y"], ["--append-note", ""], ["--append-note", "a\x07b"]):
+        refused = fup("edit", "ana", *args)
+        assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, args
+    assert fup.dump() == before
+    fup.ok("edit", "ana", "--append-note", "met her CFO", now="2026-11-24T10:00")
+    fup.ok("edit", "ana", "--append-note", "  prefers calls  ", now="2026-11-26T10:00")
+    assert fup.json("show", "ana", "-f", "json")["notes"] == "met at SaaStr\n2026-11-24: met her CFO\n2026-11-26: prefers calls"
+    fup.ok("undo")
+    assert fup.json("show", "ana", "-f", "json")["notes"] == "met at SaaStr\n2026-11-24: met her CFO"

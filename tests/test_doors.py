@@ -130,6 +130,8 @@ CASES = {
     ],
     "edit": [
         (["edit", "ana", "--title", "CTO", "--tag", "x", "--tag", "y", "--untag", "vc"], FAST),
+        (["edit", "ana", "--append-note", "met her CFO"], FAST), (["edit", "ana", "--note", "x", "--append-note", "y"], FAST),
+        (["edit", "ana", "--append-note", ""], FAST),
         (["edit", "bo", "--company", "", "--name", "Bo Lindqvist", "--note", "new notes"], FAST),
         (["edit", "dee", "--birthday", "", "--cadence", "hot", "--channel", "text", "--phone", "+1 555"], FAST),
         (["edit", "ana", "--url", "https://acme.example/ana", "--source", "a dinner"], FAST), (["edit", "ana"], FAST), (["edit", "ana", "--channel", "fax"], FAST),

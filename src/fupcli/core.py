@@ -582,8 +582,13 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
 EDITABLE = ("name", "company", "title", "email", "phone", "url", "source", "channel", "cadence", "birthday", "notes")
 
 
-def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str]) -> dict:
-    """Change fields; an empty string clears an optional one."""
+def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str],
+                 append_note: str | None = None) -> dict:
+    """Change fields; an empty string clears an optional one. `append_note` adds a line to the
+    notes, dated today ("2026-11-23: met her CFO"), keeping what is there."""
+    if append_note is not None and changes.get("notes") is not None:
+        raise BadInput("--note replaces the notes and --append-note adds to them: give one of them")
+    line = clean_text(append_note, "note", required=True) if append_note is not None else None
     cleaned: dict[str, Any] = {}
     for name, value in changes.items():
         if value is None:
@@ -603,7 +608,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         else:
             cleaned[name] = clean_text(value, name.rstrip("s") if name == "notes" else name)
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
-    if not cleaned and not added and not removed:
+    if not cleaned and not added and not removed and line is None:
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
     with ctx.store.write(Undoable("edit", ctx.now)) as db:
         contact = _contact(db, who)
@@ -619,6 +624,11 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             changes.update(state="active", reopened_at=ctx.now)  # off the nurture rhythm: followed up on the new profile from today
         if "name" in cleaned:
             changes["name_key"] = cleaned["name"].casefold()
+        if line is not None:
+            dated = f"{ctx.today.isoformat()}: {line}"
+            changes["notes"] = f"{contact['notes']}\n{dated}" if contact["notes"] else dated
+            if len(changes["notes"]) > MAX_TEXT:
+                raise BadInput(f"the notes would be longer than {MAX_TEXT} characters")
         current = [t for t in (contact["tags"] or "").split(";") if t]
         tags = [t for t in current if t not in removed] + [t for t in added if t not in current]
         _change(db, contact, **changes, tags=";".join(tags), updated_at=ctx.now)

@@ -293,10 +293,12 @@ def edit(
     note: Annotated[Optional[str], typer.Option(help="Replace the notes.")] = None,
     tag: Annotated[Optional[List[str]], typer.Option("--tag", help="Add a tag; repeat for more.")] = None,
     untag: Annotated[Optional[List[str]], typer.Option("--untag", help="Remove a tag.")] = None,
+    append_note: Annotated[Optional[str], typer.Option("--append-note", metavar="TEXT", help="Add a line dated today to the notes, keeping them.")] = None,
 ) -> None:
     """Change a contact's fields; an empty value ("") clears an optional field."""
     commands.edit(_ctx(ctx), who=who, name=name, company=company, title=title, email=email, phone=phone, url=url,
-                  source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, tag=tag, untag=untag)
+                  source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, tag=tag, untag=untag,
+                  append_note=append_note)
 
 
 @app.command()

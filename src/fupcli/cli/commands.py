@@ -182,13 +182,13 @@ def drop(app_ctx: AppContext, who: str, commitment_id: int | None = None) -> Non
 def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | None = None, title: str | None = None,
          email: str | None = None, phone: str | None = None, url: str | None = None, source: str | None = None,
          channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
-         tag: list[str] | None = None, untag: list[str] | None = None) -> None:
+         tag: list[str] | None = None, untag: list[str] | None = None, append_note: str | None = None) -> None:
     """`fup edit`: change a contact's fields and tags."""
     from .. import core, render
 
     changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
                    channel=channel, cadence=cadence, birthday=birthday, notes=note)
-    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [])
+    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [], append_note)
     render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
 
 

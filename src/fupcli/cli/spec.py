@@ -128,6 +128,7 @@ COMMANDS = {
             {'name': 'note', 'kind': 'option', 'opts': ('--note',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'tag', 'kind': 'option', 'opts': ('--tag',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'untag', 'kind': 'option', 'opts': ('--untag',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'append_note', 'kind': 'option', 'opts': ('--append-note',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'snooze': {
