@@ -317,7 +317,14 @@ def test_next_done_and_drop(fup):
     ids = {c["action"]: c["id"] for c in commitments}
 
     fup.at("2026-11-27")
-    fup.ok("done", "ana")  # the earliest due
+    before = fup.dump()
+    several = fup("done", "ana")  # three open and none named: which one?
+    assert_one_line_error(several, ExitCode.AMBIGUOUS)
+    assert (f"commitment {ids['send the deck']}: send the deck (due 2026-11-27); "
+            f"commitment {ids['intro to CFO']}: intro to CFO (due 2026-12-01)") in several.stderr
+    assert "#" not in several.stderr and "--id" in several.stderr
+    assert fup.dump() == before
+    fup.ok("done", "ana", "--id", str(ids["send the deck"]))
     fup.ok("drop", "ana", "--id", str(ids["send pricing"]))
     status = {c["action"]: (c["status"], c["closed_at"]) for c in card(fup, "ana")["commitments"]}
     assert status == {
@@ -325,7 +332,7 @@ def test_next_done_and_drop(fup):
         "intro to CFO": ("open", None),
         "send pricing": ("dropped", "2026-11-27T09:00:00"),
     }
-    fup.ok("done", "ana")
+    fup.ok("done", "ana")  # the only one open
     assert all(c["status"] != "open" for c in card(fup, "ana")["commitments"])
 
     before = fup.dump()
@@ -804,8 +811,8 @@ def test_a_commitment_carries_its_own_channel(fup):
     assert [(r["name"], r["channel"]) for r in rows] == [("Bo Lind", "call"), ("Ana Ruiz", "meeting")]
     assert row_of(today_rows(fup, "2026-11-26"), "Ana Ruiz")["channel"] == "meeting"  # the top item's
     fup.at("2026-11-27")
-    fup.ok("done", "ana")
-    fup.ok("done", "ana")
+    fup.ok("done", "ana", "--id", "1")
+    fup.ok("done", "ana", "--id", "3")
     row = row_of(today_rows(fup), "Ana Ruiz")
     assert (row["kind"], row["channel"]) == ("their-promise", "linkedin")
     view = card(fup, "ana")
@@ -904,7 +911,7 @@ def test_commitment_lines_name_who_promised_what(fup):
     assert out.splitlines()[0] == "You promised Helen Park: send the deck by 2026-11-27 (soft, commitment 4)."
     out = fup.ok("next", "helen", "book the venue", "--due", "2026-11-30", "--theirs", "--soft").stdout
     assert out.splitlines()[0] == "Helen Park promised: book the venue by 2026-11-30 (soft, commitment 5)."
-    assert fup.ok("done", "helen").stdout.splitlines()[0] == "Done: decision on pricing (Helen Park, commitment 3)."
+    assert fup.ok("done", "helen", "--id", "3").stdout.splitlines()[0] == "Done: decision on pricing (Helen Park, commitment 3)."
     out = fup.ok("drop", "helen", "--id", "4").stdout
     assert out.splitlines()[0] == "Dropped: send the deck (Helen Park, commitment 4)."
     table = fup.ok("show", "helen").stdout
@@ -1770,3 +1777,23 @@ def test_edit_append_note_adds_a_dated_line(fup):
     assert fup.json("show", "ana", "-f", "json")["notes"] == "met at SaaStr\n2026-11-24: met her CFO\n2026-11-26: prefers calls"
     fup.ok("undo")
     assert fup.json("show", "ana", "-f", "json")["notes"] == "met at SaaStr\n2026-11-24: met her CFO"
+
+
+@pytest.mark.parametrize("new_birthday", ["07-01", ""])
+def test_changing_a_birthday_in_its_window_while_cold_rows_wait(fup, new_birthday):
+    """The write first moves on the cold rows the day had no room for, which reads today's
+    birthdays: the contact's indexed MM-DD must change with its birthday (it once raised KeyError)."""
+    (fup.home / "config.toml").write_text("daily_limit = 1\n")
+    for n in range(5):
+        fup.ok("add", f"Cold {n}", "--no-meeting", "--cadence", "nurture", now="2027-03-01T09:00")
+    fup.ok("add", "Yan Bo", "--birthday", "03-19", "--cadence", "none", now="2027-03-01T09:00")
+    assert "Yan Bo" in fup.ok("today", now="2027-03-19T09:00").stdout
+    fup.ok("edit", "yan", "--birthday", new_birthday, now="2027-03-19T09:05")
+    assert "Yan Bo" not in fup.ok("today", "--limit", "0", now="2027-03-19T09:10").stdout
+
+
+def test_undo_on_a_database_given_by_url(fup, tmp_path):
+    url = f"sqlite+pysqlite:///{tmp_path / 'by-url.db'}"
+    fup.ok("--db", url, "add", "Ana Ruiz")
+    assert "Ana Ruiz" in fup.ok("--db", url, "list").stdout
+    assert_one_line_error(fup("--db", url, "undo"), ExitCode.NOT_FOUND)  # (no undo history on a URL: as before)

@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # pragma: no cover - `typing` costs the daily commands ~5 ms 
     from typing import Any, Iterable, Sequence
 
 MAX_TEXT = 10_000
+MAX_LISTED = 8  # candidates an error lists
 _BAD_TAG = re.compile(r"[;\s\x00-\x1f\x7f]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")  # all but TAB and LF
 
@@ -553,7 +554,8 @@ def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
 
 
 def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int | None = None) -> dict:
-    """Mark an open commitment done or dropped: the one named, else the earliest due."""
+    """Mark an open commitment done or dropped: the one named, else the only one open; with
+    several open and none named, say which there are (Ambiguous) and change nothing."""
     status = check_choice(status, COMMITMENT_STATUSES[1:], "status")
     command = "done" if status == "done" else "drop"
     with ctx.store.write(Undoable(command, ctx.now)) as db:
@@ -562,11 +564,18 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
         if commitment_id is not None:
             commitment = db.one(query + " AND id = :id", {"cid": contact["id"], "id": commitment_id})
             if commitment is None:
-                raise NotFound(f"{contact['name']} has no open commitment #{commitment_id}")
+                raise NotFound(f"{contact['name']} has no open commitment {commitment_id}")
         else:
-            commitment = db.one(query + " ORDER BY due, id LIMIT 1", {"cid": contact["id"]})
-            if commitment is None:
+            open_ones = db.all(query + " ORDER BY due, id", {"cid": contact["id"]})
+            if not open_ones:
                 raise NotFound(f"{contact['name']} has no open commitment")
+            if len(open_ones) > 1:
+                listed = "; ".join(f"commitment {c['id']}: {_short(c['action'])} (due {to_date(c['due']).isoformat()})"
+                                   for c in open_ones[:MAX_LISTED])
+                more = f"; and {len(open_ones) - MAX_LISTED} more" if len(open_ones) > MAX_LISTED else ""
+                raise Ambiguous(f"{contact['name']} has {len(open_ones)} open commitments: {listed}{more}; "
+                                f"say which with --id N")
+            commitment = open_ones[0]
         db.update("commitment", commitment["id"], {"status": status, "closed_at": ctx.now})
         _change(db, contact, updated_at=ctx.now)
         refresh(db, ctx, contact)
@@ -624,6 +633,8 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             changes.update(state="active", reopened_at=ctx.now)  # off the nurture rhythm: followed up on the new profile from today
         if "name" in cleaned:
             changes["name_key"] = cleaned["name"].casefold()
+        if "birthday" in cleaned:  # (the indexed MM-DD with it, before anything reads today's birthdays)
+            changes["birthday_md"] = cleaned["birthday"][-5:] if cleaned["birthday"] else None
         if line is not None:
             dated = f"{ctx.today.isoformat()}: {line}"
             changes["notes"] = f"{contact['notes']}\n{dated}" if contact["notes"] else dated

@@ -14,7 +14,7 @@ class ExitCode(IntEnum):
     ERROR = 1  # unexpected failure (I/O, database) reported in one line
     USAGE = 2  # bad input: unknown option value, bad date, bad name
     NOT_FOUND = 3  # WHO matches nobody, or no such commitment
-    AMBIGUOUS = 4  # WHO matches several contacts
+    AMBIGUOUS = 4  # WHO matches several contacts, or several open commitments and none named
     CONFLICT = 5  # duplicate email, state that forbids the action
     DATABASE = 6  # not a fup database, newer schema, unreadable file, full disk, a `fup doctor` finding
     ABORTED = 7  # the user said no at a confirmation prompt

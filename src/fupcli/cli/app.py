@@ -261,18 +261,18 @@ def next_cmd(ctx: typer.Context, who: Who, action: Annotated[str, typer.Argument
 
 
 CommitmentId = Annotated[Optional[int], typer.Option("--id", max=2**63 - 1,  # SQLite's largest integer
-                                                     help="The commitment (see `fup show`); default: the earliest due.")]
+                                                     help="The commitment (`fup show` lists them as commitment N); needed when several are open.")]
 
 
 @app.command()
 def done(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
-    """Mark an open commitment done (the earliest due, or --id)."""
+    """Mark an open commitment done (the only one open, or --id N)."""
     commands.done(_ctx(ctx), who=who, commitment_id=commitment_id)
 
 
 @app.command()
 def drop(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
-    """Drop an open commitment that will not happen (the earliest due, or --id)."""
+    """Drop an open commitment that will not happen (the only one open, or --id N)."""
     commands.drop(_ctx(ctx), who=who, commitment_id=commitment_id)
 
 

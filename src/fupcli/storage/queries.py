@@ -227,7 +227,10 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
     if ids is not None:
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
     for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
-        day, shown = windows[birthday[-5:]]
+        window = windows.get(birthday[-5:]) if birthday else None
+        if window is None:  # (changed in this very transaction: the indexed MM-DD is still the old one)
+            continue
+        day, shown = window
         floor = to_date(reopened)  # (a snooze hides the cadence only)
         start = max(shown, floor) if floor is not None else shown
         if start > on or (last is not None and to_date(last) >= shown):

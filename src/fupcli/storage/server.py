@@ -32,6 +32,11 @@ class ServerDb(Db):
     def execute(self, sql: str, params: dict | None = None) -> Any:
         return self.connection.execute(text(sql), self._params(params))
 
+    @property
+    def raw(self) -> Any:
+        """The driver's own connection (the undo journal's SQL is SQLite's: a `sqlite://` URL)."""
+        return self.connection.connection.driver_connection
+
     def insert(self, table: str, row: dict) -> int:
         return self.execute(insert_sql(table, row) + " RETURNING id", row).scalar_one()
 
