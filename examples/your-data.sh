@@ -7,10 +7,13 @@ export FUP_NOW=2026-11-23T09:00
 fup add "Ana Ruiz" --company Acme --email ana@acme.example --next "send the deck" --due fri
 fup add "Ben Okafor" --company Northwind --email ben@northwind.example
 
-# Logged against the wrong person: take it back, exactly, and log it right.
+# Logged against the wrong person: see what undo would take back, take it back, log it right.
 fup log ben --note "sent the deck"
+fup undo --list 2
 fup undo
 fup log ana --note "sent the deck" && fup done ana
+# A detail worth keeping: a dated line added to the notes.
+fup edit ana --append-note "prefers a call to an email"
 
 # A removed contact comes back with `fup undo` too.
 fup rm ben --yes
