@@ -11,7 +11,7 @@ whole list, on a database where cold rows overflow the capacity, over a month of
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from fupcli import core
 from fupcli.context import AppContext

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..dates import is_leap_year
 from ..errors import Ambiguous, BadInput, NotFound
 from ..records import record
 from ..vocabulary import OPEN_STATES

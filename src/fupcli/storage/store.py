@@ -25,7 +25,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import DatabaseError
