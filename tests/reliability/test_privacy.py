@@ -163,7 +163,7 @@ def build_history(fup) -> None:
         fup.ok("log", "zqvx", "--note", f"{SENTINEL} touch {i} " + "x" * 200)
         fup.ok("edit", "zqvx", "--note", f"{SENTINEL} notes version {i} " + "y" * 300)
         fup.ok("next", "zqvx", f"{SENTINEL} promise {i}", "--due", "fri")
-        fup.ok("done", "zqvx")
+        fup.ok("done", "zqvx", "--id", str(2 + i))  # the deck first, then each promise in turn
         fup.ok("log", "keeper one", "--note", f"keeper touch {i}")
     fup.ok("edit", "zqvx", "--name", f"{NAME} Renamed")
     fup.ok("edit", "zqvx", "--name", NAME)
