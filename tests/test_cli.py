@@ -1797,3 +1797,21 @@ def test_undo_on_a_database_given_by_url(fup, tmp_path):
     fup.ok("--db", url, "add", "Ana Ruiz")
     assert "Ana Ruiz" in fup.ok("--db", url, "list").stdout
     assert_one_line_error(fup("--db", url, "undo"), ExitCode.NOT_FOUND)  # (no undo history on a URL: as before)
+
+
+def test_list_json_and_csv_carry_what_a_spreadsheet_sorts_on(fup):
+    """`fup list -f csv|json` add last_touch, unanswered_streak and open_commitments (next_due is
+    there already); `fup export contacts` keeps its fixed columns."""
+    fup.ok("add", "Ana Ruiz", "--next", "send the deck", "--due", "fri", now="2026-11-20T10:00")
+    fup.ok("next", "ana", "intro to legal", "--due", "mon", "--theirs", now="2026-11-20T10:05")
+    fup.ok("add", "Bob Stone", "--no-meeting", now="2026-11-20T10:10")
+    fup.ok("log", "bob", now="2026-11-23T09:00")
+    views = {v["name"]: v for v in fup.json("list", "-f", "json")}
+    assert {n: (v["last_touch"], v["unanswered_streak"], v["open_commitments"]) for n, v in views.items()} == {
+        "Ana Ruiz": ("2026-11-20", 0, 2), "Bob Stone": ("2026-11-23", 1, 0)}
+    text = fup.ok("list", "-f", "csv").stdout
+    exported = fup.ok("export", "contacts").stdout.splitlines()[0]
+    assert text.splitlines()[0] == exported + ",last_touch,unanswered_streak,open_commitments"
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert (rows["Ana Ruiz"]["open_commitments"], rows["Bob Stone"]["unanswered_streak"]) == ("2", "1")
+    assert rows["Ana Ruiz"]["next_due"] == views["Ana Ruiz"]["next_due"]

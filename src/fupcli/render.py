@@ -254,6 +254,9 @@ def _section(out: TextIO, title: str, lines: Sequence[Sequence[str]], color: boo
         out.write(text_table((), lines))
 
 
+LIST_COLUMNS = ("last_touch", "unanswered_streak", "open_commitments")  # `fup list -f csv` after the export's columns
+
+
 def _contact_columns() -> tuple[str, ...]:
     """The CSV columns of a contact, as `fup export contacts` writes them."""
     from .transfer.formats import CONTACT_COLUMNS
@@ -272,7 +275,7 @@ def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO |
         write_json(list(views), stream)
         return
     if fmt == "csv":
-        write_csv(_contact_columns(), (_flat(v) for v in views), stream)
+        write_csv(_contact_columns() + LIST_COLUMNS, (_flat(v) for v in views), stream)
         return
     out = _out(stream)
     if not views:

@@ -681,13 +681,22 @@ def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DE
     if filters.no_next_step:
         where.append(WITHOUT_NEXT_STEP)
     views: Iterable[dict] = (_brief_views(conn, " AND ".join(where), params, today, rules) if brief else
-                             (contact_view(c, today, rules) for c in _contacts(conn, " AND ".join(where), params)))
+                             _with_open_commitments(conn, (contact_view(c, today, rules)
+                                                           for c in _contacts(conn, " AND ".join(where), params))))
     if filters.tag:
         views = (v for v in views if filters.tag in v["tags"])
     if filters.due_before is not None:
         cutoff = filters.due_before.isoformat()
         views = (v for v in views if v["next_due"] is not None and v["next_due"] < cutoff)
     return list(views)
+
+
+def _with_open_commitments(conn: Any, views: Iterable[dict]) -> Iterator[dict]:
+    """Each view with `open_commitments`, its count of open commitments (both sides')."""
+    counts = dict(conn.execute("SELECT contact_id, COUNT(*) FROM commitment WHERE status = 'open' GROUP BY contact_id"))
+    for view in views:
+        view["open_commitments"] = counts.get(view["id"], 0)
+        yield view
 
 
 def _brief_views(conn: Any, where: str, params: dict, today: date, rules: Rules) -> Iterator[dict]:
