@@ -1815,3 +1815,16 @@ def test_list_json_and_csv_carry_what_a_spreadsheet_sorts_on(fup):
     rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text))}
     assert (rows["Ana Ruiz"]["open_commitments"], rows["Bob Stone"]["unanswered_streak"]) == ("2", "1")
     assert rows["Ana Ruiz"]["next_due"] == views["Ana Ruiz"]["next_due"]
+
+
+def test_a_due_date_typed_with_a_time_or_on_a_weekend_is_kept_and_noted(fup):
+    """Commitments are by day: a time is dropped, once, and said; a Saturday is kept (they may
+    well have said Saturday) and named, so a slip of the calendar shows at once."""
+    out = fup.ok("add", "Ana Ruiz", "--next", "send the deck", "--due", "2026-12-12").stdout.splitlines()
+    assert out[:2] == ["Added Ana Ruiz (#1).", "Note: due Saturday 2026-12-12, not a workday."]
+    out = fup.ok("next", "ana", "call her", "--due", "2026-12-01 15:00").stdout.splitlines()
+    assert out[1] == "Note: time ignored: commitments are by day."
+    out = fup.ok("log", "ana", "--next", "x", "--due", "2026-12-13T10:00").stdout.splitlines()
+    assert out[1] == "Note: time ignored: commitments are by day; due Sunday 2026-12-13, not a workday."
+    assert sorted(c["due"] for c in card(fup, "ana")["commitments"]) == ["2026-12-01", "2026-12-12", "2026-12-13"]
+    assert "Note:" not in fup.ok("next", "ana", "y", "--due", "fri").stdout

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 
 from .storage import journal
 from .context import AppContext
-from .dates import parse_birthday, parse_date, parse_moment
+from .dates import has_time, parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
 from .records import record
 from .storage.db import Db
@@ -139,6 +139,7 @@ class NextStep:
     whose: str = "mine"
     firmness: str = "hard"
     channel: str | None = None
+    remark: str | None = None  # what the reply notes about the date as typed (a time dropped, not a workday)
 
 
 def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, theirs: bool,
@@ -152,7 +153,12 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
     if due is None:
         raise BadInput("a next step needs a date: add --due WHEN")
     chosen = check_channel(channel) if channel is not None else None
-    return NextStep(text, parse_date(due, ctx.now), "theirs" if theirs else "mine", "soft" if soft else "hard", chosen)
+    day = parse_date(due, ctx.now)
+    remarks = ["time ignored: commitments are by day"] if has_time(due) else []
+    if not ctx.settings.rules.is_workday(day):  # kept as typed: they may well have said Saturday
+        remarks.append(f"due {day.strftime('%A')} {day.isoformat()}, not a workday")
+    return NextStep(text, day, "theirs" if theirs else "mine", "soft" if soft else "hard", chosen,
+                    "; ".join(remarks) or None)
 
 
 def _add_commitment(db: Db, contact: dict, step: NextStep, now: datetime) -> int:

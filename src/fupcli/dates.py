@@ -70,6 +70,11 @@ def check_range(day: date, text: str) -> date:
     return day
 
 
+def has_time(text: str) -> bool:
+    """Whether a WHEN names a time of day too ("2026-12-01 15:00"): `parse_date` keeps the day."""
+    return _ISO_MOMENT.match(text.strip()) is not None
+
+
 def parse_date(text: str, now: datetime) -> date:
     """Read a WHEN string as a calendar date, relative to `now`."""
     try:

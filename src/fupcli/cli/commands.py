@@ -136,7 +136,7 @@ def add(app_ctx: AppContext, name: str, company: str | None = None, title: str |
     new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
     view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
-    render.written(f"Added {view['name']} (#{view['id']}).", view, app_ctx.today)
+    render.written(f"Added {view['name']} (#{view['id']})." + _remark(step), view, app_ctx.today)
 
 
 def log(app_ctx: AppContext, who: str, channel: str | None = None, inbound: bool = False, outcome: str | None = None,
@@ -148,7 +148,7 @@ def log(app_ctx: AppContext, who: str, channel: str | None = None, inbound: bool
 
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
     view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting)
-    render.written(render.logged_line(view), view, app_ctx.today)
+    render.written(render.logged_line(view) + _remark(step), view, app_ctx.today)
 
 
 def next_(app_ctx: AppContext, who: str, action: str, due: str, soft: bool = False, theirs: bool = False,
@@ -158,7 +158,13 @@ def next_(app_ctx: AppContext, who: str, action: str, due: str, soft: bool = Fal
 
     step = core.next_step(app_ctx, action, due, soft, theirs, channel, channel_option="--channel")
     view = core.add_commitment(app_ctx, who, step)
-    render.written(render.commitment_line(view["name"], view["commitment"]), view, app_ctx.today)
+    render.written(render.commitment_line(view["name"], view["commitment"]) + _remark(step), view, app_ctx.today)
+
+
+def _remark(step: object) -> str:
+    """A line on the next step's date as typed (`core.NextStep.remark`), or nothing."""
+    remark = getattr(step, "remark", None)
+    return f"\nNote: {remark}." if remark else ""
 
 
 def _close(app_ctx: AppContext, who: str, commitment_id: int | None, status: str) -> None:
