@@ -321,7 +321,7 @@ def roll_forward(db: Db, ctx: AppContext) -> int:
     for item_id, contact_id, due, weight in overdue:
         if contact_id in keep:
             continue
-        item = Item("cold", _day(due), "", float(weight))
+        item = Item("cold", to_date(due), "", float(weight))
         day = place(item, load, rules, today)
         rows.execute("UPDATE agenda_item SET due = :day, visible_from = :day, rank = :rank WHERE id = :id",
                      {"day": day.isoformat(), "rank": item._replace(due=day).rank, "id": item_id})
@@ -360,7 +360,7 @@ class Balancer:
         return item._replace(due=stored) if stored is not None and item.due <= stored <= self.today else item
 
     def __call__(self, old_next_due: date | None, items: list[Item], contact_id: int | None = None) -> list[Item]:
-        old = _day(old_next_due)
+        old = to_date(old_next_due)
         if not any(item.kind == "cold" for item in items):
             new = min((item.due for item in items), default=None)
             self.load.move(old, new)
@@ -371,12 +371,6 @@ class Balancer:
                   if item.kind == "cold" else item for item in items]
         self.load.move(None, min((item.due for item in placed), default=None))
         return sorted(placed, key=item_order)
-
-
-def _day(value: Any) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    return value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
 
 
 def _view(db: Db, ctx: AppContext, contact: dict) -> dict:

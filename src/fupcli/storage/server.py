@@ -1,7 +1,7 @@
 """A database given by URL, through SQLAlchemy: the same `Db` interface as SQLite's.
 
-Used for `--db URL` and, on SQLite files too, for the connection an Alembic
-upgrade runs in (the re-plan after a migration writes through it). Imported
+Used for `--db URL` (writes, and reads through `Store.reader()`) and, on
+SQLite files too, for the connection an Alembic upgrade runs in (the re-plan after a migration writes through it). Imported
 only there, so daily commands on a SQLite file never load SQLAlchemy.
 """
 
@@ -21,6 +21,10 @@ class ServerDb(Db):
         super().__init__()
         self.connection = connection
         self.dialect = connection.dialect.name
+
+    def close(self) -> None:
+        """(For a reader: `Store.reader()` hands one out over a connection of its own.)"""
+        self.connection.close()
 
     def _params(self, params: dict | None) -> dict:
         if not params or self.dialect != "sqlite":

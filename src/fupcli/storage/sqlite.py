@@ -82,11 +82,16 @@ def vacuum(path: Path) -> bool:
         conn.close()
 
 
+def file_uri(path: str, flags: str) -> str:
+    """A `file:` URI for sqlite3 (only %, ? and # need escaping in its path)."""
+    return "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?" + flags
+
+
 def names_from(path: str, key: str, limit: int) -> list[str]:
     """Contact names whose `name_key` starts with `key`, read without creating anything beside
     the file (immutable when there is no -wal file); [] on any problem (for shell completion)."""
     flags = "mode=ro" if os.path.exists(path + "-wal") else "mode=ro&immutable=1"
-    uri = "file:" + path.replace("%", "%25").replace("?", "%3f").replace("#", "%23") + "?" + flags
+    uri = file_uri(path, flags)
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=1)
         try:

@@ -47,21 +47,6 @@ KNOWN_VERSIONS = ("0001", "0002", "0003", "0004")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class SAReader:
-    """A DB-API-like face on a SQLAlchemy connection, for databases given by URL."""
-
-    def __init__(self, connection: Any):
-        self._connection = connection
-
-    def execute(self, sql: str, params: Any = ()):  # noqa: ANN201 - mirrors sqlite3
-        from sqlalchemy import text
-
-        return self._connection.execute(text(sql), params or {})
-
-    def close(self) -> None:
-        self._connection.close()
-
-
 class Store:
     """The database at `location`: a file path, or a SQLAlchemy URL (anything with '://')."""
 
@@ -158,10 +143,8 @@ class Store:
         return version
 
     def _uri(self, flags: str) -> str:
-        """A `file:` URI for sqlite3 (only %, ? and # need escaping in its path)."""
         assert self.path is not None
-        path = str(self.path.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-        return f"file:{path}?{flags}"
+        return sqlite.file_uri(str(self.path.resolve()), flags)
 
     def peek(self) -> tuple[Any, str | None]:
         """A read-only connection and the schema version, opened without creating -wal/-shm files
@@ -195,7 +178,9 @@ class Store:
     def reader(self) -> Any | None:
         """A read-only connection, or None when there is no database yet."""
         if self.url is not None:
-            conn = SAReader(self.engine().connect())
+            from .server import ServerDb
+
+            conn = ServerDb(self.engine().connect())
             self._readers.append(conn)
             return conn
         assert self.path is not None
