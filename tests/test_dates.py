@@ -252,7 +252,7 @@ def test_relative_forms_follow_the_now_given_not_the_clock():
         "   ",
         "next",
         "week",
-        "next month",
+        "next foo",
         "in days",
         "in 3",
         "3",

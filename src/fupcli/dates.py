@@ -1,8 +1,8 @@
 """Every date fup reads from a person, and the workday calendar.
 
 `parse_date` and `parse_moment` turn WHEN strings ("tomorrow", "3w",
-"in 2 months", "2027-03-01") into dates relative to a *now* that the caller
-passes in; nothing here reads the clock. `shift_to_workday` moves a computed
+"in 2 months", "two weeks", "next fri", "Dec 10", "2027-03-01") into dates
+relative to a *now* that the caller passes in; nothing here reads the clock. `shift_to_workday` moves a computed
 date off weekends and holidays. Month arithmetic clips to the month's end
 (Jan 31 + 1 month = Feb 28), as python-dateutil's relativedelta does.
 """
@@ -29,9 +29,31 @@ _UNITS = {
     "m": "months", "month": "months", "months": "months",
     "y": "years", "year": "years", "years": "years",
 }
+# Amounts as words: "a week", "two weeks", up to "twelve months".
+_NUMBER_WORDS = {
+    word: i
+    for i, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"), 1
+    )
+}
+_NUMBER_WORDS["a"] = 1
+_WORD = "|".join(_NUMBER_WORDS)
+_UNIT_WORD = r"days?|weeks?|months?|years?"
 _SHORT = re.compile(r"^(\d{1,5})\s*([dwmy])$")
-_IN_N = re.compile(r"^in\s+(\d{1,5})\s+(days?|weeks?|months?|years?)$")
-_AGO = re.compile(r"^(\d{1,5})\s*(d|w|m|y|days?|weeks?|months?|years?)\s+ago$")
+_IN_N = re.compile(rf"^(?:in\s+)?(\d{{1,5}}|{_WORD})\s+({_UNIT_WORD})$")
+_AGO = re.compile(rf"^(?:(\d{{1,5}})\s*(d|w|m|y|{_UNIT_WORD})|({_WORD})\s+({_UNIT_WORD}))\s+ago$")
+
+# "Dec 10", "10 December", "dec 10th": English names whatever the locale, and each month's most days.
+_MONTH_TITLES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(_MONTH_TITLES, 1)}
+_MONTH_NAMES.update({name[:3]: i for name, i in list(_MONTH_NAMES.items())})
+_MONTH_NAMES["sept"] = 9
+_MONTH = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
+_DAY = r"(\d{1,3})(?:st|nd|rd|th)?"
+_MONTH_DAY = re.compile(rf"^(?:({_MONTH})\.?\s+{_DAY}|{_DAY}(?:\s+of)?\s+({_MONTH})\.?)$")
+_NEXT_WEEKDAY = re.compile(r"^next\s+(\w+)$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$", re.IGNORECASE)
 
@@ -40,8 +62,9 @@ _ISO_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:
 EARLIEST, LATEST = date(1000, 1, 1), date(8999, 12, 31)
 
 WHEN_HELP = (
-    "ISO date or datetime, today, tomorrow, yesterday, a weekday, Nd/Nw/Nm/Ny, "
-    "'in N days|weeks|months|years', 'N days ago', 'next week' or eom"
+    "ISO date or datetime, today, tomorrow, yesterday, a weekday or 'next fri', 'dec 10', Nd/Nw/Nm/Ny, "
+    "'in N days|weeks|months|years', '2 weeks', 'two weeks' (one to twelve), 'N days ago', 'next week', "
+    "'next month' or eom"
 )
 
 
@@ -106,15 +129,34 @@ def _parse_date(raw: str, now: datetime) -> date:
         return _offset(today.replace(day=1), 1, "months") - timedelta(days=1)
     if text == "next week":
         return today + timedelta(days=7 - today.weekday())
-    if text in _WEEKDAY_ALIASES:
-        ahead = (_WEEKDAY_ALIASES[text] - today.weekday() - 1) % 7 + 1
+    if text == "next month":  # its 1st
+        return date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    found = _NEXT_WEEKDAY.match(text)
+    name = found.group(1) if found else text  # "next fri" is the same day as "fri"
+    if name in _WEEKDAY_ALIASES:
+        ahead = (_WEEKDAY_ALIASES[name] - today.weekday() - 1) % 7 + 1
         return today + timedelta(days=ahead)
     for pattern, sign in ((_SHORT, 1), (_IN_N, 1), (_AGO, -1)):
         found = pattern.match(text)
         if found:
-            amount, unit = int(found.group(1)), _UNITS[found.group(2)]
-            return _offset(today, sign * amount, unit)
+            number, unit = [part for part in found.groups() if part is not None]
+            amount = _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
+            return _offset(today, sign * amount, _UNITS[unit])
+    found = _MONTH_DAY.match(text)
+    if found:
+        month = _MONTH_NAMES[found.group(1) or found.group(4)]
+        return _next_month_day(month, int(found.group(2) or found.group(3)), today, raw)
     raise BadInput(f"cannot read {raw.strip()!r} as a date; expected {WHEN_HELP}")
+
+
+def _next_month_day(month: int, day: int, today: date, raw: str) -> date:
+    """The first `month`/`day` on or after `today` ("Dec 10"); Feb 29 waits for a leap year."""
+    if not 1 <= day <= _MONTH_DAYS[month - 1]:
+        raise BadInput(f"invalid date {raw.strip()!r}: {_MONTH_TITLES[month - 1]} has no day {day}")
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    while (month, day) == (2, 29) and not is_leap_year(year):
+        year += 1
+    return date(year, month, day)  # past 9999 this is a ValueError, which parse_date reports as out of range
 
 
 def _moment(found: re.Match, text: str) -> datetime:
