@@ -3,27 +3,41 @@
 The current schema is `store.SCHEMA_VERSION` (the head of the migrations). Every
 released schema has a fixture, a real file written by the code of that release
 (`fixtures/fup-0001.db`, see `make-fup-0001.sh`; `fixtures/fup-0002.db`, see
-`make-fup-0002.sh`; `fixtures/fup-0003.db`, see `make-fup-0003.sh`), and what
-follows holds for each, always on a copy:
+`make-fup-0002.sh`; `fixtures/fup-0003.db`, see `make-fup-0003.sh`;
+`fixtures/fup-0004.db`, see `make-fup-0004.sh`), and what follows holds for
+each, always on a copy:
 
 - the first command that writes upgrades it to the head: every row of every
   table the release had is kept value for value (compared as SQLite `quote()`
   text, so 1 and 1.0, text and blob differ), the undo history included, except
   the scheduler's cache: the `agenda_item` rows and the computed columns of
   `contact` (`CACHE_COLUMNS`) are planned anew in the upgrade's transaction, and
-  equal what a full `fup reschedule` plans. Columns added since are empty on the
-  old rows. The file passes `integrity_check` and `foreign_key_check`, and an
-  automatic backup `backups/fup-<FUP_NOW>-pre-<head>.db` exists, mode 0600, whose
-  SQL dump equals the fixture's;
-- the migrations alone (a bare `Store`, no re-plan) change no row at all;
+  equal what a full `fup reschedule` plans (0004 plans as the head does, so its
+  cache is blanked on the copy first, and the re-plan must give back the cache
+  0004 stored, the days of cold rows apart); and except `contact.name_key`
+  (`REKEYED_COLUMNS`), which 0005 writes anew on purpose: it was
+  `name.casefold()` and is now `fupcli.lookup.fold(name)` (accents off, words
+  split at hyphens, apostrophes, periods and commas), so after the upgrade every
+  contact's key equals `fold(name)`. Columns added since are empty on the old
+  rows, and tables added since (0005's `away`, the user's days off) are empty.
+  The file passes `integrity_check` and `foreign_key_check`, and an automatic
+  backup `backups/fup-<FUP_NOW>-pre-<head>.db` exists, mode 0600, whose SQL dump
+  equals the file's before the upgrade (the fixture's, or 0004's blanked copy);
+- the migrations alone (a bare `Store`, no re-plan) change no row but the name
+  keys 0005 rewrites: exactly the contacts whose old key is not `fold(name)`
+  get that key, and nothing else of any row changes (every fixture holds names
+  whose key changes: accents, hyphens; the 0004 fixture also apostrophes, a
+  period and a comma, a dotted capital I);
 - the upgraded schema is exactly the schema of a database created at the head,
   and Alembic's own `check` command finds no difference between the models and
   the migrated database;
 - a failure injected in the middle of a migration (0002: after its first table,
   after both, after an index; 0003: after its first column, after all three;
-  0004: after its index) or in the re-plan after them rolls everything back: schema still the release's,
-  SQL dump identical, and the command fails with one line, exit 6, naming the
-  backup; the next attempt upgrades;
+  0004: after its index; 0005: after its `away` table, after that table's
+  index) or in the re-plan after them (the name keys already rewritten) rolls
+  everything back, from the 0004 fixture and from older ones: schema still the
+  release's, SQL dump identical (the old keys included), and the command fails
+  with one line, exit 6, naming the backup; the next attempt upgrades;
 - two processes upgrading the same file at once (started together, after their
   imports) both succeed, and every automatic backup left is a true pre-upgrade
   copy;
@@ -38,7 +52,14 @@ follows holds for each, always on a copy:
   list` and `fup show` of the 0002 fixture give exactly what a database built
   afresh by today's code from the same commands (`make-fup-0002.sh`) gives, and
   its rows, the cache included, are the same; for every fixture, `fup today`
-  after the upgrade equals `fup today` after a `fup reschedule`.
+  after the upgrade equals `fup today` after a `fup reschedule`; the upgraded
+  0004 fixture finds José Álvarez by `jose`, Mary-Jane O'Neil by `jane`, and
+  takes days off in its new `away` table;
+- `fup undo` on the old file says there is nothing to undo and upgrades
+  nothing; undo steps recorded under the release's schema are refused after
+  the upgrade (their inverse SQL would put back rows of the old schema, old
+  name keys included): the step of the command that upgraded is undone, the
+  one before it is refused and nothing changes.
 
 How: the in-process `fup` runner for single commands; Alembic's
 `Operations.create_table`, `BatchOperations.create_index` and
@@ -67,6 +88,7 @@ from pathlib import Path
 
 import pytest
 
+from fupcli.lookup import fold
 from fupcli.storage.store import SCHEMA_VERSION
 from fupcli.vocabulary import KINDS
 from workers import shared_test_helpers
@@ -74,12 +96,18 @@ from workers import shared_test_helpers
 sqlite_dump = shared_test_helpers().sqlite_dump
 
 FIXTURES = Path(__file__).parent / "fixtures"
-RELEASES = ("0001", "0002", "0003")  # every released schema before the head, each with a fixture
+RELEASES = ("0001", "0002", "0003", "0004")  # every released schema before the head, each with a fixture
 HEAD = SCHEMA_VERSION
 FUP = Path(sys.executable).parent / "fup"
 DATA_TABLES = ("contact", "touch", "commitment")  # kept value for value, but for the cache columns
 CACHE_TABLE = "agenda_item"  # planned anew by the upgrade
 CACHE_COLUMNS = {"contact": ("next_due", "birthday_md", "last_touch_at", "next_step_due", "unanswered_streak")}
+# Written anew by 0005, on purpose: the lookup key was name.casefold(), it is lookup.fold(name).
+REKEYED_COLUMNS = {"contact": ("name_key",)}
+NEW_TABLES = ("away",)  # since 0005: the user's days off; empty after an upgrade
+# The releases whose scheduler plans as the head's does (0005 changed no rule): the cache they
+# stored is already the head's plan, so tests blank it on the copy to see the upgrade re-plan.
+PLANNED_AS_THE_HEAD = ("0004",)
 HISTORY_TABLES = ("undo_step", "undo_change")  # since 0002: kept value for value
 UPGRADE_NOW = "2026-11-24T08:30"
 BACKUP_NAME = f"fup-20261124-083000-pre-{HEAD}.db"
@@ -135,21 +163,82 @@ def quoted_rows(path: Path, table: str, columns: list[str] | None = None) -> dic
 
 
 def kept_columns(reference: Path, table: str) -> list[str]:
-    """The columns of `table` in the release that an upgrade must keep value for value."""
-    return [c for c in columns_of(reference, table) if c not in CACHE_COLUMNS.get(table, ())]
+    """The columns of `table` in the release that an upgrade must keep value for value (all but the
+    cache and the rewritten name key)."""
+    return [c for c in columns_of(reference, table)
+            if c not in CACHE_COLUMNS.get(table, ()) and c not in REKEYED_COLUMNS.get(table, ())]
+
+
+def name_keys(path: Path) -> dict[int, tuple[str, str]]:
+    """Every contact's (name, name_key), by id."""
+    return {r[0]: (r[1], r[2]) for r in rows(path, "SELECT id, name, name_key FROM contact")}
+
+
+def rekeyed_contacts(reference: Path) -> set[int]:
+    """The contacts of the release whose stored key is not `fold(name)`: those 0005 rewrites."""
+    return {cid for cid, (name, key) in name_keys(reference).items() if key != fold(name)}
+
+
+def assert_name_keys_folded(db: Path, reference: Path) -> None:
+    """Every contact's key is `fold(name)` (names kept as they were); the release's keys that were
+    already folded are untouched, and only the others changed."""
+    keys, old = name_keys(db), name_keys(reference)
+    assert {cid: key for cid, (_name, key) in keys.items()} == {cid: fold(name) for cid, (name, _key) in keys.items()}
+    assert {cid: keys[cid][0] for cid in old} == {cid: name for cid, (name, _key) in old.items()}
+    changed = {cid for cid in old if keys[cid][1] != old[cid][1]}
+    assert changed == rekeyed_contacts(reference)
 
 
 def history_tables(reference: Path) -> tuple[str, ...]:
     return tuple(t for t in HISTORY_TABLES if t in tables_of(reference))
 
 
-def plan_cache(path: Path) -> tuple[dict[int, tuple], list[tuple]]:
+def plan_cache(path: Path, without: set[int] = frozenset()) -> tuple[dict[int, tuple], list[tuple]]:
     """The scheduler's cache: each contact's computed columns, and the agenda rows without their
-    ids (a re-plan gives them new ones), sorted."""
-    contacts = quoted_rows(path, "contact", list(CACHE_COLUMNS["contact"]))
+    ids (a re-plan gives them new ones), sorted; the contacts `without` left out."""
+    contacts = {cid: v for cid, v in quoted_rows(path, "contact", list(CACHE_COLUMNS["contact"])).items()
+                if cid not in without}
     columns = [c for c in columns_of(path, CACHE_TABLE) if c != "id"]
-    agenda = sorted(rows(path, f"SELECT {', '.join(f'quote({c})' for c in columns)} FROM {CACHE_TABLE}"))
+    agenda = sorted(rows(path, f"SELECT {', '.join(f'quote({c})' for c in columns)} FROM {CACHE_TABLE} "
+                               f"WHERE contact_id NOT IN ({','.join(map(str, without))})"))
     return contacts, agenda
+
+
+def blank_cache(db: Path) -> None:
+    """Blank the scheduler's cache of a copy (the computed columns, every agenda row): only a
+    re-plan can fill it again."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE contact SET next_due = NULL, birthday_md = NULL, last_touch_at = NULL, "
+                     "next_step_due = NULL, unanswered_streak = 0")
+        conn.execute(f"DELETE FROM {CACHE_TABLE}")
+    conn.close()
+
+
+def with_cache_to_replan(db: Path, release: str) -> tuple[dict[int, tuple], list[tuple]]:
+    """The cache of the copy `db` before its upgrade, such that the upgrade's re-plan must change
+    it: the release's own where its rules were not the head's, else (`PLANNED_AS_THE_HEAD`, whose
+    cache already is the head's plan) a blanked one."""
+    if release in PLANNED_AS_THE_HEAD:
+        blank_cache(db)
+    return plan_cache(db)
+
+
+def assert_planned_anew(db: Path, reference: Path, before: tuple, new_contacts: set[int] = frozenset()) -> None:
+    """The upgrade planned the cache anew: it is not the cache the copy had (`before`); and where the
+    release planned as the head does, it is the very cache the release stored, but for the days of
+    the cold rows (a blanked cache keeps no day for them: they are balanced again from the upgrade's
+    day) and the contacts added since."""
+    assert plan_cache(db) != before
+    if scalar(reference, "SELECT version_num FROM alembic_version") in PLANNED_AS_THE_HEAD:
+        cold = cold_contacts(reference)
+        assert cold and cold_contacts(db) - set(new_contacts) == cold
+        assert without_cold_days(db, cold, new_contacts)[1:] == without_cold_days(reference, cold)[1:]
+
+
+def quoted(text: str) -> str:
+    """`text` as SQLite's `quote()` writes a TEXT value."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def scalar(path: Path, sql: str):
@@ -179,9 +268,14 @@ def subprocess_env(home: Path, now: str) -> dict[str, str]:
 
 
 def assert_rows_kept(db: Path, reference: Path, new_contacts: set[int] = frozenset()) -> None:
-    """Every row of the release kept value for value (cache columns apart), columns added since
-    empty on the old rows, and new rows only for `new_contacts`; the undo history kept as it was,
-    with new steps only after the old ones."""
+    """Every row of the release kept value for value (cache columns apart, and the name key, which
+    equals `fold(name)` on every contact), columns added since empty on the old rows, tables added
+    since empty, and new rows only for `new_contacts`; the undo history kept as it was, with new
+    steps only after the old ones."""
+    assert_name_keys_folded(db, reference)
+    for table in NEW_TABLES:
+        if table not in tables_of(reference):
+            assert rows(db, f"SELECT count(*) FROM {table}") == [(0,)], table
     for table in DATA_TABLES:
         old = quoted_rows(reference, table, kept_columns(reference, table))
         after = quoted_rows(db, table, kept_columns(reference, table))
@@ -278,6 +372,8 @@ def test_a_full_reschedule_moves_no_cold_row(tmp_path: Path, release: str) -> No
 def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Path, release: str, tmp_path: Path,
                                                                umask_022) -> None:
     db = copy_fixture(release, fup.db_path)
+    cache = with_cache_to_replan(db, release)
+    pristine = sqlite_dump(db)
 
     result = fup.ok("add", "New Person", now=UPGRADE_NOW)
     assert result.stderr == ""
@@ -291,7 +387,7 @@ def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Pat
     assert rows(db, "PRAGMA foreign_key_check") == []
 
     # The cache was planned anew, as a full reschedule plans it (the stored rank carries the tier now).
-    assert plan_cache(db) != plan_cache(reference)
+    assert_planned_anew(db, reference, cache, {new_id})
     assert_cache_is_a_full_replan(db, tmp_path)
     # The upgrade is no command of the user's: the one undo step is the `add`.
     old_steps = set(quoted_rows(reference, "undo_step")) if "undo_step" in tables_of(reference) else set()
@@ -302,20 +398,39 @@ def test_first_write_upgrades_keeping_every_row_and_backs_up(fup, reference: Pat
     assert sorted(p.name for p in backup.parent.iterdir()) == [BACKUP_NAME]
     assert backup.stat().st_mode & 0o777 == 0o600
     assert backup.parent.stat().st_mode & 0o777 == 0o700
-    assert sqlite_dump(backup) == sqlite_dump(reference)
+    assert sqlite_dump(backup) == pristine
+    if release not in PLANNED_AS_THE_HEAD:
+        assert pristine == sqlite_dump(reference)
 
 
-def test_the_migrations_alone_change_no_row(fup_home: Path, reference: Path, release: str) -> None:
-    """A bare `Store` (no re-plan hook): the migration scripts themselves leave every row as it was."""
+def test_the_migrations_alone_change_no_row_but_the_name_keys(fup_home: Path, reference: Path, release: str) -> None:
+    """A bare `Store` (no re-plan hook): the migration scripts themselves leave every row as it was,
+    but for 0005's rewrite of `contact.name_key`: exactly the contacts whose old key is not
+    `fold(name)` get that key, and it is the only change."""
     from fupcli.storage.store import Store
 
+    rekeyed = rekeyed_contacts(reference)
+    assert rekeyed, "no key for 0005 to rewrite: a weak comparison"
     db = copy_fixture(release, fup_home / "fup.db")
     store = Store(db, datetime(2026, 11, 24, 8, 30))
     store.prepare_for_write()
     store.close()
     for table in (*DATA_TABLES, CACHE_TABLE, *history_tables(reference)):
+        if table == "contact":
+            continue
         assert quoted_rows(db, table, columns_of(reference, table)) == quoted_rows(reference, table), table
+    # The contacts: every column as it was, the key apart ...
+    key = columns_of(reference, "contact").index("name_key")
+    old, after = quoted_rows(reference, "contact"), quoted_rows(db, "contact", columns_of(reference, "contact"))
+    assert after.keys() == old.keys()
+    assert {cid: v[:key] + v[key + 1:] for cid, v in after.items()} == {cid: v[:key] + v[key + 1:] for cid, v in old.items()}
+    # ... and the key is fold(name), as text, changed on exactly the contacts whose old key was not.
+    names = dict(rows(db, "SELECT id, name FROM contact"))
+    assert {cid: v[key] for cid, v in after.items()} == {cid: quoted(fold(names[cid])) for cid in after}
+    assert {cid for cid in old if after[cid][key] != old[cid][key]} == rekeyed
+    assert_name_keys_folded(db, reference)
     assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    assert rows(db, "SELECT count(*) FROM away") == [(0,)]
     if release == "0001":
         assert rows(db, "SELECT count(*) FROM undo_step UNION ALL SELECT count(*) FROM undo_change") == [(0,), (0,)]
 
@@ -326,6 +441,7 @@ def test_an_upgrade_through_the_app_context_replans_and_records_no_step(fup_home
     from fupcli.context import AppContext
 
     db = copy_fixture(release, fup_home / "fup.db")
+    cache = with_cache_to_replan(db, release)
     ctx = AppContext(now=datetime(2026, 11, 24, 8, 30), db_location=str(db))
     try:
         ctx.store.prepare_for_write()
@@ -337,7 +453,7 @@ def test_an_upgrade_through_the_app_context_replans_and_records_no_step(fup_home
     for table in HISTORY_TABLES:  # nothing to undo: the upgrade is not a command
         assert quoted_rows(db, table, columns_of(db, table)).keys() == (
             quoted_rows(reference, table).keys() if table in tables_of(reference) else set())
-    assert plan_cache(db) != plan_cache(reference)
+    assert_planned_anew(db, reference, cache)
     assert_cache_is_a_full_replan(db, tmp_path)
 
 
@@ -372,6 +488,9 @@ def _replan_then_fail(real):
     def replan_all(connection, ctx):
         count = real(connection, ctx)
         assert count > 0
+        # Every migration is done, 0005's rewrite of the name keys included: the rollback takes it back.
+        keys = connection.exec_driver_sql("SELECT name, name_key FROM contact").fetchall()
+        assert keys and all(key == fold(name) for name, key in keys)
         raise RuntimeError("injected failure after the re-plan")
     return replan_all
 
@@ -382,7 +501,8 @@ INJECTED = [
     ("0001", "Operations.create_table", "undo_change", 1),  # 0002: both made
     ("0001", "BatchOperations.create_index", "ix_undo_change_step", 1),  # 0002: both made, and an index
     ("0001", "BatchOperations.add_column", "channel", 2),  # 0003: every column added
-    ("0001", "BatchOperations.create_index", "ix_contact_cadence", 1),  # 0004: every migration done
+    ("0001", "BatchOperations.create_index", "ix_contact_cadence", 1),  # 0004: every migration but 0005 done
+    ("0001", "Operations.create_table", "away", 1),  # 0005: its table made, after every older migration
     ("0001", "core.replan_all", "", 1),  # every migration done, the cache planned anew
     ("0002", "BatchOperations.add_column", "reopened_at", 1),  # 0003: its first column
     ("0002", "BatchOperations.add_column", "channel", 1),  # 0003: two of its three columns
@@ -390,7 +510,11 @@ INJECTED = [
     ("0002", "BatchOperations.create_index", "ix_contact_cadence", 1),  # 0004: its index
     ("0002", "core.replan_all", "", 1),
     ("0003", "BatchOperations.create_index", "ix_contact_cadence", 1),  # 0004: its index
-    ("0003", "core.replan_all", "", 1),
+    ("0003", "BatchOperations.create_index", "ix_away_last_day", 1),  # 0005: its table and index, keys not yet rewritten
+    ("0003", "core.replan_all", "", 1),  # the name keys rewritten (Zoë Ñúñez-Öst's), the cache planned anew
+    ("0004", "Operations.create_table", "away", 1),  # 0005: its table
+    ("0004", "BatchOperations.create_index", "ix_away_last_day", 1),  # 0005: its table and its index
+    ("0004", "core.replan_all", "", 1),  # 0005 done, the name keys rewritten, the cache planned anew
 ]
 
 
@@ -446,6 +570,8 @@ def test_a_failure_inside_the_upgrade_leaves_the_release_untouched(
     assert scalar(db, "SELECT version_num FROM alembic_version") == release
     assert sqlite_dump(db) == before == sqlite_dump(reference)
     assert sqlite_dump(backup) == before
+    assert name_keys(db) == name_keys(reference)  # (the dump says it too: the old keys are back)
+    assert "away" not in tables_of(db)
 
     if operation == "core.replan_all":
         monkeypatch.setattr(fupcli.core, "replan_all", real)
@@ -626,6 +752,37 @@ def test_rows_orphaned_before_the_upgrade_do_not_block_it(fup, release: str) -> 
     assert doctor.exit_code == 6 and "foreign keys: " in doctor.stdout
 
 
+def test_undo_steps_recorded_before_the_upgrade_are_refused(fup, reference: Path, release: str) -> None:
+    """`fup undo` on the old file upgrades nothing; after the upgrade, the step of the command that
+    upgraded is taken back, and the release's own steps (their inverse SQL writes rows as the old
+    schema had them, the old name keys included) are refused, changing nothing."""
+    db = copy_fixture(release, fup.db_path)
+    before = db.read_bytes()
+    result = fup("undo", now=UPGRADE_NOW)  # an old schema: no history to offer, and no upgrade
+    assert (result.exit_code, result.stderr) == (3, "fup: error: nothing to undo\n")
+    assert db.read_bytes() == before and not (fup.home / "backups").exists()
+
+    fup.ok("add", "New Person", now=UPGRADE_NOW)
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    assert "New Person" in fup.ok("undo", now=UPGRADE_NOW).stdout
+    assert scalar(db, "SELECT count(*) FROM contact WHERE name = 'New Person'") == 0
+    assert_rows_kept(db, reference)
+    upgraded = sqlite_dump(db)
+
+    result = fup("undo", now=UPGRADE_NOW)
+    assert result.stdout == ""
+    if release == "0001":  # no history before 0002
+        assert (result.exit_code, result.stderr) == (3, "fup: error: nothing to undo\n")
+    else:
+        command, at, schema = rows(reference, "SELECT command, at, schema_version FROM undo_step ORDER BY id DESC LIMIT 1")[0]
+        assert schema == release
+        assert (result.exit_code, result.stderr) == (6, (
+            f"fup: error: cannot undo the {command} of {at[:16]}: it was recorded under schema {release}, "
+            f"and the database is now at {HEAD}\n"))
+    assert sqlite_dump(db) == upgraded
+    assert_rows_kept(db, reference)
+
+
 # --- the re-plan is real -------------------------------------------------------------------------
 
 DAYS = ("2026-11-23", "2026-11-24", "2026-11-25", "2026-11-27", "2026-12-01", "2026-12-11", "2027-01-05")
@@ -652,19 +809,21 @@ def cold_contacts(path: Path) -> set[int]:
     return {r[0] for r in rows(path, "SELECT DISTINCT contact_id FROM agenda_item WHERE kind = 'cold'")}
 
 
-def without_cold_days(path: Path, cold: set[int]) -> tuple[dict, dict, list[tuple]]:
+def without_cold_days(path: Path, cold: set[int], without: set[int] = frozenset()) -> tuple[dict, dict, list[tuple]]:
     """The contacts (every column), their cache and their agenda rows, with the day each cold row
-    was balanced to (and what follows from it: next_due, rank) left out."""
+    was balanced to (and what follows from it: next_due, rank) left out; the contacts `without` left
+    out altogether."""
     contacts = quoted_rows(path, "contact")
     columns = columns_of(path, "contact")
     day = columns.index("next_due")
     contacts = {cid: values[:day] + ("?",) + values[day + 1:] if cid in cold else values
-                for cid, values in contacts.items()}
-    cache, _agenda = plan_cache(path)
+                for cid, values in contacts.items() if cid not in without}
+    cache, _agenda = plan_cache(path, without)
     cache = {cid: ("?",) + values[1:] if cid in cold else values for cid, values in cache.items()}
     agenda_columns = [c for c in columns_of(path, CACHE_TABLE) if c != "id"]
     agenda = []
-    for row in rows(path, f"SELECT kind, {', '.join(f'quote({c})' for c in agenda_columns)} FROM {CACHE_TABLE}"):
+    for row in rows(path, f"SELECT kind, {', '.join(f'quote({c})' for c in agenda_columns)} FROM {CACHE_TABLE} "
+                          f"WHERE contact_id NOT IN ({','.join(map(str, without))})"):
         kind, values = row[0], dict(zip(agenda_columns, row[1:]))
         if kind == "cold":
             values.update(due="?", visible_from="?", rank="?")
@@ -770,6 +929,36 @@ def test_an_upgraded_0003_database_plans_by_the_rules_of_the_head(tmp_path: Path
         kinds = [row["kind"] for row in listed]
         assert kinds == sorted(kinds, key=KINDS.index), day
         assert len(listed) <= 20
+
+
+def test_an_upgraded_0004_database_finds_contacts_by_their_folded_names(tmp_path: Path) -> None:
+    """The 0004 fixture, upgraded: the keys 0005 wrote anew answer what a person types (no accents,
+    one word of a hyphenated name), which the keys of 0004 could not; the ordinary keys still do."""
+    home = tmp_path / "home"
+    db = copy_fixture("0004", home / "fup.db")
+    typed = {"jose": "José Álvarez", "jane": "Mary-Jane O'Neil", "o neil": "Mary-Jane O'Neil",
+             "zoe nunez": "Zoë Ñúñez", "NUNEZ": "Zoë Ñúñez", "smith jr": "Sam Smith, Jr.", "ilkay": "İlkay Straße",
+             "gus": "Gus Moreno", "ben okafor": "Ben Okafor"}
+    old_keys = [key for _name, key in name_keys(db).values()]
+    assert not any(key.startswith(("jose", "zoe", "ilkay")) for key in old_keys)  # what 0004 stored
+    assert rows(db, "SELECT count(*) FROM contact WHERE state = 'closed'") == [(1,)]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(FUP), *args], env=subprocess_env(home, UPGRADE_NOW), capture_output=True,
+                              text=True, timeout=120)
+
+    proc = run("add", "Upgrade Trigger", "--cadence", "none")
+    assert proc.returncode == 0, proc.stderr
+    assert scalar(db, "SELECT version_num FROM alembic_version") == HEAD
+    for who, name in typed.items():
+        proc = run("show", who, "-f", "json")
+        assert proc.returncode == 0, (who, proc.stderr)
+        assert json.loads(proc.stdout)["name"] == name, who
+    # The new table is there, empty, and takes days off.
+    assert rows(db, "SELECT count(*) FROM away") == [(0,)]
+    proc = run("away", "2026-12-21", "2026-12-24")
+    assert proc.returncode == 0, proc.stderr
+    assert rows(db, "SELECT first_day, last_day FROM away") == [("2026-12-21", "2026-12-24")]
 
 
 def test_an_upgraded_database_lists_what_a_full_reschedule_lists(tmp_path: Path, release: str) -> None:
