@@ -13,7 +13,7 @@ fup add "Sara Kim" --company Loop --email sara@loop.example --cadence warm --met
 
 day 2026-11-24T08:30   # Tuesday morning
 fup today
-fup log maya email --note "case study sent" && fup done maya
+fup log maya email --note "case study sent" --done
 
 day 2026-11-25T08:30   # Wednesday
 fup today
@@ -29,5 +29,7 @@ fup log maya --in email --note "loved it, let's talk pricing" \
 day 2026-11-27T08:30   # Friday: Sara says no
 fup today
 fup log sara email --outcome not-interested --note "no budget this year"
+fup move maya "next wed"   # Maya asks to push the pricing call to Wednesday
+fup away 2026-12-03 2026-12-04   # two days off: nothing comes due on them
 fup show maya
 fup list

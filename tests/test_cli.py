@@ -1747,22 +1747,23 @@ def test_phone_is_a_call(fup):
 def test_undo_list_shows_what_undo_would_take_back_and_changes_nothing(fup):
     assert fup.ok("undo", "--list").stdout == "Nothing to undo.\n"
     assert not fup.db_path.exists()  # (reading the history creates no database)
-    fup.ok("add", "Ana Ruiz", now="2026-11-23T09:00")
-    fup.ok("log", "ana", "call", now="2026-11-23T10:30")
-    fup.ok("next", "ana", "send the deck", "--due", "fri", now="2026-11-23T11:00")
+    fup.ok("add", "Ana Ruiz", now="2026-11-20T09:00")
+    fup.ok("log", "ana", "call", now="2026-11-22T10:30")
+    fup.ok("next", "ana", "send the deck", "--due", "fri", now="2026-11-23T08:00")
     before = fup.dump()
-    lines = fup.ok("undo", "--list").stdout.splitlines()
-    assert lines[1:] == ["2026-11-23 11:00  next Ana Ruiz (#1): send the deck",
-                         "2026-11-23 10:30  log Ana Ruiz (#1): call, sent",
-                         "2026-11-23 09:00  add Ana Ruiz (#1)"]
-    assert fup.ok("undo", "--list", "1").stdout.splitlines()[1:] == lines[1:2]
+    lines = fup.ok("undo", "--list").stdout.splitlines()  # on Monday 2026-11-23
+    assert lines[1:] == ["today 08:00       next Ana Ruiz (#1): send the deck",
+                         "yesterday 10:30   log Ana Ruiz (#1): call, sent",
+                         "2026-11-20 09:00  add Ana Ruiz (#1)"]
+    assert fup.ok("undo", "--list", "1").stdout.splitlines()[1:] == ["today 08:00  next Ana Ruiz (#1): send the deck"]
     assert fup.dump() == before
     refused = fup("undo", "2")
     assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and "--list" in refused.stderr
     assert fup.dump() == before
     assert fup("undo", "--list", "0").exit_code == 2
     fup.ok("undo")
-    assert fup.ok("undo", "--list").stdout.splitlines()[1:] == lines[2:]
+    assert fup.ok("undo", "--list").stdout.splitlines()[1:] == ["yesterday 10:30   log Ana Ruiz (#1): call, sent",
+                                                              "2026-11-20 09:00  add Ana Ruiz (#1)"]
 
 
 def test_edit_append_note_adds_a_dated_line(fup):

@@ -63,6 +63,7 @@ CASES = {
     "today": [
         (["today"], FAST), (["today", "-f", "json", "--on", "fri"], FAST), (["today", "--format=csv", "--limit=1"], FAST),
         (["today", "--limit", "0", "--on", "2026-12-01"], FAST), (["today", "--limit", "1", "--limit", "2"], FAST),
+        (["today", "--wide"], FAST), (["today", "--wide", "-f", "json", "--limit", "0"], FAST), (["today", "--wide=1"], TYPER),
         (["today", "--on", "2027-02-30"], FAST), (["today", "-f", "yaml"], FAST),
         (["today", "--limit", "-1"], TYPER), (["today", "--limit", "x"], TYPER), (["today", "--limit", "9" * 25], TYPER),
         (["today", "--limit", " 3"], TYPER), (["today", "--bogus"], TYPER), (["today", "--help"], TYPER),
@@ -78,6 +79,7 @@ CASES = {
         (["list"], FAST), (["list", "--tag", "vc"], FAST), (["list", "--state", "closed", "-f", "json"], FAST),
         (["list", "--no-next-step"], FAST), (["list", "--due-before", "2026-12-01", "-f", "csv"], FAST),
         (["list", "--cadence", "hot"], FAST), (["list", "--tag", "nobody"], FAST),
+        (["list", "--wide"], FAST), (["list", "--tag", "vc", "--wide", "--format", "csv"], FAST), (["list", "--wide", "x"], TYPER),
         (["list", "--state", "lost"], FAST), (["list", "--cadence", "tepid"], FAST),
         (["list", "--due-before", "2027-02-30"], FAST),
         (["list", "--no-next-step=1"], TYPER), (["list", "--tag"], TYPER), (["list", "ana"], TYPER), (["list", "--help"], TYPER),
@@ -108,6 +110,14 @@ CASES = {
         (["log"], TYPER), (["log", "ana", "-ofoo"], TYPER), (["log", "ana", "--in=yes"], TYPER),
         (["log", "ana", "call", "extra"], TYPER), (["log", "ana", "-n"], TYPER), (["log", "ana", "--note", "-x"], TYPER),
         (["log", "ana", "-h"], TYPER), (["log", "ana", "-o=sent"], TYPER),
+        (["log", "ana", "--done"], FAST), (["log", "bo", "call", "--done", "--id", "2", "-o", "talked"], FAST),
+        (["log", "ana", "--id", "1"], FAST), (["log", "carla", "--done"], FAST), (["log", "ana", "--done", "--id=2"], FAST),
+        (["log", "ana", "--done=yes"], TYPER), (["log", "ana", "--done", "--id", "x"], TYPER),
+    ],
+    "unlog": [
+        (["unlog", "ana"], FAST), (["unlog", "ana", "--id", "1"], FAST), (["unlog", "ana", "--id=3"], FAST),
+        (["unlog", "dee"], FAST), (["unlog", "carla"], FAST), (["unlog", "nobody"], FAST), (["unlog", "an"], FAST),
+        (["unlog"], TYPER), (["unlog", "ana", "--id"], TYPER), (["unlog", "ana", "extra"], TYPER), (["unlog", "ana", "-h"], TYPER),
     ],
     "next": [
         (["next", "ana", "send the proposal", "--due", "fri"], FAST),
@@ -128,6 +138,13 @@ CASES = {
         (["drop", "ana", "--id", str(2**63 - 1)], FAST),
         (["drop"], TYPER), (["drop", "ana", "--id"], TYPER), (["drop", "ana", "--help"], TYPER),
     ],
+    "move": [
+        (["move", "ana", "fri"], FAST), (["move", "bo", "2026-12-05T10:00", "--id", "2"], FAST),
+        (["move", "ana", "--id=2", "fri"], FAST), (["move", "ana", "someday"], FAST), (["move", "carla", "fri"], FAST),
+        (["move", "nobody", "fri"], FAST),
+        (["move", "ana"], TYPER), (["move", "ana", "fri", "sat"], TYPER), (["move", "ana", "fri", "--id", "x"], TYPER),
+        (["move", "--help"], TYPER),
+    ],
     "edit": [
         (["edit", "ana", "--title", "CTO", "--tag", "x", "--tag", "y", "--untag", "vc"], FAST),
         (["edit", "ana", "--append-note", "met her CFO"], FAST), (["edit", "ana", "--note", "x", "--append-note", "y"], FAST),
@@ -141,7 +158,11 @@ CASES = {
     "snooze": [
         (["snooze", "ana", "2026-12-01"], FAST), (["snooze", "bo", "never"], FAST), (["snooze", "dee", "today"], FAST),
         (["snooze", "ana", "2027-02-30"], FAST), (["snooze", "nobody", "fri"], FAST),
-        (["snooze", "ana"], TYPER), (["snooze", "ana", "fri", "sat"], TYPER), (["snooze", "ana", "-h"], TYPER),
+        (["snooze", "ana"], FAST), (["snooze", "ana", "fri", "sat"], TYPER), (["snooze", "ana", "-h"], TYPER),
+        (["snooze", "--tag", "vc", "2026-12-01"], FAST), (["snooze", "--tag=angel", "never"], FAST),
+        (["snooze", "today", "--tag", "VC"], FAST), (["snooze", "--tag", "nobody", "fri"], FAST),
+        (["snooze", "--tag", "vc"], FAST), (["snooze", "ana", "--tag", "vc", "fri"], FAST), (["snooze"], FAST),
+        (["snooze", "--tag", "vc", "yesterday"], FAST), (["snooze", "--tag"], TYPER),
     ],
     "state": [
         (["state", "ana", "paused"], FAST), (["state", "carla", "active"], FAST), (["state", "bo", "client"], FAST),
@@ -163,6 +184,13 @@ CASES = {
         (["export", "contacts", "-o", f"{HOME}/fup.db"], FAST),
         (["export", "due", "-f", "ics", "--days", "0"], TYPER), (["export", "due", "-f", "ics", "--days", "3661"], TYPER),
         (["export"], TYPER), (["export", "contacts", "-o"], TYPER), (["export", "contacts", "--help"], TYPER),
+    ],
+    "away": [
+        (["away", "2026-12-21", "2027-01-01"], FAST), (["away", "fri"], FAST), (["away", "--list"], FAST), (["away"], FAST),
+        (["away", "--clear", "2026-12-21"], FAST), (["away", "--clear=2026-12-21", "--list"], FAST),
+        (["away", "2026-12-21", "2026-12-01"], FAST), (["away", "2027-02-30"], FAST), (["away", "2026-12-01", "2027-12-31"], FAST),
+        (["away", "fri", "--list"], FAST),
+        (["away", "a", "b", "c"], TYPER), (["away", "--clear"], TYPER), (["away", "--help"], TYPER), (["away", "--list=1"], TYPER),
     ],
     "(root)": [
         (["--db", f"{HOME}/fup.db", "show", "ana"], FAST), (["--db=" + f"{HOME}/fup.db", "list"], FAST),
@@ -405,7 +433,7 @@ BUDGET = {
     "add": ["add", "Zed Lane", "--tag", "x"], "log": ["log", "ana", "call", "-o", "talked"],
     "next": ["next", "ana", "send terms", "--due", "fri"], "done": ["done", "ana"], "drop": ["drop", "bo"],
     "edit": ["edit", "ana", "--title", "CTO"], "snooze": ["snooze", "ana", "2026-12-01"],
-    "state": ["state", "ana", "client"], "undo": ["undo"],
+    "state": ["state", "ana", "client"], "undo": ["undo"], "move": ["move", "ana", "fri"], "unlog": ["unlog", "ana"], "away": ["away", "2026-12-21", "2027-01-01"],
 }
 
 

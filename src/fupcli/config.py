@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_cadence", "warm", "Cadence profile of a new contact when `fup add` gets no `--cadence`.", 'default_cadence = "hot"'),
     Setting("default_channel", "email", "Channel of a new contact when `fup add` gets no `--channel`.", 'default_channel = "call"'),
     Setting("workdays", ["mon", "tue", "wed", "thu", "fri"], "Days on which a computed follow-up may fall; others move to the next workday.", 'workdays = ["mon", "tue", "wed", "thu"]'),
-    Setting("holidays", [], "ISO dates that are never workdays.", 'holidays = ["2026-12-25", "2027-01-01"]'),
+    Setting("holidays", [], "ISO dates that are never workdays (for your own days off, see `fup away`).", 'holidays = ["2026-12-25", "2027-01-01"]'),
     Setting("checkin_gap", CHECKIN_GAP, "Workdays between check-ins on a late promise of theirs: "
             "a touch on or after its due date clears the row, which comes back this many workdays after the touch.",
             "checkin_gap = 2"),

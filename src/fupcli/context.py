@@ -50,9 +50,36 @@ class AppContext:
 
     @property
     def settings(self) -> Settings:
+        """config.toml's settings, with the days off of `fup away` among the rules' holidays."""
         if self._settings is None:
-            self._settings = load_settings(self.config_file)
+            settings = load_settings(self.config_file)
+            away = self._away_days()
+            if away:
+                settings = settings._replace(rules=settings.rules._replace(holidays=settings.rules.holidays | away, away=away))
+            self._settings = settings
         return self._settings
+
+    def _away_days(self) -> frozenset[date]:
+        """The days off stored in the database; none when there is no database yet, or when
+        its schema predates them (the next write upgrades it, and none are stored then)."""
+        from .errors import DatabaseError
+        from .storage.queries import away_days, away_periods
+
+        if self.store.url is not None:  # a server database: its schema is made by the first write
+            from sqlalchemy import inspect
+
+            if not inspect(self.store.engine()).has_table("away"):
+                return frozenset()
+        try:
+            conn = self.store.reader()
+        except DatabaseError:
+            return frozenset()
+        return away_days(away_periods(conn)) if conn is not None else frozenset()
+
+    def with_away(self, days: frozenset[date]) -> None:
+        """Plan from here on with `days` as the days off instead of those read (`fup away` changing them)."""
+        settings = load_settings(self.config_file)
+        self._settings = settings._replace(rules=settings.rules._replace(holidays=settings.rules.holidays | days, away=days))
 
     @property
     def store(self) -> Store:

@@ -23,6 +23,7 @@ from .storage import journal
 from .context import AppContext
 from .dates import has_time, parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
+from .lookup import escape_like, fold
 from .records import record
 from .storage.db import Db
 from .storage.journal import Undoable
@@ -153,12 +154,18 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
     if due is None:
         raise BadInput("a next step needs a date: add --due WHEN")
     chosen = check_channel(channel) if channel is not None else None
+    day, remark = due_day(ctx, due)
+    return NextStep(text, day, "theirs" if theirs else "mine", "soft" if soft else "hard", chosen, remark)
+
+
+def due_day(ctx: AppContext, due: str) -> tuple[date, str | None]:
+    """A commitment's due date as typed (`--due`, `fup move`'s WHEN), and what the reply notes
+    about it: a time dropped (commitments are by day), a day that is not a workday (kept)."""
     day = parse_date(due, ctx.now)
     remarks = ["time ignored: commitments are by day"] if has_time(due) else []
     if not ctx.settings.rules.is_workday(day):  # kept as typed: they may well have said Saturday
         remarks.append(f"due {day.strftime('%A')} {day.isoformat()}, not a workday")
-    return NextStep(text, day, "theirs" if theirs else "mine", "soft" if soft else "hard", chosen,
-                    "; ".join(remarks) or None)
+    return day, "; ".join(remarks) or None
 
 
 def _add_commitment(db: Db, contact: dict, step: NextStep, now: datetime) -> int:
@@ -391,6 +398,11 @@ def _contact(db: Db, who: str) -> dict:
     return _load(db, resolve(db, who)["id"])
 
 
+def _known(db: Db, who: str) -> dict:
+    """`resolve`, and when WHO names nobody, the error also says how to add them (log, next)."""
+    return resolve(db, who, offer_add=True)
+
+
 def _email_taken(db: Db, email: str) -> dict | None:
     return db.one("SELECT id, name FROM contact WHERE email = :email", {"email": email})
 
@@ -445,7 +457,7 @@ def add_contact(
     with ctx.store.write(Undoable("add", ctx.now)) as db:
         if fields["email"] and _email_taken(db, fields["email"]):
             raise Conflict(f"a contact with email {fields['email']} already exists")
-        contact = {**fields, "name_key": fields["name"].casefold(), "state": "active", "snoozed_until": None,
+        contact = {**fields, "name_key": fold(fields["name"]), "state": "active", "snoozed_until": None,
                    "reopened_at": None, "created_at": ctx.now, "updated_at": ctx.now, "next_due": None,
                    "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0}
         contact["id"] = db.insert("contact", contact)
@@ -473,11 +485,15 @@ def log_touch(
     step: NextStep | None = None,
     ask_again: str | None = None,
     greeting: bool = False,
+    done: bool = False,
+    commitment_id: int | None = None,
 ) -> dict:
     """Record a touch; the outcome may move the state; the schedule adapts.
 
     A plain outbound touch logged while their birthday is all that is due for the contact, or
-    any touch with `greeting`, is a greeting: it clears the birthday and leaves the cadence be."""
+    any touch with `greeting`, is a greeting: it clears the birthday and leaves the cadence be.
+    With `done`, the same transaction also closes an open commitment as done (`commitment_id`,
+    else the only one open: `pick_commitment`); none open is an error and nothing is logged."""
     if greeting and (outcome or inbound):
         raise BadInput("--greeting is a greeting you send: leave out --outcome and --in")
     chosen_outcome = check_choice(outcome, OUTCOMES, "outcome") if outcome else ("replied" if inbound else DEFAULT_OUTCOME)
@@ -497,10 +513,13 @@ def log_touch(
             raise BadInput("--ask-again must be a date after the touch (or none, to clear the date they asked for)")
     if asked is not None and chosen_outcome in ("not-interested", GREETING):
         raise BadInput(f"--ask-again and {'--greeting' if greeting else '--outcome ' + chosen_outcome} contradict each other")
+    if commitment_id is not None and not done:
+        raise BadInput("--id names the commitment --done closes: add --done (or use `fup done WHO --id N`)")
     with ctx.store.write(Undoable("log", ctx.now)) as db:
-        row = resolve(db, who)
+        row = _known(db, who)
         contact = _load(db, row["id"])
-        if outcome is None and not inbound and not greeting and asked is None and step is None and birthday_only(row, when.date(), ctx.settings.rules):
+        finished = pick_commitment(db, contact, commitment_id) if done else None  # (before --next adds one)
+        if outcome is None and not inbound and not greeting and not done and asked is None and step is None and birthday_only(row, when.date(), ctx.settings.rules):
             chosen_outcome = GREETING  # wishes on their birthday, with nothing else due: not a follow-up
         touch = {"contact_id": contact["id"], "at": when, "channel": chosen_channel or contact["channel"],
                  "direction": "in" if inbound else "out", "outcome": chosen_outcome, "note": text,
@@ -509,6 +528,8 @@ def log_touch(
         before = contact["state"]
         facts = TouchFacts(when, touch["direction"], chosen_outcome, touch["channel"])
         closed: list[str] = []
+        if finished is not None:
+            db.update("commitment", finished["id"], {"status": "done", "closed_at": ctx.now})
         if chosen_outcome == "won":  # they signed: what they owed is delivered; what I owe stays open
             for owed_id, action in db.execute(
                     "SELECT id, action FROM commitment WHERE contact_id = :cid AND status = 'open' AND whose = 'theirs' "
@@ -524,8 +545,12 @@ def log_touch(
         if parked != contact["state"]:  # this touch took a park profile past its gaps
             _change(db, contact, state=parked)
             refresh(db, ctx, contact)
-        journal.label(db, f"log {_who(contact)}: {touch['channel']}, {touch['outcome']}", contact["id"])
+        finish = f"; done: {_short(finished['action'])}" if finished is not None else ""
+        journal.label(db, f"log {_who(contact)}: {touch['channel']}, {touch['outcome']}{finish}", contact["id"])
         view = _view(db, ctx, contact)
+        if finished is not None:
+            view["commitment"] = {"id": finished["id"], "whose": finished["whose"], "action": finished["action"],
+                                  "due": to_date(finished["due"]).isoformat(), "status": "done"}
         view["logged"] = {
             "channel": touch["channel"],
             "direction": touch["direction"],
@@ -537,12 +562,54 @@ def log_touch(
         return view
 
 
+def unlog_touch(ctx: AppContext, who: str, touch_id: int | None = None) -> dict:
+    """Remove a contact's touch (touch `touch_id`, which must be theirs, else the newest in their
+    timeline) and re-plan them from the touches that remain: the last touch, the unanswered
+    streak, the cadence's anchor and rung, a date they asked for (it lives on the touches) and the
+    next due date are as if it had never been logged; with no touch left (the meeting of `fup add`
+    removed) an opening touch is due, as for `--no-meeting`.
+
+    Only the touch goes. What logging it changed besides cannot be told apart from what happened
+    since (a `fup state`, a later touch), so it stays: the state (closed by not-interested, client
+    by won, reopened, parked), what a win marked done, a commitment added with --next. The result's
+    `unlogged.kept` names the state when the touch's outcome set it, for the reply to say so;
+    `fup undo` right after a mistaken log takes back all of it."""
+    with ctx.store.write(Undoable("unlog", ctx.now)) as db:
+        contact = _contact(db, who)
+        query = "SELECT id, at, channel, direction, outcome FROM touch WHERE contact_id = :cid"
+        if touch_id is not None:
+            touch = db.one(query + " AND id = :id", {"cid": contact["id"], "id": touch_id})
+            if touch is None:
+                raise NotFound(f"{contact['name']} has no touch {touch_id} (`fup show {contact['id']}` lists theirs)")
+        else:
+            touch = db.one(query + " ORDER BY at DESC, id DESC LIMIT 1", {"cid": contact["id"]})
+            if touch is None:
+                raise NotFound(f"{contact['name']} has no touch to unlog")
+        db.execute("DELETE FROM touch WHERE id = :id", {"id": touch["id"]})
+        _change(db, contact, updated_at=ctx.now)
+        refresh(db, ctx, contact)
+        day = to_moment(touch["at"]).date().isoformat()
+        journal.label(db, f"unlog {_who(contact)}: {touch['channel']}, {touch['outcome']} of {day}", contact["id"])
+        view = _view(db, ctx, contact)
+        set_by_it = {"not-interested": "closed", "won": "client"}.get(touch["outcome"])
+        view["unlogged"] = {
+            "id": touch["id"],
+            "at": to_moment(touch["at"]).isoformat(),
+            "channel": touch["channel"],
+            "direction": touch["direction"],
+            "outcome": touch["outcome"],
+            "kept": set_by_it if set_by_it == contact["state"] else None,
+            "touches_left": _touch_count(db, contact["id"]),
+        }
+        return view
+
+
 # --- commitments --------------------------------------------------------------
 
 
 def add_commitment(ctx: AppContext, who: str, step: NextStep) -> dict:
     with ctx.store.write(Undoable("next", ctx.now)) as db:
-        contact = _contact(db, who)
+        contact = _load(db, _known(db, who)["id"])
         commitment_id = _add_commitment(db, contact, step, ctx.now)
         _change(db, contact, updated_at=ctx.now)
         refresh(db, ctx, contact)
@@ -560,22 +627,7 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
     command = "done" if status == "done" else "drop"
     with ctx.store.write(Undoable(command, ctx.now)) as db:
         contact = _contact(db, who)
-        query = "SELECT id, whose, action, due FROM commitment WHERE contact_id = :cid AND status = 'open'"
-        if commitment_id is not None:
-            commitment = db.one(query + " AND id = :id", {"cid": contact["id"], "id": commitment_id})
-            if commitment is None:
-                raise NotFound(f"{contact['name']} has no open commitment {commitment_id}")
-        else:
-            open_ones = db.all(query + " ORDER BY due, id", {"cid": contact["id"]})
-            if not open_ones:
-                raise NotFound(f"{contact['name']} has no open commitment")
-            if len(open_ones) > 1:
-                listed = "; ".join(f"commitment {c['id']}: {_short(c['action'])} (due {to_date(c['due']).isoformat()})"
-                                   for c in open_ones[:MAX_LISTED])
-                more = f"; and {len(open_ones) - MAX_LISTED} more" if len(open_ones) > MAX_LISTED else ""
-                raise Ambiguous(f"{contact['name']} has {len(open_ones)} open commitments: {listed}{more}; "
-                                f"say which with --id N")
-            commitment = open_ones[0]
+        commitment = pick_commitment(db, contact, commitment_id)
         db.update("commitment", commitment["id"], {"status": status, "closed_at": ctx.now})
         _change(db, contact, updated_at=ctx.now)
         refresh(db, ctx, contact)
@@ -583,6 +635,46 @@ def close_commitment(ctx: AppContext, who: str, status: str, commitment_id: int 
         view = _view(db, ctx, contact)
         view["commitment"] = {"id": commitment["id"], "whose": commitment["whose"], "action": commitment["action"],
                               "due": to_date(commitment["due"]).isoformat(), "status": status}
+        return view
+
+
+def pick_commitment(db: Db, contact: dict, commitment_id: int | None = None) -> dict:
+    """The open commitment a command acts on (done, drop, move, log --done): the one named
+    by `commitment_id` (it must be the contact's, and open), else the only one open. None open
+    is NotFound; several open and none named is Ambiguous, listing them ("commitment 5: send
+    the deck (due 2026-12-10)"), so nothing is changed until the user says which."""
+    query = "SELECT id, whose, action, due FROM commitment WHERE contact_id = :cid AND status = 'open'"
+    if commitment_id is not None:
+        commitment = db.one(query + " AND id = :id", {"cid": contact["id"], "id": commitment_id})
+        if commitment is None:
+            raise NotFound(f"{contact['name']} has no open commitment {commitment_id}")
+        return commitment
+    open_ones = db.all(query + " ORDER BY due, id", {"cid": contact["id"]})
+    if not open_ones:
+        raise NotFound(f"{contact['name']} has no open commitment")
+    if len(open_ones) > 1:
+        listed = "; ".join(f"commitment {c['id']}: {_short(c['action'])} (due {to_date(c['due']).isoformat()})"
+                           for c in open_ones[:MAX_LISTED])
+        more = f"; and {len(open_ones) - MAX_LISTED} more" if len(open_ones) > MAX_LISTED else ""
+        raise Ambiguous(f"{contact['name']} has {len(open_ones)} open commitments: {listed}{more}; "
+                        f"say which with --id N")
+    return open_ones[0]
+
+
+def move_commitment(ctx: AppContext, who: str, when: str, commitment_id: int | None = None) -> dict:
+    """Give an open commitment (chosen as by `pick_commitment`) a new due date, and re-plan the
+    contact. `remark` in the result says what the date as typed lost or is (`due_day`)."""
+    day, remark = due_day(ctx, when)
+    with ctx.store.write(Undoable("move", ctx.now)) as db:
+        contact = _contact(db, who)
+        commitment = pick_commitment(db, contact, commitment_id)
+        db.update("commitment", commitment["id"], {"due": day})
+        _change(db, contact, updated_at=ctx.now)
+        refresh(db, ctx, contact)
+        journal.label(db, f"move {_who(contact)}: {_short(commitment['action'])} to {day.isoformat()}", contact["id"])
+        view = _view(db, ctx, contact)
+        view["commitment"] = {"id": commitment["id"], "whose": commitment["whose"], "action": commitment["action"],
+                              "due": day.isoformat(), "was": to_date(commitment["due"]).isoformat(), "remark": remark}
         return view
 
 
@@ -632,7 +724,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         if moved and contact["state"] == NURTURE and cadence != NURTURE and profile.end != PARK and profile.gaps:
             changes.update(state="active", reopened_at=ctx.now)  # off the nurture rhythm: followed up on the new profile from today
         if "name" in cleaned:
-            changes["name_key"] = cleaned["name"].casefold()
+            changes["name_key"] = fold(cleaned["name"])
         if "birthday" in cleaned:  # (the indexed MM-DD with it, before anything reads today's birthdays)
             changes["birthday_md"] = cleaned["birthday"][-5:] if cleaned["birthday"] else None
         if line is not None:
@@ -662,6 +754,38 @@ def snooze(ctx: AppContext, who: str, until: str) -> dict:
         refresh(db, ctx, contact)
         journal.label(db, f"snooze {_who(contact)} until {day.isoformat()}", contact["id"])
         return _view(db, ctx, contact)
+
+
+def snooze_tag(ctx: AppContext, tag: str, until: str) -> dict:
+    """`snooze` for every contact with the tag (matched as `fup list --tag` matches), in one
+    transaction and one undo step: until a day, `today` clears, `never` pauses them all. Returns
+    {"tag", "count", "until" (ISO or None), "paused"}; a tag nobody has is NotFound."""
+    key = tag.strip().lower()
+    if not key:
+        raise BadInput("empty tag; give the tag to snooze, e.g. --tag conference")
+    pause = until.strip().lower() == "never"
+    day = None if pause else parse_date(until, ctx.now)
+    if day is not None and day < ctx.today:
+        raise BadInput("snooze date is in the past")
+    with ctx.store.write(Undoable("snooze", ctx.now)) as db:
+        pattern = "%" + escape_like(key) + "%"
+        contacts = [c for c in load_contacts(db, "tags LIKE :pattern ESCAPE '\\'", {"pattern": pattern})
+                    if key in (c["tags"] or "").split(";")]
+        if not contacts:
+            raise NotFound(f"no contact is tagged {key!r} (`fup list` shows the tags)")
+        for contact in contacts:
+            if pause:
+                changes: dict[str, Any] = {"state": PAUSED} if contact["state"] != PAUSED else {}
+            else:
+                changes = {"snoozed_until": day if day > ctx.today else None}
+            _change(db, contact, **changes, updated_at=ctx.now)
+        refresh_many(db, ctx, contacts)
+        people = f"{len(contacts)} contact{'' if len(contacts) == 1 else 's'} tagged {key}"
+        what = (f"pause {people}" if pause else f"snooze {people} until {day.isoformat()}" if day > ctx.today
+                else f"end the snooze of {people}")
+        journal.label(db, what)  # (about several contacts: names none of them)
+        return {"tag": key, "count": len(contacts), "paused": pause,
+                "until": day.isoformat() if day is not None and day > ctx.today else None}
 
 
 def set_state(ctx: AppContext, who: str, state: str) -> dict:
@@ -797,3 +921,67 @@ def reschedule(ctx: AppContext) -> int:
         refresh_many(db, ctx, contacts, roll=False)
         journal.label(db, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
         return len(contacts)
+
+
+# --- days off -------------------------------------------------------------------
+
+MAX_AWAY_DAYS = 366  # a longer break is a pause (`fup state WHO paused`), not days off
+
+
+def _replan_away(db: Db, ctx: AppContext) -> int:
+    """Plan every contact with the days off as they now stand in `db`; returns how many
+    contacts' next due dates moved."""
+    from .storage.queries import away_days, away_periods
+
+    ctx.with_away(away_days(away_periods(db)))
+    contacts = load_contacts(db)
+    before = {c["id"]: c["next_due"] for c in contacts}
+    refresh_many(db, ctx, contacts, roll=False)
+    after = dict(db.execute("SELECT id, next_due FROM contact"))
+    return sum(1 for cid, due in after.items() if to_date(due) != to_date(before.get(cid)))
+
+
+def add_away(ctx: AppContext, start: str, end: str | None) -> dict:
+    """Days off from `start` to `end` (both included; `end` defaults to `start`): nothing comes
+    due on them, what would moves to the first workday after. Every contact is re-planned."""
+    first = parse_date(start, ctx.now)
+    last = parse_date(end, ctx.now) if end is not None else first
+    if last < first:
+        raise BadInput(f"the days off end ({last.isoformat()}) before they start ({first.isoformat()})")
+    if (last - first).days + 1 > MAX_AWAY_DAYS:
+        raise BadInput(f"{(last - first).days + 1} days off is more than {MAX_AWAY_DAYS}; "
+                       "for a longer break, pause contacts (`fup state WHO paused`)")
+    with ctx.store.write(Undoable("away", ctx.now)) as db:
+        db.insert("away", {"first_day": first, "last_day": last, "created_at": ctx.now})
+        moved = _replan_away(db, ctx)
+        journal.label(db, f"away {first.isoformat()} to {last.isoformat()}")
+        promised = db.all(
+            "SELECT commitment.id, commitment.action, commitment.due, commitment.whose, contact.name FROM commitment "
+            "JOIN contact ON contact.id = commitment.contact_id WHERE commitment.status = 'open' "
+            "AND commitment.due BETWEEN :first AND :last ORDER BY commitment.due, commitment.id",
+            {"first": first, "last": last})
+        for row in promised:
+            row["due"] = to_date(row["due"])
+        return {"first": first, "last": last, "days": (last - first).days + 1, "moved": moved, "promised": promised}
+
+
+def clear_away(ctx: AppContext, start: str) -> dict:
+    """Remove the days off that begin on `start`; every contact is re-planned."""
+    first = parse_date(start, ctx.now)
+    with ctx.store.write(Undoable("away", ctx.now)) as db:
+        rows = db.all("SELECT id, first_day, last_day FROM away WHERE first_day = :first ORDER BY id", {"first": first})
+        if not rows:
+            raise NotFound(f"no days off start on {first.isoformat()} (see `fup away --list`)")
+        db.execute("DELETE FROM away WHERE first_day = :first", {"first": first})
+        last = max(to_date(row["last_day"]) for row in rows)
+        moved = _replan_away(db, ctx)
+        journal.label(db, f"away --clear {first.isoformat()}")
+        return {"first": first, "last": last, "days": (last - first).days + 1, "moved": moved}
+
+
+def away_list(ctx: AppContext) -> list[tuple[date, date]]:
+    """The days off, in order (read only)."""
+    from .storage.queries import away_periods
+
+    conn = ctx.store.reader()
+    return away_periods(conn) if conn is not None else []

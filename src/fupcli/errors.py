@@ -144,10 +144,20 @@ def database_state(exc: BaseException) -> str | None:
     return None
 
 
+# Standard output's reader left (`fup list | head -1`): fup stops at once, says nothing on stderr
+# and exits 141, whatever the command, format or door (Typer's and Rich's help included). 141 is
+# 128 + SIGPIPE, the status the shell reports for `cat`, `git log` or `ls` killed by the signal
+# in the same place, so `set -o pipefail` scripts and `${PIPESTATUS[0]}` read fup as they read
+# them. fup exits with the number rather than dying by the signal so that the database is
+# closed in order on the way out. (Output small enough to fit the pipe's buffer may all be
+# written before the reader leaves: then nothing failed and the status is 0, as for `cat`.)
+PIPE_CLOSED = 141
+
+
 def describe_failure(exc: BaseException) -> tuple[str | None, int]:
     """The one line (or None: say nothing) and exit code for an error that is not a FupError."""
     if isinstance(exc, BrokenPipeError):  # `fup export contacts | head`: the reader left
-        return None, 141
+        return None, PIPE_CLOSED
     if isinstance(exc, UnicodeError):  # an argument with bytes that are not UTF-8 (a lone surrogate)
         return "an argument is not valid UTF-8 text", int(ExitCode.USAGE)
     storage = storage_failure(exc)  # a full disk, a file size limit (EFBIG), a failing disk
@@ -166,16 +176,31 @@ def describe_failure(exc: BaseException) -> tuple[str | None, int]:
 def flush_stdout() -> int | None:
     """Flush standard output on the way out: a reader that left (`| head`) or a full disk
     becomes an exit code and, for the disk, one line on stderr; None when all went out."""
-    import os
     import sys
 
     try:
         sys.stdout.flush()
         return None
     except OSError as exc:
-        # Whatever is left in the buffer goes nowhere, so the interpreter's own flush at exit is quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         message, code = describe_failure(exc)
         if message:
             sys.stderr.write(f"fup: error: {message}\n")
         return code
+
+
+def silence_stdout() -> None:
+    """Point standard output at the null device once its reader has left (or its disk is full):
+    whatever is still buffered then goes nowhere, so the interpreter's own flush at exit cannot
+    fail again and print a traceback on stderr."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's stream) or no stdout
+        pass

@@ -35,7 +35,7 @@ class Contact(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str
-    name_key: str  # casefolded name, for case-insensitive lookup by prefix
+    name_key: str  # lookup.fold(name): no case, no accents, one space between words; WHO looks it up
     company: Optional[str] = None
     title: Optional[str] = None
     email: Optional[str] = None  # stored lower-case; unique
@@ -115,6 +115,18 @@ class AgendaItem(SQLModel, table=True):
     reason: str
     commitment_id: Optional[int] = None
     channel: Optional[str] = None  # the commitment's own channel; None: the contact's
+
+
+class Away(SQLModel, table=True):
+    """Days off (`fup away`): from first_day to last_day, both included, no workdays."""
+
+    __tablename__ = "away"
+    __table_args__ = (Index("ix_away_last_day", "last_day"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    first_day: date
+    last_day: date
+    created_at: datetime = Field(sa_type=DateTime)
 
 
 class UndoStep(SQLModel, table=True):

@@ -5,6 +5,8 @@ text stream; they never touch the database. The machine formats are stable:
 `fup today --format json|csv` has exactly the columns of `queries.DUE_COLUMNS`.
 The daily commands' tables (today, show, list) are plain text (`text_table`),
 bold only on a terminal; Rich is imported only for `fup cadence`'s table.
+Today's and list's tables fit the screen (`screen_width`: the terminal, else
+`COLUMNS`) by cutting their least needed columns first, unless `--wide`.
 """
 
 from __future__ import annotations
@@ -79,9 +81,15 @@ def today(
     no_next_step: int,
     stream: TextIO | None = None,
     waiting: int = 0,
+    wide: bool = False,
 ) -> None:
     """The due list: `rows` (already ranked and cut), out of `total` due, and the footer
-    (with the cold follow-ups that wait for a day with room)."""
+    (with the cold follow-ups that wait for a day with room).
+
+    The table fits the screen (`screen_width`) unless `wide`: the reason gives way first, then
+    the company beside the name, then a name longer than 24 columns, then the reason again (to
+    12), then any name; the rank, the due date and the channel are never cut. The footer's
+    lines break between words."""
     if fmt == "json":
         write_json([row.as_dict() for row in rows], stream)
         return
@@ -89,6 +97,7 @@ def today(
         write_csv(DUE_COLUMNS, (row.as_dict() for row in rows), stream)
         return
     out = _out(stream)
+    width = screen_width(out, wide)
     if not rows:
         out.write(f"Nothing due on {on.isoformat()}.\n")
     else:
@@ -97,16 +106,19 @@ def today(
             for rank, row in enumerate(rows, 1)
         ]
         styles = ["red" if row.kind == "promise" and row.days_overdue > 0 else "" for row in rows]
-        out.write(text_table(("#", "who", "why", "due", "channel"), lines, styles, color=_color(out)))
+        give_way = ((2, 24), (1, _widest_name([row.name for row in rows])), (1, 24), (2, 12), (1, 12), (2, 3), (1, 3))
+        fit = {1: lambda i, room: _fit_who(rows[i].name, rows[i].company, room)}
+        out.write(text_table(("#", "who", "why", "due", "channel"), lines, styles, color=_color(out), width=width,
+                             give_way=give_way, fit=fit))
         if total > len(rows):
-            out.write(f"... and {total - len(rows)} more due (fup today --limit 0 shows all)\n")
+            out.write(_prose(f"... and {total - len(rows)} more due (fup today --limit 0 shows all)", width))
     if waiting:
         follow_ups = "cold follow-up waits" if waiting == 1 else "cold follow-ups wait"
-        out.write(f"{waiting} {follow_ups} for a day with room\n")
+        out.write(_prose(f"{waiting} {follow_ups} for a day with room", width))
     if no_next_step:
         people = "contact has" if no_next_step == 1 else "contacts have"
         counted = f"{COUNT_CAP}+" if no_next_step > COUNT_CAP else str(no_next_step)
-        out.write(f"{counted} active {people} no agreed next step (fup list --no-next-step)\n")
+        out.write(_prose(f"{counted} active {people} no agreed next step (fup list --no-next-step)", width))
 
 
 COUNT_CAP = 1000  # a footer count past this says "1000+" (counting further costs a large list time)
@@ -122,22 +134,180 @@ def _color(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def text_table(header: Sequence[str], lines: Sequence[Sequence[str]], styles: Sequence[str] = (), color: bool = False) -> str:
+def text_table(header: Sequence[str], lines: Sequence[Sequence[str]], styles: Sequence[str] = (), color: bool = False,
+               width: int | None = None, give_way: Sequence[tuple[int, Any]] = (), fit: dict | None = None) -> str:
     """A plain table, columns two spaces apart, without Rich (so the daily commands start fast).
 
     The header row is bold on a terminal (`color`); an empty `header` means no header row.
-    Each cell is one line: runs of whitespace, newlines among them, become one space."""
+    Each cell is one line: runs of whitespace, newlines among them, become one space. Columns
+    are as wide as their text shows on a terminal (`_width`: a CJK character takes two).
+
+    A table wider than `width` (None: no limit) narrows by `give_way`, steps (column, floor) in
+    order, each narrowing one column only as much as the lines still need and never below
+    `floor` (an int, or a function giving it, asked only when the step is reached); a step
+    (column, floor, True) takes its column to `floor` at once, for every row alike, and what
+    that frees beyond the need goes back to the columns narrowed before it. A cell wider than
+    its column is cut with `…` (`_cut`); a column with `fit[column]` has each of its cells
+    written by `fit[column](row_index, room)` once it narrows, which may shorten it its own
+    way (drop a company before the name, keep a bare date)."""
     body = [_one_line_row(line) for line in lines]
     rows = ([tuple(header)] if header else []) + body
     if not rows:
         return ""
     row_styles = (["bold"] if header else []) + [styles[i] if i < len(styles) else "" for i in range(len(body))]
-    layout = "  ".join(f"{{:<{max(map(len, column))}}}" for column in zip(*rows))  # (10k rows: one format each)
+    plain = "".join(map("".join, rows)).isascii()  # (the usual table: one character, one column)
+    measure = len if plain else _width
+    widths = [max(map(measure, column)) for column in zip(*rows)]
+    if width is not None and give_way:
+        narrowed = _narrowed(widths, width, give_way)
+        if narrowed is not None:
+            rows = _cut_rows(rows, narrowed, widths, 1 if header else 0, fit or {}, measure)
+            widths = [max(map(measure, column)) for column in zip(*rows)]
+    if plain:  # ("…" takes one column too)
+        layout = "  ".join(f"{{:<{w}}}" for w in widths)  # (10k rows: one format each)
+        texts = [layout.format(*row).rstrip() for row in rows]
+    else:
+        texts = ["  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip() for row in rows]
     out = []
-    for row, style in zip(rows, row_styles):
-        text = layout.format(*row).rstrip()
+    for text, style in zip(texts, row_styles):
         out.append(f"{_ANSI[style]}{text}{_RESET}" if color and style else text)
     return "\n".join(out) + "\n"
+
+
+# --- fitting the screen -----------------------------------------------------------
+
+
+def screen_width(stream: TextIO, wide: bool = False) -> int | None:
+    """The columns a table line may take on `stream`, or None: print every cell in full.
+
+    A terminal's own width; elsewhere (a pipe, a file) `COLUMNS` when it is a positive
+    integer, else no limit; none at all with `--wide` (`wide`)."""
+    if wide:
+        return None
+    import os
+
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns or None
+    except (AttributeError, OSError, ValueError):  # not a file, or a terminal that will not say
+        pass
+    columns = os.environ.get("COLUMNS", "").strip()
+    return int(columns) if columns.isascii() and columns.isdigit() and int(columns) > 0 else None
+
+
+def _char_width(ch: str) -> int:
+    """Columns a character takes on a terminal: 0 for a combining mark or an invisible format
+    character (a zero-width joiner), 2 for an East Asian wide or full-width one, else 1."""
+    from unicodedata import category, east_asian_width
+
+    if category(ch) in ("Mn", "Me") or (category(ch) == "Cf" and ch != "\u00ad"):
+        return 0
+    return 2 if east_asian_width(ch) in ("W", "F") else 1
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes on a terminal."""
+    return len(text) if text.isascii() else sum(map(_char_width, text))
+
+
+def _cut(text: str, room: int) -> str:
+    """`text` in at most `room` columns: whole, or its start and `…` (never half a wide
+    character, nor a letter without its accents)."""
+    if _width(text) <= room:
+        return text
+    if room <= 0:
+        return ""
+    if text.isascii():
+        return text[:room - 1].rstrip(_LOOSE) + "…"
+    kept, used = [], 0
+    for ch in text:
+        columns = _char_width(ch)
+        if used + columns > room - 1:
+            break
+        kept.append(ch)
+        used += columns
+    return "".join(kept).rstrip(_LOOSE) + "…"
+
+
+_LOOSE = " ,;:(-"  # what a cut leaves hanging before its "…" ("vc, …" is "vc…")
+
+
+def _narrowed(widths: Sequence[int], width: int, give_way: Sequence[tuple]) -> list[int] | None:
+    """The column widths after `give_way`'s steps (see `text_table`), or None when it fits as it is."""
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    if excess <= 0:
+        return None
+    narrowed = list(widths)
+    gradual = []  # the columns narrowed only as much as needed, in the order they gave way
+    for column, floor, *at_once in give_way:
+        if excess <= 0:
+            break
+        spare = narrowed[column] - (floor() if callable(floor) else floor)
+        step = spare if at_once and at_once[0] else min(excess, spare)
+        if step > 0:
+            narrowed[column] -= step
+            excess -= step
+            if not (at_once and at_once[0]):
+                gradual.append(column)
+    for column in reversed(gradual):  # what a step taken at once freed beyond the need goes back
+        if excess >= 0:
+            break
+        back = min(-excess, widths[column] - narrowed[column])
+        narrowed[column] += back
+        excess += back
+    return narrowed
+
+
+def _cut_rows(rows: list, narrowed: Sequence[int], widths: Sequence[int], body_start: int, fit: dict,
+              measure: Any) -> list:
+    """`rows` with the cells of each narrowed column fitted to it (see `text_table`)."""
+    cut = [list(row) for row in rows]
+    for column, room in enumerate(narrowed):
+        if room >= widths[column]:
+            continue
+        shorten = fit.get(column)
+        for i, row in enumerate(cut):
+            if shorten is not None and i >= body_start:
+                row[column] = shorten(i - body_start, room)
+            elif measure(row[column]) > room:
+                row[column] = _cut(row[column], room)
+    return [tuple(row) for row in cut]
+
+
+def _fit_who(name: str, company: str | None, room: int) -> str:
+    """'Name (Company)' in `room` columns: the company is cut, then dropped, before the name."""
+    name = _one_line(name)
+    company = _one_line(company) if company else ""
+    whole = _who(name, company)
+    if _width(whole) <= room:
+        return whole
+    if company and room >= _width(name) + 7:  # " (" + at least three letters and "…" + ")"
+        return f"{name} ({_cut(company, room - _width(name) - 3)})"
+    return _cut(name, room)
+
+
+def _widest_name(names: Iterable[str]) -> Any:
+    """A `give_way` floor: the widest name, so that a step takes only companies away."""
+    return lambda: max((_width(_one_line(name)) for name in names), default=0)
+
+
+def _prose(text: str, width: int | None) -> str:
+    """A line of prose, broken between words (a parenthesis kept whole) to fit `width`."""
+    if width is None or _width(text) <= width:
+        return text + "\n"
+    words: list[str] = []
+    for word in text.split(" "):
+        if words and words[-1].startswith("(") and not words[-1].endswith(")"):
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    lines = [words[0]]
+    for word in words[1:]:
+        if _width(lines[-1]) + 1 + _width(word) > width:
+            lines.append(word)
+        else:
+            lines[-1] += " " + word
+    return "\n".join(lines) + "\n"
 
 
 def welcome(stream: TextIO | None = None) -> None:
@@ -217,9 +387,9 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
         for c in view["commitments"] if c["status"] == "open"
     ]
     _section(out, "Open commitments", commitments, color)
-    timeline = [
-        (t["at"].replace("T", " ")[:16], f"{'<-' if t['direction'] == 'in' else '->'} {t['channel']}", t["outcome"],
-         (t["note"] or "") + (f"; asked for {t['ask_again']}" if t["ask_again"] else ""))
+    timeline = [  # (each touch with its id, as `fup unlog --id N` names it)
+        (f"touch {t['id']}", t["at"].replace("T", " ")[:16], f"{'<-' if t['direction'] == 'in' else '->'} {t['channel']}",
+         t["outcome"], (t["note"] or "") + (f"; asked for {t['ask_again']}" if t["ask_again"] else ""))
         for t in reversed(view["touches"])
     ]
     _section(out, "Timeline", timeline, color)
@@ -270,7 +440,12 @@ def _flat(view: dict) -> dict:
     return row
 
 
-def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO | None = None) -> None:
+def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
+    """`fup list`: JSON, CSV, or a table that fits the screen (`screen_width`) unless `wide`.
+
+    Narrowing, the tags give way first (to 10 columns), then the next due date's "(in 3 days)"
+    (every row keeps its date), the company beside the name, a name longer than 24 columns, the
+    rest of the tags, a long cadence name, and last any name; the id and the state are never cut."""
     if fmt == "json":
         write_json(list(views), stream)
         return
@@ -287,7 +462,16 @@ def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO |
             due[v["next_due"]] = f"{v['next_due']} ({when_text(v['next_due'], today_)})"
     lines = [(str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"], due[v["next_due"]],
               ", ".join(v["tags"])) for v in views]
-    out.write(text_table(("id", "who", "state", "cadence", "next due", "tags"), lines, color=_color(out)))
+
+    def fit_due(i: int, room: int) -> str:  # the column narrowed: every row's bare date
+        day = views[i]["next_due"]
+        return _cut(day or due[day], room)
+
+    give_way = ((5, 10), (4, 10, True), (1, _widest_name([v["name"] for v in views])), (1, 24), (5, 4), (3, 7), (1, 12),
+                (1, 3))
+    fit = {1: lambda i, room: _fit_who(views[i]["name"], views[i]["company"], room), 4: fit_due}
+    out.write(text_table(("id", "who", "state", "cadence", "next due", "tags"), lines, color=_color(out),
+                         width=screen_width(out, wide), give_way=give_way, fit=fit))
     out.write(f"{len(views)} contact{'s' if len(views) != 1 else ''}\n")
 
 
@@ -301,13 +485,57 @@ def written(message: str, view: dict | None, today_: date, stream: TextIO | None
         out.write(f"Next: {next_line(view, today_)}\n")
 
 
-def undo_history(steps: Sequence[tuple[str, str]], stream: TextIO | None = None) -> None:
+def undo_history(steps: Sequence[tuple[str, str]], now: datetime, stream: TextIO | None = None) -> None:
     """`fup undo --list`: when each step ran and what it did, newest first (what undo takes back next)."""
     out = _out(stream)
     if not steps:
         out.write("Nothing to undo.\n")
         return
-    out.write(text_table(("when", "what (newest first: the next fup undo takes back the top one)"), steps, color=_color(out)))
+    rows = [(spoken_moment(at, now), summary) for at, summary in steps]
+    out.write(text_table(("when", "what (newest first: the next fup undo takes back the top one)"), rows, color=_color(out)))
+
+
+def undone(summary: str, at: str, now: datetime, stream: TextIO | None = None) -> None:
+    """`fup undo`: 'Undid: log Farid Haddad (#3): call, talked (yesterday 17:02).'"""
+    _out(stream).write(f"Undid: {summary} ({spoken_moment(at, now)}).\n")
+
+
+def away_changed(verb: str, change: dict, stream: TextIO | None = None) -> None:
+    """'Away: Mon 2026-12-21 to Fri 2027-01-01 (12 days); next follow-up moved for 8 contacts.'"""
+    first, last = change["first"], change["last"]
+    span = f"{first:%a} {first.isoformat()}" + (f" to {last:%a} {last.isoformat()}" if last != first else "")
+    days = change["days"]
+    moved = change["moved"]
+    out = _out(stream)
+    moves = (f"next follow-up moved for {moved} contact{'s' if moved != 1 else ''}" if moved
+             else "no contact's next follow-up moved")
+    out.write(f"{verb}: {span} ({days} day{'s' if days != 1 else ''}); {moves}.\n")
+    for row in change.get("promised", ()):  # dates someone chose stay put: say which fall on the days off
+        who = "you promised" if row["whose"] == "mine" else "they promised"
+        out.write(f"Note: {row['name']}: {who} {row['action']} by {row['due']:%a} {row['due'].isoformat()} "
+                  f"(commitment {row['id']}); `fup move` it if it should wait.\n")
+
+
+def away_list(periods: Sequence[tuple[date, date]], today: date, stream: TextIO | None = None) -> None:
+    """`fup away --list`: each stretch of days off, with how many days and whether it is past."""
+    out = _out(stream)
+    if not periods:
+        out.write("No days off: add some with `fup away START END`.\n")
+        return
+    rows = [(f"{first:%a} {first.isoformat()}", f"{last:%a} {last.isoformat()}", str((last - first).days + 1),
+             "past" if last < today else "now" if first <= today else "")
+            for first, last in periods]
+    out.write(text_table(("from", "to", "days", ""), rows, color=_color(out)))
+
+
+def spoken_moment(at: str, now: datetime) -> str:
+    """A stored 'YYYY-MM-DD HH:MM' as said back: 'today 17:02', 'yesterday 17:02', else as stored."""
+    day, _, clock = at.partition(" ")
+    try:
+        ago = (now.date() - date.fromisoformat(day)).days
+    except ValueError:
+        return at
+    return {0: f"today {clock}", 1: f"yesterday {clock}"}.get(ago, at)
 
 
 def cadence_profiles(profiles: Sequence[Any], fmt: str, stream: TextIO | None = None) -> None:

@@ -136,6 +136,7 @@ class Rules:
     checkin_gap: int = CHECKIN_GAP
     capacity: int = CAPACITY  # rows a day may hold: daily_limit, or daily_capacity when that is 0
     channel_switch: int = CHANNEL_SWITCH
+    away: frozenset[date] = frozenset()  # the user's days off (`fup away`), among `holidays` too
 
     def workday(self, day: date) -> date:
         """`day`, or the next workday when it is none (computed dates)."""
@@ -147,12 +148,17 @@ class Rules:
     def nearest_workday(self, day: date, after: date) -> date:
         """`day`, or the nearest workday when it is none, later on a tie and never on or before
         `after` (a follow-up computed for Saturday is due on Friday, for Sunday on Monday): a
-        weekend's follow-ups do not all land on Monday."""
+        weekend's follow-ups do not all land on Monday. Across days off it is always the later one."""
         later = self.workday(day)
         earlier = self.workday_before(day)
-        if earlier > after and (day - earlier) < (later - day):
+        if earlier > after and (day - earlier) < (later - day) and not self._away_between(earlier, day):
             return earlier
         return later
+
+    def _away_between(self, earlier: date, day: date) -> bool:
+        """Whether a day off lies after `earlier`, up to `day`: what falls in days off waits for the
+        return, it is not pulled before them (that day is busy enough)."""
+        return bool(self.away) and any(earlier + timedelta(days=n) in self.away for n in range(1, (day - earlier).days + 1))
 
     def workday_before(self, day: date) -> date:
         """`day`, or the last workday before it when it is none (a weekend birthday shows on Friday)."""

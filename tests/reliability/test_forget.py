@@ -73,6 +73,6 @@ def test_forget_of_a_contact_imported_into_a_free_id_spares_the_earlier_owner_of
 
     fup.ok("forget", "ana new", "--yes", now="2026-11-23T09:06")
 
-    assert fup.ok("undo").stdout.startswith("Undid import contacts")
-    assert fup.ok("undo").stdout == "Undid rm Old Person (#1) (from 2026-11-23 09:04).\n"
+    assert fup.ok("undo").stdout.startswith("Undid: import contacts")
+    assert fup.ok("undo").stdout == "Undid: rm Old Person (#1) (today 09:04).\n"
     assert fup.json("show", "1", "-f", "json")["email"] == "old@x.example"

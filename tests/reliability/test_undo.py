@@ -44,11 +44,12 @@ only an exact copy gives back (15 significant digits would not).
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -169,8 +170,17 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[dict]) -> str:
 
 
 def shown(moment: str) -> str:
-    """A FUP_NOW value as `fup undo` shows it: 'YYYY-MM-DD HH:MM'."""
+    """A FUP_NOW value as `fup undo --list` stores it: 'YYYY-MM-DD HH:MM'."""
     return moment.replace("T", " ")[:16]
+
+
+def undid(summary: str, moment: str) -> str:
+    """What `fup undo` prints for a step run at `moment`, said from the current FUP_NOW:
+    'Undid: add Ana Ruiz (#1) (yesterday 09:00).' ('today', 'yesterday', else the date)."""
+    moment = shown(moment)
+    ago = (date.fromisoformat(os.environ["FUP_NOW"][:10]) - date.fromisoformat(moment[:10])).days
+    when = {0: f"today {moment[11:]}", 1: f"yesterday {moment[11:]}"}.get(ago, moment)
+    return f"Undid: {summary} ({when}).\n"
 
 
 # --- a small database to start from -----------------------------------------------------------
@@ -482,7 +492,7 @@ def test_undo_takes_back_the_command_exactly(fup: FupRunner, make: Callable[[Fup
     assert len(undo_steps(fup.db_path)) == steps + 1
 
     result = fup.ok("undo")
-    assert result.stdout == f"Undid {command.undone} (from {COMMAND_AT_SHOWN}).\n"
+    assert result.stdout == undid(command.undone, COMMAND_AT)
     assert result.stderr == ""
     after = snapshot(fup.db_path)
     assert after.rows == before.rows
@@ -537,9 +547,9 @@ def test_several_undos_walk_back_in_order_then_nothing_is_left(fup: FupRunner) -
     fup.at("2026-12-02")
     for index in reversed(range(len(history))):
         moment, _, summary = history[index]
-        assert fup.ok("undo").stdout == f"Undid {summary} (from {shown(moment)}).\n"
+        assert fup.ok("undo").stdout == undid(summary, moment)
         assert snapshot(fup.db_path) == states[index]
-    assert fup.ok("undo").stdout == "Undid add Zoe Adler (#1) (from 2026-11-22 18:00).\n"
+    assert fup.ok("undo").stdout == undid("add Zoe Adler (#1)", "2026-11-22 18:00")
     assert all(count(fup.db_path, table) == 0 for table in DATA_TABLES + UNDO_TABLES)
 
     files = written_bytes(fup.db_path)
@@ -591,7 +601,7 @@ def test_a_rejected_command_leaves_no_undo_step(fup: FupRunner, args: list[str],
     assert snapshot(fup.db_path) == before
     assert undo_steps(fup.db_path) == steps
     # The next undo takes back the last command that succeeded.
-    assert fup.ok("undo").stdout == f"Undid done Ana Ruiz (#1): send the deck (from {shown('2026-11-26T09:00')}).\n"
+    assert fup.ok("undo").stdout == undid("done Ana Ruiz (#1): send the deck", "2026-11-26T09:00")
 
 
 def test_a_step_recorded_under_another_schema_is_refused_without_naming_anyone(fup: FupRunner) -> None:
@@ -850,8 +860,8 @@ def test_random_commands_then_as_many_undos_give_back_the_start(seeded_template:
         for word, moment in reversed(succeeded):
             result = fup("undo")
             assert result.exit_code == 0, result.stderr
-            assert result.stdout.startswith(f"Undid {word} "), result.stdout
-            assert result.stdout.endswith(f" (from {moment:%Y-%m-%d %H:%M}).\n"), result.stdout
+            assert result.stdout.startswith(f"Undid: {word} "), result.stdout
+            assert result.stdout.endswith(undid("", f"{moment:%Y-%m-%d %H:%M}")[len("Undid: "):]), result.stdout
         after = snapshot(fup.db_path)
         assert after.rows == start.rows
         assert after.dump == start.dump
@@ -893,12 +903,12 @@ def test_forget_erases_the_contact_from_the_history_and_undo_takes_back_the_comm
         assert not [line for line in fup.dump() if trace in line.casefold()], trace
 
     fup.at("2026-11-29")
-    assert fup.ok("undo").stdout == "Undid log Ana Ruiz (#1): email, sent (from 2026-11-27 09:00).\n"
-    assert fup.ok("undo").stdout == "Undid reschedule 2 contacts (from 2026-11-26 09:00).\n"
-    assert fup.ok("undo").stdout == f"Undid import touches from {path}: 2 new, 0 updated (from 2026-11-25 09:00).\n"
+    assert fup.ok("undo").stdout == undid("log Ana Ruiz (#1): email, sent", "2026-11-27 09:00")
+    assert fup.ok("undo").stdout == undid("reschedule 2 contacts", "2026-11-26 09:00")
+    assert fup.ok("undo").stdout == undid(f"import touches from {path}: 2 new, 0 updated", "2026-11-25 09:00")
     # Nothing of Xavier came back: the database is as it was before he was added.
     assert snapshot(fup.db_path) == only_ana
-    assert fup.ok("undo").stdout == "Undid add Ana Ruiz (#1) (from 2026-11-23 09:00).\n"
+    assert fup.ok("undo").stdout == undid("add Ana Ruiz (#1)", "2026-11-23 09:00")
     assert fup("undo").exit_code == 3
 
 
@@ -909,7 +919,7 @@ def test_forget_keeps_the_history_of_an_earlier_contact_that_had_the_same_id(fup
     fup.ok("add", "Yara Said", now="2026-11-25T09:00")  # gets #2 again: the id Wen had
     fup.ok("forget", "yara", "--yes", now="2026-11-26T09:00")
 
-    assert fup.ok("undo").stdout == "Undid rm Wen Li (#2) (from 2026-11-24 09:00).\n"
+    assert fup.ok("undo").stdout == undid("rm Wen Li (#2)", "2026-11-24 09:00")
     assert fup.json("show", "2", "-f", "json")["email"] == "wen@li.example"
 
 
@@ -923,8 +933,8 @@ def test_forgetting_a_removed_contact_spares_the_live_one_that_has_their_id_now(
     assert result.stdout.startswith("Erased Wen Li (#2), removed earlier, from the undo history for good.")
     assert fup.json("show", "2", "-f", "json")["name"] == "Yara Said"
     assert not [line for line in fup.dump() if "wen" in line.casefold()]
-    assert fup.ok("undo").stdout == "Undid add Yara Said (#2) (from 2026-11-25 09:00).\n"
-    assert fup.ok("undo").stdout == "Undid add Ana Ruiz (#1) (from 2026-11-23 09:00).\n"
+    assert fup.ok("undo").stdout == undid("add Yara Said (#2)", "2026-11-25 09:00")
+    assert fup.ok("undo").stdout == undid("add Ana Ruiz (#1)", "2026-11-23 09:00")
     assert fup("undo").exit_code == 3
 
 
@@ -980,7 +990,7 @@ def test_importing_many_new_contacts_records_no_undo_rows_yet_undo_removes_them_
     assert undo_steps(fup.db_path)[-1][1:] == ("import", f"import contacts from {path}: {new} new, 0 updated", None)
 
     undone = f"import contacts from {path}: {new} new, 0 updated"
-    assert fup.ok("undo").stdout == f"Undid {undone} (from {COMMAND_AT_SHOWN}).\n"
+    assert fup.ok("undo").stdout == undid(undone, COMMAND_AT)
     assert snapshot(fup.db_path) == before
 
 

@@ -28,7 +28,7 @@ from .data import backup_command, confirm_or_abort, doctor_command, forget_comma
 from .transfer import export_command, import_command
 from ..context import AppContext
 from ..dates import WHEN_HELP
-from ..errors import ExitCode, FupError, check_choice, describe_failure, flush_stdout
+from ..errors import PIPE_CLOSED, ExitCode, FupError, check_choice, describe_failure, flush_stdout, silence_stdout
 from ..vocabulary import CHANNELS, OUTCOMES, OUTPUT_FORMATS
 
 try:  # typer >= 0.22 vendors click
@@ -40,11 +40,6 @@ except ImportError:  # pragma: no cover - older typer on Python 3.10
 def _say_error(prog: str, message: str) -> None:
     sys.stderr.write(f"{prog}: error: {message}\n")
     sys.stderr.flush()
-
-
-def _silence_stdout() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
 
 
 class FupGroup(TyperGroup):
@@ -63,12 +58,15 @@ class FupGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # stdout's reader left (`fup list | head -1`): quietly, see errors.PIPE_CLOSED
+            silence_stdout()
+            raise typer.Exit(PIPE_CLOSED) from None
         except Exception as exc:  # noqa: BLE001 - the one place that stops tracebacks
             if os.environ.get("FUP_DEBUG"):
                 raise
             message, code = describe_failure(exc)
-            if code == 141 or isinstance(exc, OSError):  # stdout's reader left, or its disk is full:
-                _silence_stdout()  # what is still buffered can only fail again at exit
+            if code == PIPE_CLOSED or isinstance(exc, OSError):  # stdout's reader left, or its disk is full:
+                silence_stdout()  # what is still buffered can only fail again at exit
             if message:
                 _say_error("fup", message)
             raise typer.Exit(code) from None
@@ -142,9 +140,10 @@ def today(
     on: When = None,
     limit: Annotated[Optional[int], typer.Option(min=0, help="Rows to show (0 = all); the table defaults to daily_limit, json/csv to all.")] = None,
     fmt: Format = "table",
+    wide: Annotated[bool, typer.Option("--wide", help="Print every column in full, however wide.")] = False,
 ) -> None:
     """Who is due today, and why: ranked, one row per contact, with the channel to use."""
-    commands.today(_ctx(ctx), on=on, limit=limit, fmt=fmt)
+    commands.today(_ctx(ctx), on=on, limit=limit, fmt=fmt, wide=wide)
 
 
 @app.command()
@@ -162,10 +161,11 @@ def list_(
     due_before: Annotated[Optional[str], typer.Option(metavar="WHEN", help="Only contacts due before this date.")] = None,
     no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts on a cadence with no agreed next step (no open hard commitment, no date they asked for).")] = False,
     fmt: Format = "table",
+    wide: Annotated[bool, typer.Option("--wide", help="Print every column in full, however wide.")] = False,
 ) -> None:
     """List contacts, with filters."""
     commands.list_(_ctx(ctx), tag=tag, state=state, cadence=cadence, due_before=due_before, no_next_step=no_next_step,
-                   fmt=fmt)
+                   fmt=fmt, wide=wide)
 
 
 @app.command()
@@ -246,10 +246,27 @@ def log(
     next_channel: NextChannel = None,
     ask_again: Annotated[Optional[str], typer.Option("--ask-again", metavar="WHEN", help="They asked to be contacted then: that exact date replaces the cadence until it passes (none clears it).")] = None,
     greeting: Annotated[bool, typer.Option("--greeting", help="A birthday or holiday greeting: not a follow-up (automatic on their birthday).")] = False,
+    done: Annotated[bool, typer.Option("--done", help="This touch also delivers an open commitment: mark it done, in the same step (the only one open, or --id N).")] = False,
+    commitment_id: Annotated[Optional[int], typer.Option("--id", max=2**63 - 1, help="With --done: the commitment (`fup show` lists them as commitment N); needed when several are open.")] = None,
 ) -> None:
     """Log a call, email or meeting in one line; prints the new next due date and why."""
     commands.log(_ctx(ctx), who=who, channel=channel, inbound=inbound, outcome=outcome, note=note, at=at, next_=next_,
-                 due=due, soft=soft, theirs=theirs, next_channel=next_channel, ask_again=ask_again, greeting=greeting)
+                 due=due, soft=soft, theirs=theirs, next_channel=next_channel, ask_again=ask_again, greeting=greeting,
+                 done=done, commitment_id=commitment_id)
+
+
+@app.command()
+def unlog(ctx: typer.Context, who: Who,
+          touch_id: Annotated[Optional[int], typer.Option("--id", max=2**63 - 1, help="The touch to remove (`fup show` lists them as touch N); default: their newest.")] = None) -> None:
+    """Remove a touch logged by mistake (their newest, or --id N); the contact is re-planned as if it had never been logged.
+
+    The last touch, the unanswered count, what the cadence counts from and a date they asked for come from the touches that remain (none left: an opening touch is due).
+
+    Only the touch goes: the state its outcome set stays (not-interested closed them, won made them a client and marked what they owed done), and so does a commitment added with --next; the reply says so.
+
+    Right after a mistaken `fup log`, `fup undo` takes back all of it; unlog is for a touch logged days ago.
+    """
+    commands.unlog(_ctx(ctx), who=who, touch_id=touch_id)
 
 
 @app.command("next")
@@ -274,6 +291,14 @@ def done(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> No
 def drop(ctx: typer.Context, who: Who, commitment_id: CommitmentId = None) -> None:
     """Drop an open commitment that will not happen (the only one open, or --id N)."""
     commands.drop(_ctx(ctx), who=who, commitment_id=commitment_id)
+
+
+@app.command()
+def move(ctx: typer.Context, who: Who,
+         when: Annotated[str, typer.Argument(metavar="WHEN", help="The new due date, as for --due: 'fri', '2w', 'dec 10', an ISO date... (a time is ignored; a day off is kept, and named).")],
+         commitment_id: CommitmentId = None) -> None:
+    """Move an open commitment to another day (the only one open, or --id N); the contact is re-planned."""
+    commands.move(_ctx(ctx), who=who, when=when, commitment_id=commitment_id)
 
 
 @app.command()
@@ -302,9 +327,16 @@ def edit(
 
 
 @app.command()
-def snooze(ctx: typer.Context, who: Who, until: Annotated[str, typer.Argument(metavar="WHEN", help="Hide the cadence until this date (today clears; never pauses).")]) -> None:
-    """Hide a contact's cadence follow-ups until a date; promises, dates they asked for and birthdays still show."""
-    commands.snooze(_ctx(ctx), who=who, until=until)
+def snooze(
+    ctx: typer.Context,
+    who: Annotated[Optional[str], typer.Argument(metavar="WHO", show_default=False, autocompletion=complete_who,
+                                                 help="Contact id, email, or name (a unique prefix will do); leave it out with --tag.")] = None,
+    until: Annotated[Optional[str], typer.Argument(metavar="WHEN", show_default=False, help="Hide the cadence until this date (today clears; never pauses).")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", metavar="TAG", help="Snooze everyone with this tag instead of one contact (fup snooze --tag T WHEN), as one step.")] = None,
+) -> None:
+    """Hide a contact's cadence follow-ups until a date; promises, dates they asked for and birthdays still show.
+    With --tag, every contact with the tag at once (one `fup undo` takes it back)."""
+    commands.snooze(_ctx(ctx), who=who, until=until, tag=tag)
 
 
 @app.command()
@@ -335,6 +367,18 @@ def reschedule(ctx: typer.Context) -> None:
     sys.stdout.write(f"Rescheduled {count} contact{'s' if count != 1 else ''}.\n")
 
 
+@app.command()
+def away(
+    ctx: typer.Context,
+    start: Annotated[Optional[str], typer.Argument(metavar="START", help="The first day off (a WHEN).")] = None,
+    end: Annotated[Optional[str], typer.Argument(metavar="END", help="The last day off, included (default: START).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the days off.")] = False,
+    clear: Annotated[Optional[str], typer.Option("--clear", metavar="START", help="Remove the days off that begin on START.")] = None,
+) -> None:
+    """Days off: nothing comes due from START to END; what would moves to the first workday after, as on holidays."""
+    commands.away(_ctx(ctx), start=start, end=end, list_=list_, clear=clear)
+
+
 app.command("export")(export_command)
 app.command("import")(import_command)
 app.command("undo")(undo_command)
@@ -343,14 +387,52 @@ app.command("doctor")(doctor_command)
 app.command("forget")(forget_command)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    """Console-script entry point (argv: the arguments, default sys.argv[1:])."""
+def _stdout_file() -> tuple[int, int] | None:
+    """Which file standard output's descriptor is (device, inode), if it has one."""
     try:
-        app(args=argv, prog_name="fup")
+        found = os.fstat(1)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _library_met_a_closed_pipe(before: tuple[int, int] | None) -> bool:
+    """Whether an exit 1 is click's or Rich's answer to stdout's reader leaving (help, completion
+    scripts and Rich tables print through them): click wraps sys.stdout in its PacifyFlushWrapper,
+    Rich points descriptor 1 at the null device (`Console.on_broken_pipe`)."""
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        return True
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    now = _stdout_file()
+    return now is not None and now != before and now == (null.st_dev, null.st_ino)
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Console-script entry point (argv: the arguments, default sys.argv[1:]).
+
+    Whoever meets a closed stdout (fup's own boundary, click, Rich, the final flush), the exit
+    status is errors.PIPE_CLOSED and stderr stays empty, as on the fast door."""
+    before = _stdout_file()
+    code: Any = 0
+    try:
+        try:
+            app(args=argv, prog_name="fup")
+        except SystemExit as done:
+            code = done.code
+            if code == 1 and _library_met_a_closed_pipe(before):
+                silence_stdout()
+                code = PIPE_CLOSED
+        except BrokenPipeError:  # written outside the app's boundary (a shell asking for completions)
+            silence_stdout()
+            code = PIPE_CLOSED
     finally:
         failed = flush_stdout()
-        if failed is not None:
-            raise SystemExit(failed)
+    if failed is not None and code in (0, None):
+        code = failed
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

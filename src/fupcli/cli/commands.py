@@ -38,8 +38,9 @@ def _fmt(value: str) -> str:
 # --- reading ------------------------------------------------------------------
 
 
-def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, fmt: str = "table") -> None:
-    """`fup today`: read the ranked due rows and print them."""
+def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, fmt: str = "table",
+          wide: bool = False) -> None:
+    """`fup today`: read the ranked due rows and print them (the table fits the screen unless `wide`)."""
     from .. import render
     from ..dates import parse_date
     from ..storage.queries import (
@@ -71,7 +72,7 @@ def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, 
         waiting = count_waiting(conn, day, rules, birthdays)
         total = count_due(conn, day, rules, birthdays, waiting) if limit and len(rows) == limit else len(rows)
         no_next_step = count_without_next_step(conn, cap=render.COUNT_CAP)
-        render.today(rows, fmt, day, total, no_next_step, waiting=waiting)
+        render.today(rows, fmt, day, total, no_next_step, waiting=waiting, wide=wide)
     else:
         render.today(rows, fmt, day, len(rows), 0)
 
@@ -90,8 +91,8 @@ def show(app_ctx: AppContext, who: str, fmt: str = "table") -> None:
 
 
 def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None, cadence: str | None = None,
-          due_before: str | None = None, no_next_step: bool = False, fmt: str = "table") -> None:
-    """`fup list`: contacts, filtered."""
+          due_before: str | None = None, no_next_step: bool = False, fmt: str = "table", wide: bool = False) -> None:
+    """`fup list`: contacts, filtered (the table fits the screen unless `wide`)."""
     from .. import render
     from ..dates import parse_date
     from ..storage.queries import ListFilter, list_contacts
@@ -111,7 +112,7 @@ def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None,
         no_next_step=no_next_step,
     )
     views = list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules, brief=fmt == "table") if conn else []
-    render.contact_list(views, fmt, app_ctx.today)
+    render.contact_list(views, fmt, app_ctx.today, wide=wide)
 
 
 def export(app_ctx: AppContext, what: str, fmt: str = "csv", output: str | Path | None = None, bom: bool = False,
@@ -142,13 +143,35 @@ def add(app_ctx: AppContext, name: str, company: str | None = None, title: str |
 def log(app_ctx: AppContext, who: str, channel: str | None = None, inbound: bool = False, outcome: str | None = None,
         note: str | None = None, at: str | None = None, next_: str | None = None, due: str | None = None,
         soft: bool = False, theirs: bool = False, next_channel: str | None = None, ask_again: str | None = None,
-        greeting: bool = False) -> None:
-    """`fup log`: one touch, then the new next due date and why."""
+        greeting: bool = False, done: bool = False, commitment_id: int | None = None) -> None:
+    """`fup log`: one touch, then the new next due date and why; with `done`, also a commitment done."""
     from .. import core, render
 
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting)
-    render.written(render.logged_line(view) + _remark(step), view, app_ctx.today)
+    view = core.log_touch(app_ctx, who, channel, inbound, outcome, note, at, step, ask_again, greeting,
+                          done=done, commitment_id=commitment_id)
+    finished = view.get("commitment")
+    line = f"\nDone: {finished['action']} ({view['name']}, commitment {finished['id']})." if finished else ""
+    render.written(render.logged_line(view) + line + _remark(step), view, app_ctx.today)
+
+
+def unlog(app_ctx: AppContext, who: str, touch_id: int | None = None) -> None:
+    """`fup unlog`: remove a touch (the newest, or touch N) and re-plan the contact."""
+    from .. import core, render
+
+    view = core.unlog_touch(app_ctx, who, touch_id)
+    t = view["unlogged"]
+    arrow = "from" if t["direction"] == "in" else "with"
+    message = f"Unlogged touch {t['id']}: {t['channel']} {arrow} {view['name']} on {t['at'][:10]} ({t['outcome']})."
+    if t["kept"] == "closed":
+        message += (f"\nNote: {view['name']} stays closed: unlog takes back the touch, not the state it set "
+                    f"(`fup state {view['id']} active` reopens).")
+    elif t["kept"] == "client":
+        message += (f"\nNote: {view['name']} stays a client, and what the win marked done stays done: unlog takes "
+                    f"back the touch, not what it changed (`fup state {view['id']} active` sets the state).")
+    if not t["touches_left"] and view["state"] not in ("closed", "paused"):  # (the cadence opens again)
+        message += "\nNote: no touch is left: an opening touch is due, as for a contact you have not met."
+    render.written(message, view, app_ctx.today)
 
 
 def next_(app_ctx: AppContext, who: str, action: str, due: str, soft: bool = False, theirs: bool = False,
@@ -185,6 +208,21 @@ def drop(app_ctx: AppContext, who: str, commitment_id: int | None = None) -> Non
     _close(app_ctx, who, commitment_id, "dropped")
 
 
+def move(app_ctx: AppContext, who: str, when: str, commitment_id: int | None = None) -> None:
+    """`fup move`: give an open commitment a new due date."""
+    from datetime import date
+
+    from .. import core, render
+    from ..dates import WEEKDAYS
+
+    view = core.move_commitment(app_ctx, who, when, commitment_id)
+    c = view["commitment"]
+    weekday = WEEKDAYS[date.fromisoformat(c["due"]).weekday()][:3].title()
+    remark = f"\nNote: {c['remark']}." if c["remark"] else ""
+    render.written(f"Moved: {c['action']} ({view['name']}, commitment {c['id']}) to {weekday} {c['due']}." + remark,
+                   view, app_ctx.today)
+
+
 def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | None = None, title: str | None = None,
          email: str | None = None, phone: str | None = None, url: str | None = None, source: str | None = None,
          channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
@@ -198,10 +236,21 @@ def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | 
     render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
 
 
-def snooze(app_ctx: AppContext, who: str, until: str) -> None:
-    """`fup snooze`: hide the cadence until a date (never: pause)."""
+def snooze(app_ctx: AppContext, who: str | None = None, until: str | None = None, tag: str | None = None) -> None:
+    """`fup snooze`: hide the cadence until a date (never: pause); WHO WHEN, or --tag T WHEN for everyone tagged T."""
     from .. import core, render
+    from ..errors import BadInput
 
+    if tag is not None:
+        if until is not None:
+            raise BadInput("--tag snoozes everyone with the tag: give WHEN alone (fup snooze --tag T WHEN), not WHO")
+        if who is None:
+            raise BadInput("missing WHEN: fup snooze --tag T WHEN")
+        _snooze_tag(app_ctx, tag, who)  # (the one word given is WHEN)
+        return
+    if who is None or until is None:
+        raise BadInput("missing WHEN: fup snooze WHO WHEN (or fup snooze --tag T WHEN)" if who is not None
+                       else "missing WHO and WHEN: fup snooze WHO WHEN (or fup snooze --tag T WHEN)")
     view = core.snooze(app_ctx, who, until)
     if view["state"] == "paused" and until.strip().lower() == "never":
         message = f"{view['name']} is paused: no follow-ups until `fup state {view['id']} active`."
@@ -210,6 +259,20 @@ def snooze(app_ctx: AppContext, who: str, until: str) -> None:
     else:
         message = f"{view['name']} is no longer snoozed."
     render.written(message, view, app_ctx.today)
+
+
+def _snooze_tag(app_ctx: AppContext, tag: str, until: str) -> None:
+    from .. import core, render
+
+    done = core.snooze_tag(app_ctx, tag, until)
+    people = f"{done['count']} contact{'' if done['count'] == 1 else 's'} tagged {done['tag']}"
+    if done["paused"]:
+        message = f"Paused {people}: no follow-ups until `fup state WHO active`."
+    elif done["until"]:
+        message = f"Snoozed {people} until {done['until']}."
+    else:
+        message = f"{people[0].upper()}{people[1:]} {'is' if done['count'] == 1 else 'are'} no longer snoozed."
+    render.written(message, None, app_ctx.today)
 
 
 def state(app_ctx: AppContext, who: str, new_state: str) -> None:
@@ -230,11 +293,31 @@ def undo(app_ctx: AppContext, list_: bool = False, count: int | None = None) -> 
 
             raise BadInput(f"a number goes with --list (fup undo --list {count}); fup undo takes back one command at a time")
         undone = core.undo(app_ctx)
-        sys.stdout.write(f"Undid {undone.summary} (from {undone.at}).\n")
+        from .. import render
+
+        render.undone(undone.summary, undone.at, app_ctx.now)
         return
     from .. import render
 
-    render.undo_history(core.undo_history(app_ctx, 10 if count is None else count))
+    render.undo_history(core.undo_history(app_ctx, 10 if count is None else count), app_ctx.now)
+
+
+def away(app_ctx: AppContext, start: str | None = None, end: str | None = None, list_: bool = False,
+         clear: str | None = None) -> None:
+    """`fup away`: add days off (START [END]), remove them (--clear START) or list them (--list, or nothing)."""
+    from .. import core, render
+    from ..errors import BadInput
+
+    if clear is not None and (start is not None or list_):
+        raise BadInput("--clear START goes alone: fup away --clear 2026-12-21")
+    if list_ and start is not None:
+        raise BadInput("--list goes alone: fup away --list")
+    if clear is not None:
+        render.away_changed("No longer away", core.clear_away(app_ctx, clear))
+    elif start is not None:
+        render.away_changed("Away", core.add_away(app_ctx, start, end))
+    else:
+        render.away_list(core.away_list(app_ctx), app_ctx.today)
 
 
 # The commands with a fast door: `fup NAME` runs RUN[NAME]. `specgen` writes spec.py for exactly these.
@@ -245,11 +328,14 @@ RUN = {
     "export": export,
     "add": add,
     "log": log,
+    "unlog": unlog,
     "next": next_,
     "done": done,
     "drop": drop,
+    "move": move,
     "edit": edit,
     "snooze": snooze,
     "state": state,
     "undo": undo,
+    "away": away,
 }

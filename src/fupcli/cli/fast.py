@@ -4,7 +4,7 @@
 click, Rich, pydantic nor SQLAlchemy, when it is sure to do exactly what the
 Typer app would: `fup --version`, the shell asking to complete a contact name
 (`fup log An<TAB>`), and every command of `commands.RUN` (today, show, list,
-add, log, next, done, drop, edit, snooze, state, undo, export).
+add, log, unlog, next, done, drop, move, edit, snooze, state, undo, away, export).
 
 How argv flows: `_parse` reads it by `spec.py`, the table `specgen` generates
 from the Typer app's own declarations (so there is no second copy of any
@@ -31,7 +31,7 @@ import sys
 
 from . import spec
 from .. import __version__
-from ..errors import ExitCode, FupError, describe_failure, flush_stdout
+from ..errors import PIPE_CLOSED, ExitCode, FupError, describe_failure, flush_stdout, silence_stdout
 
 # `typing` costs ~10 ms at start-up; annotations here are never evaluated, so it is not imported.
 TYPE_CHECKING = False
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Sequence
 
 # Commands whose first argument is WHO, so the shell may complete contact names there.
-WHO_COMMANDS = frozenset({"log", "next", "done", "drop", "show", "edit", "snooze", "state", "rm"})
+WHO_COMMANDS = frozenset({"log", "unlog", "next", "done", "drop", "move", "show", "edit", "snooze", "state", "rm"})
 COMPLETE_VAR = "_FUP_COMPLETE"
 HELP = frozenset({"-h", "--help"})
 MAX_DIGITS = 19  # int() of thousands of digits is refused, and slow: the full CLI words those
@@ -239,6 +239,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = int(exc.exit_code)
     except KeyboardInterrupt:
         code = 130
+    except BrokenPipeError:  # stdout's reader left (`fup list | head -1`): quietly, see errors.PIPE_CLOSED
+        silence_stdout()
+        code = PIPE_CLOSED
     except Exception as exc:  # noqa: BLE001 - the same boundary as the full CLI's
         if os.environ.get("FUP_DEBUG"):
             raise

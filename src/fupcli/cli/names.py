@@ -25,6 +25,8 @@ def complete_names(prefix: str, db: str | None = None, limit: int = MAX_NAMES) -
     path = os.path.abspath(os.path.expanduser(location))
     if not os.path.isfile(path) or os.path.getsize(path) == 0:
         return []
+    from ..lookup import fold
     from ..storage.sqlite import names_from
 
-    return names_from(path, prefix.casefold(), limit)
+    key = fold(prefix)
+    return names_from(path, key + " " if prefix[-1:].isspace() and key else key, limit)

@@ -20,6 +20,7 @@ COMMANDS = {
             {'name': 'on', 'kind': 'option', 'opts': ('--on',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'limit', 'kind': 'option', 'opts': ('--limit',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 0, 'max': None, 'nargs': 1},
             {'name': 'fmt', 'kind': 'option', 'opts': ('--format', '-f'), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': 'table', 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'wide', 'kind': 'option', 'opts': ('--wide',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'show': {
@@ -36,6 +37,7 @@ COMMANDS = {
             {'name': 'due_before', 'kind': 'option', 'opts': ('--due-before',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'no_next_step', 'kind': 'option', 'opts': ('--no-next-step',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'fmt', 'kind': 'option', 'opts': ('--format', '-f'), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': 'table', 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'wide', 'kind': 'option', 'opts': ('--wide',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'export': {
@@ -88,6 +90,14 @@ COMMANDS = {
             {'name': 'next_channel', 'kind': 'option', 'opts': ('--next-channel',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'ask_again', 'kind': 'option', 'opts': ('--ask-again',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'greeting', 'kind': 'option', 'opts': ('--greeting',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'done', 'kind': 'option', 'opts': ('--done',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'commitment_id', 'kind': 'option', 'opts': ('--id',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': None, 'max': 9223372036854775807, 'nargs': 1},
+        ],
+    },
+    'unlog': {
+        'params': [
+            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'touch_id', 'kind': 'option', 'opts': ('--id',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': None, 'max': 9223372036854775807, 'nargs': 1},
         ],
     },
     'next': {
@@ -112,6 +122,13 @@ COMMANDS = {
             {'name': 'commitment_id', 'kind': 'option', 'opts': ('--id',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': None, 'max': 9223372036854775807, 'nargs': 1},
         ],
     },
+    'move': {
+        'params': [
+            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'when', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'commitment_id', 'kind': 'option', 'opts': ('--id',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': None, 'max': 9223372036854775807, 'nargs': 1},
+        ],
+    },
     'edit': {
         'params': [
             {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
@@ -133,8 +150,9 @@ COMMANDS = {
     },
     'snooze': {
         'params': [
-            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
-            {'name': 'until', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'until', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'tag', 'kind': 'option', 'opts': ('--tag',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'state': {
@@ -147,6 +165,14 @@ COMMANDS = {
         'params': [
             {'name': 'list_', 'kind': 'option', 'opts': ('--list',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'count', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 1, 'max': None, 'nargs': 1},
+        ],
+    },
+    'away': {
+        'params': [
+            {'name': 'start', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'end', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'list_', 'kind': 'option', 'opts': ('--list',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'clear', 'kind': 'option', 'opts': ('--clear',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
 }

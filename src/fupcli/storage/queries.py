@@ -79,34 +79,94 @@ def to_moment(value: Any) -> datetime | None:
 # --- WHO ---------------------------------------------------------------------
 
 
-def resolve(conn: Any, who: str) -> dict:
-    """The one contact WHO names: an id, an email, or a case-insensitive name or unique prefix."""
+def resolve(conn: Any, who: str, offer_add: bool = False) -> dict:
+    """The one contact WHO names: an id (`7` or `#7`), an email, the whole name, a prefix of
+    it, or a start of any of its words for every word typed (`ruiz`, `j alv`), all without
+    regard to case or accents (see `lookup`). The first of those that names anyone decides:
+    one contact is the answer, several are Ambiguous (each listed with its id, company and
+    email), none is NotFound with the closest names (and, with `offer_add`, how to add them)."""
+    from ..lookup import fold, word_patterns
+
     text = who.strip()
     if not text:
         raise BadInput("empty contact name; give an id, an email or a name")
-    if text.isdecimal():
-        contact_id = parse_id(text)
-        if contact_id is None:
-            raise NotFound(f"no contact with id {text}")
-        rows = _contacts(conn, "contact.id = :id", {"id": contact_id})
+    number = text[1:] if text.startswith("#") else text
+    if number.isdecimal():
+        contact_id = parse_id(number)
+        rows = _contacts(conn, "contact.id = :id", {"id": contact_id}) if contact_id is not None else []
         if not rows:
-            raise NotFound(f"no contact with id {text}")
+            raise NotFound(f"no contact with id {number}")
         return rows[0]
     if "@" in text:
         rows = _contacts(conn, "email = :email", {"email": text.lower()})
         if rows:
             return rows[0]
-    key = text.casefold()
-    rows = _contacts(conn, "name_key = :key", {"key": key})
-    if not rows:
-        rows = _contacts(conn, "name_key >= :lo AND name_key < :hi", {"lo": key, "hi": key + "\U0010ffff"})
-    if not rows:
-        raise NotFound(f"no contact matches {text!r} (try `fup list`)")
-    if len(rows) > 1:
-        shown = ", ".join(f"{r['name']} (#{r['id']})" for r in rows[:MAX_CANDIDATES])
-        more = f" and {len(rows) - MAX_CANDIDATES} more" if len(rows) > MAX_CANDIDATES else ""
-        raise Ambiguous(f"{text!r} matches several contacts: {shown}{more}; use the id")
-    return rows[0]
+    key = fold(text)
+    if key:
+        for where, params in (
+            ("name_key = :key", {"key": key}),
+            ("name_key >= :lo AND name_key < :hi", {"lo": key, "hi": key + "\U0010ffff"}),
+            (" AND ".join(f"(' ' || name_key) LIKE :w{i} ESCAPE '\\'" for i in range(len(word_patterns(key)))),
+             {f"w{i}": pattern for i, pattern in enumerate(word_patterns(key))}),
+        ):
+            rows = _contacts(conn, where, params) if where else []
+            if len(rows) == 1:
+                return rows[0]
+            if rows:
+                raise Ambiguous(_candidates(text, rows))
+    raise NotFound(_not_found(conn, text, offer_add))
+
+
+def _candidates(text: str, rows: list[dict]) -> str:
+    """One line naming each contact `text` matched, with what tells them apart."""
+    shown = []
+    for row in rows[:MAX_CANDIDATES]:
+        details = ", ".join(part for part in (f"#{row['id']}", row["company"], row["email"]) if part)
+        shown.append(f"{row['name']} ({details})")
+    more = f" and {len(rows) - MAX_CANDIDATES} more" if len(rows) > MAX_CANDIDATES else ""
+    return f"{text!r} matches {len(rows)} contacts: {'; '.join(shown)}{more}; use the id"
+
+
+SUGGEST_SCAN = 5000  # past this many contacts, only names with a word starting as a typed word does are weighed
+
+
+def _not_found(conn: Any, text: str, offer_add: bool) -> str:
+    """'no contact "Helen Prak"; did you mean Helen Park (#7)?', with the closest names if any
+    are close, then (`offer_add`) 'Or add them: fup add "Helen Prak"'."""
+    message = f"no contact {_quoted(text)}"
+    suggested = _suggestions(conn, text)
+    if suggested:
+        message += f"; did you mean {suggested}?"
+    if offer_add:
+        command = f"fup add NAME --email {text}" if "@" in text else f"fup add {_quoted(text)}"
+        return message + (f" Or add them: {command}" if suggested else f"; to add them: {command}")
+    return message if suggested else message + " (try `fup list`)"
+
+
+def _suggestions(conn: Any, text: str) -> str:
+    """'Helen Park (#7)' or 'A (#1), B (#2) or C (#3)': the names most like `text`, or ''."""
+    from ..lookup import closest, escape_like, fold, words
+
+    typed = words(fold(text.split("@")[0] if "@" in text else text))
+    if not typed:
+        return ""
+    (count,) = conn.execute("SELECT count(*) FROM contact", {}).fetchone()
+    if count <= SUGGEST_SCAN:
+        rows = conn.execute("SELECT id, name FROM contact", {})
+    else:
+        initials = sorted({word[0] for word in typed})
+        where = " OR ".join(f"(' ' || name_key) LIKE :i{n} ESCAPE '\\'" for n in range(len(initials)))
+        rows = conn.execute(f"SELECT id, name FROM contact WHERE {where}",
+                            {f"i{n}": f"% {escape_like(letter)}%" for n, letter in enumerate(initials)})
+    names = [f"{name} (#{contact_id})" for contact_id, name in closest(text, rows)]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _quoted(text: str) -> str:
+    """`text` in double quotes, as a shell takes it back; Python's quoting (escapes shown) when it
+    holds a quote, a character the shell would expand, or one that is not printable."""
+    plain = text.isprintable() and not any(ch in text for ch in '"\\$`')
+    return f'"{text}"' if plain else repr(text)
 
 
 def iter_contacts(
@@ -532,6 +592,19 @@ def count_without_next_step(conn: Any, cap: int | None = None) -> int:
 
 def has_contacts(conn: Any) -> bool:
     return conn.execute("SELECT 1 FROM contact LIMIT 1").fetchone() is not None
+
+
+def away_periods(conn: Any) -> list[tuple[date, date]]:
+    """The user's days off (`fup away`) as (first, last) pairs, both days included, in order."""
+    return [(to_date(first), to_date(last))
+            for first, last in conn.execute("SELECT first_day, last_day FROM away ORDER BY first_day, last_day, id", {})]
+
+
+def away_days(periods: Iterable[tuple[date, date]]) -> frozenset[date]:
+    days = set()
+    for first, last in periods:
+        days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+    return frozenset(days)
 
 
 # --- show and list ------------------------------------------------------------

@@ -37,6 +37,7 @@ from ..core import (
 )
 from ..dates import check_range, parse_birthday
 from ..errors import BadInput, ExitCode, FupError, check_choice
+from ..lookup import fold
 from ..storage.journal import Undoable
 from ..storage.db import Db
 from ..storage.queries import parse_id
@@ -356,7 +357,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
         if fields.get("id") is None:
             fields["id"] = next_id
             next_id += 1
-        row = {**fields, "tags": ";".join(fields["tags"]), "name_key": fields["name"].casefold(), "updated_at": ctx.now}
+        row = {**fields, "tags": ";".join(fields["tags"]), "name_key": fold(fields["name"]), "updated_at": ctx.now}
         planned = row.pop("planned_due", None)
         same = (row["cadence"], row["state"], row["created_at"].date(), row["snoozed_until"], row.get("reopened_at"))
         if same not in plans:  # a birthday does not change the plan, only the birthday_md column

@@ -1,0 +1,170 @@
+"""Finding people: how WHO names a contact (`lookup`, `queries.resolve`), through the CLI.
+
+Case and accents never matter; a prefix of any word of the name finds it; an
+ambiguous WHO lists each candidate with what tells them apart (exit 4); an
+unknown one names the closest contacts (exit 3) and, for `log` and `next`,
+how to add them. Nothing is written by a lookup that fails.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fupcli.lookup import closest, fold, starts_words, word_patterns, words
+
+
+# --- the pure functions ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, key", [
+    ("José Álvarez", "jose alvarez"), ("  JOSÉ   ÁLVAREZ ", "jose alvarez"), ("Mary-Jane O'Neil", "mary jane o neil"),
+    ("Straße", "strasse"), ("Zoë Ñúñez", "zoe nunez"), ("Dr. Li, Jr.", "dr li jr"), ("Ａｎａ", "ana"), ("", ""),
+])
+def test_fold(text: str, key: str) -> None:
+    assert fold(text) == key
+
+
+@given(st.text(max_size=40))
+def test_fold_is_idempotent_and_has_no_accents_case_or_double_spaces(text: str) -> None:
+    key = fold(text)
+    assert fold(key) == key
+    assert key == key.strip() and "  " not in key
+    assert not any(unicodedata.combining(ch) for ch in key)
+    assert key == key.casefold()
+
+
+@given(st.lists(st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=8), min_size=1, max_size=4),
+       st.data())
+def test_every_start_of_a_word_finds_the_name(parts: list[str], data: st.DataObject) -> None:
+    name = " ".join(parts)
+    key = fold(name)
+    if not words(key):
+        return
+    word = data.draw(st.sampled_from(words(key)))
+    prefix = word[: data.draw(st.integers(1, len(word)))]
+    assert starts_words(prefix, key)
+    # the SQL the lookup runs says the same as the rule
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE contact (name_key TEXT)")
+    conn.execute("INSERT INTO contact VALUES (?)", (key,))
+    where = " AND ".join(f"(' ' || name_key) LIKE ? ESCAPE '\\'" for _ in word_patterns(prefix))
+    assert conn.execute(f"SELECT count(*) FROM contact WHERE {where}", word_patterns(prefix)).fetchone()[0] == 1
+
+
+@given(st.text(alphabet="ab%_\\ ", min_size=1, max_size=6), st.text(alphabet="ab%_\\ ", min_size=1, max_size=10))
+@settings(max_examples=300)
+def test_the_sql_word_match_is_the_rule_even_with_like_wildcards(query: str, name: str) -> None:
+    key, typed = fold(name), fold(query)
+    if not words(typed):
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE contact (name_key TEXT)")
+    conn.execute("INSERT INTO contact VALUES (?)", (key,))
+    patterns = word_patterns(typed)
+    where = " AND ".join(f"(' ' || name_key) LIKE ? ESCAPE '\\'" for _ in patterns)
+    found = conn.execute(f"SELECT count(*) FROM contact WHERE {where}", patterns).fetchone()[0] == 1
+    assert found == starts_words(typed, key)
+
+
+def test_closest_names() -> None:
+    people = [(7, "Helen Park"), (8, "Bob Smith"), (9, "José Álvarez"), (10, "Helena Parkinson")]
+    assert closest("Helen Prak", people)[0] == (7, "Helen Park")
+    assert closest("alvares", people) == [(9, "José Álvarez")]
+    assert closest("zzz", people) == []
+    assert closest("", people) == []
+
+
+# --- through the CLI ---------------------------------------------------------------
+
+
+@pytest.fixture
+def people(fup):  # noqa: ANN001, ANN201
+    fup.ok("add", "José Álvarez", "--company", "Acme", "--email", "jose@acme.example")
+    fup.ok("add", "Ana Ruiz", "--company", "Acme", "--email", "ana@acme.example")
+    fup.ok("add", "Ana Ruiz", "--company", "Globex")
+    fup.ok("add", "Helen Park")
+    fup.ok("add", "Mary-Jane O'Neil")
+    return fup
+
+
+@pytest.mark.parametrize("who", ["jose", "alvarez", "Jose Alvarez", "josé álvarez", "JOSÉ", "j alv", "alv jo",
+                                 "jose@acme.example", "JOSE@ACME.EXAMPLE", "1", "#1"])
+def test_jose_is_found_every_way_people_type_him(people, who: str) -> None:  # noqa: ANN001
+    assert people.json("show", who, "--format", "json")["id"] == 1
+
+
+@pytest.mark.parametrize("who, found", [("helen", 4), ("park", 4), ("jane", 5), ("o'neil", 5), ("neil", 5), ("mary jane", 5)])
+def test_a_start_of_any_word(people, who: str, found: int) -> None:  # noqa: ANN001
+    assert people.json("show", who, "--format", "json")["id"] == found
+
+
+def test_the_whole_name_beats_a_longer_one(fup) -> None:  # noqa: ANN001
+    fup.ok("add", "Ana")
+    fup.ok("add", "Ana Belén")
+    fup.ok("add", "Maria Ana")
+    assert fup.json("show", "ana", "--format", "json")["name"] == "Ana"
+    assert fup.json("show", "ana b", "--format", "json")["name"] == "Ana Belén"
+    assert fup.json("show", "maria", "--format", "json")["name"] == "Maria Ana"
+
+
+def test_a_name_start_beats_a_later_word(fup) -> None:  # noqa: ANN001
+    fup.ok("add", "Ana Ruiz")
+    fup.ok("add", "Maria Ana Lopez")
+    assert fup.json("show", "ana", "--format", "json")["name"] == "Ana Ruiz"
+
+
+def test_two_of_the_same_name_are_told_apart(people) -> None:  # noqa: ANN001
+    before = people.dump()
+    for who in ("ruiz", "Ana Ruiz", "ana"):
+        result = people("log", who)
+        assert result.exit_code == 4
+        assert result.stderr.count("\n") == 1
+        assert "Ana Ruiz (#2, Acme, ana@acme.example)" in result.stderr
+        assert "Ana Ruiz (#3, Globex)" in result.stderr
+        assert "use the id" in result.stderr
+    assert people.dump() == before
+    assert people.json("show", "3", "--format", "json")["company"] == "Globex"
+
+
+def test_not_found_names_the_closest(people) -> None:  # noqa: ANN001
+    result = people("show", "Helen Prak")
+    assert result.exit_code == 3
+    assert result.stderr == 'fup: error: no contact "Helen Prak"; did you mean Helen Park (#4)?\n'
+    result = people("show", "zzz")
+    assert result.exit_code == 3 and result.stderr.count("\n") == 1 and "did you mean" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["log", "Helen Prak"], ["next", "Helen Prak", "send it", "--due", "fri"]])
+def test_log_and_next_of_someone_unknown_say_how_to_add_them(people, command: list[str]) -> None:  # noqa: ANN001
+    before = people.dump()
+    result = people(*command)
+    assert result.exit_code == 3
+    assert result.stderr == ('fup: error: no contact "Helen Prak"; did you mean Helen Park (#4)? '
+                             'Or add them: fup add "Helen Prak"\n')
+    assert people("log", "Quentin").stderr == 'fup: error: no contact "Quentin"; to add them: fup add "Quentin"\n'
+    assert people.dump() == before
+
+
+def test_a_renamed_contact_is_found_by_the_new_name(people) -> None:  # noqa: ANN001
+    people.ok("edit", "helen", "--name", "Hélène Parc")
+    assert people.json("show", "helene", "--format", "json")["id"] == 4
+    assert people("show", "helen park").exit_code == 3
+
+
+def test_imported_names_are_folded_too(fup, tmp_path) -> None:  # noqa: ANN001
+    csv = tmp_path / "Connections.csv"
+    csv.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   "Renée,Åkesson,,renee@example.com,Acme,CTO,01 Nov 2026\n", encoding="utf-8")
+    fup.ok("import", "contacts", str(csv))
+    assert fup.json("show", "akesson", "--format", "json")["name"] == "Renée Åkesson"
+
+
+def test_the_list_sorts_accented_names_with_the_plain_ones(fup) -> None:  # noqa: ANN001
+    for name in ("Zoe", "Émile", "Eve", "adam"):
+        fup.ok("add", name)
+    assert [c["name"] for c in fup.json("list", "--format", "json")] == ["adam", "Émile", "Eve", "Zoe"]
