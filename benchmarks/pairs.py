@@ -199,7 +199,17 @@ def newcomer(run: int) -> tuple[str, str]:
     return f"Rowan Newcomer {run}", f"rowan.newcomer.{run}@example.com"
 
 
-LOG = FupCommand("log", '`fup log WHO email --note "…"`', lambda who, _run: ["log", who, "email", "--note", LOG_NOTE])
+def spoken(run: int) -> tuple[str, str]:
+    """A name no other contact has, and how someone types it: surname first, lower case
+    ("quill00007 rowan" for Rowan Quill00007). That is fup's slowest lookup that finds someone,
+    a start of a word for each word typed (not the whole name, not its start), so `fup log`'s
+    timing includes it. (A generated pipeline repeats names: the target is renamed first, untimed.)"""
+    return f"Rowan Quill{run:05d}", f"quill{run:05d} rowan"
+
+
+LOG = FupCommand("log", '`fup log "surname first" email --note "…"`',
+                 lambda _who, run: ["log", spoken(run)[1], "email", "--note", LOG_NOTE],
+                 before=lambda who, run: ["edit", who, "--name", spoken(run)[0]])
 NEXT = FupCommand("next", f'`fup next WHO "{ACTION}" --due D`', lambda who, _run: ["next", who, ACTION, "--due", DUE])
 ADD = FupCommand("add", '`fup add "NAME" --email UNIQUE`',
                  lambda _who, run: ["add", newcomer(run)[0], "--email", newcomer(run)[1]], who=False)

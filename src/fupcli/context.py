@@ -65,16 +65,11 @@ class AppContext:
         from .errors import DatabaseError
         from .storage.queries import away_days, away_periods
 
-        if self.store.url is not None:  # a server database: its schema is made by the first write
-            from sqlalchemy import inspect
-
-            if not inspect(self.store.engine()).has_table("away"):
-                return frozenset()
         try:
-            conn = self.store.reader()
-        except DatabaseError:
+            periods = self.store.read_briefly(away_periods)
+        except DatabaseError:  # not a fup database: the command itself says so
             return frozenset()
-        return away_days(away_periods(conn)) if conn is not None else frozenset()
+        return away_days(periods) if periods else frozenset()
 
     def with_away(self, days: frozenset[date]) -> None:
         """Plan from here on with `days` as the days off instead of those read (`fup away` changing them)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import lru_cache  # (loaded by `re` already)
 
 from .storage.queries import DUE_COLUMNS
 
@@ -195,6 +196,7 @@ def screen_width(stream: TextIO, wide: bool = False) -> int | None:
     return int(columns) if columns.isascii() and columns.isdigit() and int(columns) > 0 else None
 
 
+@lru_cache(maxsize=None)  # (a list of 10k names asks for the same few letters over and over)
 def _char_width(ch: str) -> int:
     """Columns a character takes on a terminal: 0 for a combining mark or an invisible format
     character (a zero-width joiner), 2 for an East Asian wide or full-width one, else 1."""

@@ -162,15 +162,20 @@ def test_a_damaged_table_list_is_reported_as_damage_not_as_another_apps_file(hea
     checkpoint(db)
     for leftover in fup.home.glob("fup.db-*"):
         leftover.unlink()
-    with db.open("r+b") as handle:  # page 1: the file header, then sqlite_master's cells
+    with db.open("r+b") as handle:  # page 1: the file header, then sqlite_master's b-tree
         handle.seek(16)
         page_size = struct.unpack(">H", handle.read(2))[0]
         handle.seek(100)
-        header = handle.read(8)
-        assert header[0] == 13, "expected sqlite_master on one leaf page"
+        header = handle.read(12)
+        start = 0  # where the damaged leaf page begins in the file
+        if header[0] == 5:  # sqlite_master spans pages: page 1 points at them; damage its right-most leaf
+            start = (struct.unpack(">I", header[8:12])[0] - 1) * page_size
+            handle.seek(start)
+            header = handle.read(8)
+        assert header[0] == 13, "expected a leaf page of sqlite_master"
         content = struct.unpack(">H", header[5:7])[0]
         middle = (content + page_size) // 2
-        handle.seek(middle - 40)
+        handle.seek(start + middle - 40)
         handle.write(bytes(range(0x30, 0x80)))
     names = sorted(p.name for p in fup.home.iterdir())
     result = run_doctor(fup)

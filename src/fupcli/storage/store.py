@@ -198,6 +198,29 @@ class Store:
             raise DatabaseError(f"{self.path} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)")
         return conn
 
+    def read_briefly(self, read: Any) -> Any:
+        """`read(conn)` on a read-only connection closed right after, or None when there is no
+        database at this schema yet (none at all, or one the next write upgrades). For what a
+        command needs before it begins (the days off): a reader left open beside a write would
+        keep the -wal file alive after it, and the upgrade is the write's to do."""
+        if self.url is not None:
+            from sqlalchemy import inspect
+
+            from .server import ServerDb
+
+            with self.engine().connect() as connection:
+                return read(ServerDb(connection)) if inspect(connection).has_table("away") else None
+        if not self.exists():
+            return None
+        self._check_sqlite_file()
+        if self._probe_version() != SCHEMA_VERSION:
+            return None
+        conn = sqlite.connect(self._uri("mode=ro"), uri=True, read_only=True)
+        try:
+            return read(conn)
+        finally:
+            conn.close()
+
     # --- writing --------------------------------------------------------------
 
     def _prepare_file(self) -> None:
