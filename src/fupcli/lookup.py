@@ -3,9 +3,10 @@
 A contact's `name_key` column holds `fold(name)`: lower-case, accents
 removed, spaces collapsed, so `jose`, `José Álvarez` and `JOSE ALVAREZ` meet
 the same key and one index answers the whole name and its prefixes.
-`storage.queries.resolve` turns a WHO into SQL with `word_patterns` (each
-typed word must start a word of the name) and, when nobody matches, asks
-`closest` which names were probably meant. Pure functions; `unicodedata` is
+Each word of the key is a row of `contact_word` (`word_rows`), indexed, so
+`storage.queries.resolve` finds a contact by the start of any word of the name
+(every typed word must start one) without reading every name and, when nobody
+matches, asks `closest` which names were probably meant. Pure functions; `unicodedata` is
 the only import at load, `difflib` is loaded when a name is not found.
 """
 
@@ -18,7 +19,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from typing import Iterable
 
 # Characters that separate the words of a name besides spaces: "Mary-Jane", "O'Neil", "Smith, Jr."
-_SEPARATORS = str.maketrans({"-": " ", "'": " ", "\u2019": " ", ".": " ", ",": " ", "(": " ", ")": " ", "/": " "})
+_SEPARATORS = str.maketrans({ch: " " for ch in "-'.,()/\u2010\u2011\u2013\u2014\u2019"})
+# Letters that are no base letter plus an accent, so decomposing leaves them as they are: typed
+# on an English keyboard as these ("lukasz" for Łukasz, "oyvind" for Øyvind, "dorde" for Đorđe).
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe",
+                          "þ": "th"})
 
 
 def fold(text: str) -> str:
@@ -33,28 +38,29 @@ def fold(text: str) -> str:
         bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
         # casefold can set accents apart again (e.g. 'İ'): a second pass keeps the key bare
         text = "".join(ch for ch in unicodedata.normalize("NFKD", bare.casefold()) if not unicodedata.combining(ch))
+        text = text.translate(_LETTERS)
     return " ".join(text.casefold().translate(_SEPARATORS).split())
 
 
 def words(key: str) -> list[str]:
-    """The words of a folded name or query."""
-    return key.split()
+    """The words of a folded name or query, each once, in order."""
+    return list(dict.fromkeys(key.split()))
+
+
+def word_rows(contact_id: int, name: str) -> list[dict]:
+    """The `contact_word` rows of a contact called `name`."""
+    return [{"contact_id": contact_id, "word": word} for word in words(fold(name))]
+
+
+def starts_words(query_key: str, name_key: str) -> bool:
+    """Whether every word of a folded query starts some word of a folded name (what the
+    `contact_word` index answers in SQL; this for the few names outside it, `fup forget`'s)."""
+    name_words = name_key.split()
+    return bool(query_key) and all(any(part.startswith(word) for part in name_words) for word in query_key.split())
 
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def word_patterns(key: str) -> list[str]:
-    """LIKE patterns (escape '\\') that `' ' || name_key` must all match for every typed word to
-    start a word of the name: 'ana ru' -> ['% ana%', '% ru%']."""
-    return [f"% {escape_like(word)}%" for word in words(key)]
-
-
-def starts_words(query_key: str, name_key: str) -> bool:
-    """Whether every word of the query starts some word of the name (the rule `word_patterns` puts in SQL)."""
-    text = " " + name_key
-    return all(f" {word}" in text for word in words(query_key))
 
 
 def closest(query: str, candidates: Iterable[tuple[int, str]], limit: int = 3) -> list[tuple[int, str]]:

@@ -65,6 +65,22 @@ class Contact(SQLModel, table=True):
         return [tag for tag in self.tags.split(";") if tag]
 
 
+class ContactWord(SQLModel, table=True):
+    """One word of a contact's `name_key` (`lookup.words`): WHO finds a contact by the start of
+    any word of the name through the index on `word`. Written with the name, by `core` and the
+    importer; gone with the contact (ON DELETE CASCADE)."""
+
+    __tablename__ = "contact_word"
+    __table_args__ = (
+        Index("ix_contact_word_word", "word", "contact_id"),
+        Index("ix_contact_word_contact", "contact_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    word: str
+
+
 class Touch(SQLModel, table=True):
     __tablename__ = "touch"
     __table_args__ = (Index("ix_touch_contact_at", "contact_id", "at"),)

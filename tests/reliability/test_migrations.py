@@ -19,7 +19,8 @@ each, always on a copy:
   `name.casefold()` and is now `fupcli.lookup.fold(name)` (accents off, words
   split at hyphens, apostrophes, periods and commas), so after the upgrade every
   contact's key equals `fold(name)`. Columns added since are empty on the old
-  rows, and tables added since (0005's `away`, the user's days off) are empty.
+  rows, tables added since are empty (0005's `away`, the user's days off) or
+  filled from the rows (0005's `contact_word`: each word of every key, once).
   The file passes `integrity_check` and `foreign_key_check`, and an automatic
   backup `backups/fup-<FUP_NOW>-pre-<head>.db` exists, mode 0600, whose SQL dump
   equals the file's before the upgrade (the fixture's, or 0004's blanked copy);
@@ -33,8 +34,8 @@ each, always on a copy:
   the migrated database;
 - a failure injected in the middle of a migration (0002: after its first table,
   after both, after an index; 0003: after its first column, after all three;
-  0004: after its index; 0005: after its `away` table, after that table's
-  index) or in the re-plan after them (the name keys already rewritten) rolls
+  0004: after its index; 0005: after its `contact_word` table, after its `away`
+  table, after that table's index) or in the re-plan after them (the name keys already rewritten) rolls
   everything back, from the 0004 fixture and from older ones: schema still the
   release's, SQL dump identical (the old keys included), and the command fails
   with one line, exit 6, naming the backup; the next attempt upgrades;
@@ -187,6 +188,9 @@ def assert_name_keys_folded(db: Path, reference: Path) -> None:
     assert {cid: keys[cid][0] for cid in old} == {cid: name for cid, (name, _key) in old.items()}
     changed = {cid for cid in old if keys[cid][1] != old[cid][1]}
     assert changed == rekeyed_contacts(reference)
+    # ... and `contact_word` (since 0005) holds each word of every key once, for the lookup by any word
+    assert sorted(rows(db, "SELECT contact_id, word FROM contact_word")) == sorted(
+        {(cid, word) for cid, (_name, key) in keys.items() for word in key.split()})
 
 
 def history_tables(reference: Path) -> tuple[str, ...]:
@@ -512,6 +516,7 @@ INJECTED = [
     ("0003", "BatchOperations.create_index", "ix_contact_cadence", 1),  # 0004: its index
     ("0003", "BatchOperations.create_index", "ix_away_last_day", 1),  # 0005: its table and index, keys not yet rewritten
     ("0003", "core.replan_all", "", 1),  # the name keys rewritten (Zoë Ñúñez-Öst's), the cache planned anew
+    ("0004", "Operations.create_table", "contact_word", 1),  # 0005: the word index's table, not yet filled
     ("0004", "Operations.create_table", "away", 1),  # 0005: its table
     ("0004", "BatchOperations.create_index", "ix_away_last_day", 1),  # 0005: its table and its index
     ("0004", "core.replan_all", "", 1),  # 0005 done, the name keys rewritten, the cache planned anew
@@ -571,7 +576,7 @@ def test_a_failure_inside_the_upgrade_leaves_the_release_untouched(
     assert sqlite_dump(db) == before == sqlite_dump(reference)
     assert sqlite_dump(backup) == before
     assert name_keys(db) == name_keys(reference)  # (the dump says it too: the old keys are back)
-    assert "away" not in tables_of(db)
+    assert "away" not in tables_of(db) and "contact_word" not in tables_of(db)
 
     if operation == "core.replan_all":
         monkeypatch.setattr(fupcli.core, "replan_all", real)

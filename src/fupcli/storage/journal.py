@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
 # journaled too so that undo gives back the very same rows (and ids).
-JOURNALED = ("contact", "touch", "commitment", "agenda_item", "away")
+JOURNALED = ("contact", "contact_word", "touch", "commitment", "agenda_item", "away")
 UNDO_DEPTH = 100  # write commands kept in the history; older ones can no longer be undone
 _OPS = ("INSERT", "UPDATE", "DELETE")
 

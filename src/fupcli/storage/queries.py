@@ -85,7 +85,7 @@ def resolve(conn: Any, who: str, offer_add: bool = False) -> dict:
     regard to case or accents (see `lookup`). The first of those that names anyone decides:
     one contact is the answer, several are Ambiguous (each listed with its id, company and
     email), none is NotFound with the closest names (and, with `offer_add`, how to add them)."""
-    from ..lookup import fold, word_patterns
+    from ..lookup import fold, words
 
     text = who.strip()
     if not text:
@@ -103,13 +103,16 @@ def resolve(conn: Any, who: str, offer_add: bool = False) -> dict:
             return rows[0]
     key = fold(text)
     if key:
+        typed = words(key)[:MAX_TYPED_WORDS]
+        starts = " INTERSECT ".join(f"SELECT contact_id FROM contact_word WHERE word >= :w{i} AND word < :h{i}"
+                                    for i in range(len(typed)))
         for where, params in (
             ("name_key = :key", {"key": key}),
             ("name_key >= :lo AND name_key < :hi", {"lo": key, "hi": key + "\U0010ffff"}),
-            (" AND ".join(f"(' ' || name_key) LIKE :w{i} ESCAPE '\\'" for i in range(len(word_patterns(key)))),
-             {f"w{i}": pattern for i, pattern in enumerate(word_patterns(key))}),
+            (f"contact.id IN ({starts})", {**{f"w{i}": word for i, word in enumerate(typed)},
+                                           **{f"h{i}": word + "\U0010ffff" for i, word in enumerate(typed)}}),
         ):
-            rows = _contacts(conn, where, params) if where else []
+            rows = _contacts(conn, where, params)
             if len(rows) == 1:
                 return rows[0]
             if rows:
@@ -127,7 +130,8 @@ def _candidates(text: str, rows: list[dict]) -> str:
     return f"{text!r} matches {len(rows)} contacts: {'; '.join(shown)}{more}; use the id"
 
 
-SUGGEST_SCAN = 5000  # past this many contacts, only names with a word starting as a typed word does are weighed
+SUGGEST_SCAN = 5000  # past this many contacts, only names with a word that starts as a typed word does are weighed
+MAX_TYPED_WORDS = 8  # a WHO's words looked up as word starts (a longer WHO is no name anyone types)
 
 
 def _not_found(conn: Any, text: str, offer_add: bool) -> str:
@@ -145,7 +149,7 @@ def _not_found(conn: Any, text: str, offer_add: bool) -> str:
 
 def _suggestions(conn: Any, text: str) -> str:
     """'Helen Park (#7)' or 'A (#1), B (#2) or C (#3)': the names most like `text`, or ''."""
-    from ..lookup import closest, escape_like, fold, words
+    from ..lookup import closest, fold, words
 
     typed = words(fold(text.split("@")[0] if "@" in text else text))
     if not typed:
@@ -153,11 +157,13 @@ def _suggestions(conn: Any, text: str) -> str:
     (count,) = conn.execute("SELECT count(*) FROM contact", {}).fetchone()
     if count <= SUGGEST_SCAN:
         rows = conn.execute("SELECT id, name FROM contact", {})
-    else:
-        initials = sorted({word[0] for word in typed})
-        where = " OR ".join(f"(' ' || name_key) LIKE :i{n} ESCAPE '\\'" for n in range(len(initials)))
-        rows = conn.execute(f"SELECT id, name FROM contact WHERE {where}",
-                            {f"i{n}": f"% {escape_like(letter)}%" for n, letter in enumerate(initials)})
+    else:  # the names with a word that starts with the first two letters of a typed word
+        starts = sorted({word[:2] for word in typed[:MAX_TYPED_WORDS]})
+        where = " UNION ".join(f"SELECT contact_id FROM contact_word WHERE word >= :s{n} AND word < :e{n}"
+                               for n in range(len(starts)))
+        rows = conn.execute(f"SELECT id, name FROM contact WHERE id IN ({where})",
+                            {**{f"s{n}": start for n, start in enumerate(starts)},
+                             **{f"e{n}": start + "\U0010ffff" for n, start in enumerate(starts)}})
     names = [f"{name} (#{contact_id})" for contact_id, name in closest(text, rows)]
     return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
 

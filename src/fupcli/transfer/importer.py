@@ -37,7 +37,7 @@ from ..core import (
 )
 from ..dates import check_range, parse_birthday
 from ..errors import BadInput, ExitCode, FupError, check_choice
-from ..lookup import fold
+from ..lookup import fold, word_rows
 from ..storage.journal import Undoable
 from ..storage.db import Db
 from ..storage.queries import parse_id
@@ -370,6 +370,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
         items += agenda
         step()
     db.insert_many("contact", rows)
+    db.insert_many("contact_word", [word for row in rows for word in word_rows(row["id"], row["name"])])
     db.insert_many("agenda_item", items)
     filled = []
     for action, key, fields in actions:
