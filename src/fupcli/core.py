@@ -23,7 +23,7 @@ from .storage import journal
 from .context import AppContext
 from .dates import has_time, parse_birthday, parse_date, parse_moment
 from .errors import Ambiguous, BadInput, Conflict, NotFound, check_choice
-from .lookup import escape_like, fold
+from .lookup import escape_like, fold, starts_words, word_rows
 from .records import record
 from .storage.db import Db
 from .storage.journal import Undoable
@@ -35,6 +35,7 @@ from .storage.queries import (
     listed,
     listed_cold,
     listed_live,
+    parse_id,
     resolve,
     to_date,
     to_moment,
@@ -160,11 +161,14 @@ def next_step(ctx: AppContext, action: str | None, due: str | None, soft: bool, 
 
 def due_day(ctx: AppContext, due: str) -> tuple[date, str | None]:
     """A commitment's due date as typed (`--due`, `fup move`'s WHEN), and what the reply notes
-    about it: a time dropped (commitments are by day), a day that is not a workday (kept)."""
+    about it: a time dropped (commitments are by day), a day that is not a workday or is one of
+    your days off (`fup away`; kept either way)."""
     day = parse_date(due, ctx.now)
     remarks = ["time ignored: commitments are by day"] if has_time(due) else []
-    if not ctx.settings.rules.is_workday(day):  # kept as typed: they may well have said Saturday
-        remarks.append(f"due {day.strftime('%A')} {day.isoformat()}, not a workday")
+    rules = ctx.settings.rules
+    if not rules.is_workday(day):  # kept as typed: they may well have said Saturday
+        why = "one of your days off" if day in rules.away else "not a workday"
+        remarks.append(f"due {day.strftime('%A')} {day.isoformat()}, {why}")
     return day, "; ".join(remarks) or None
 
 
@@ -461,6 +465,7 @@ def add_contact(
                    "reopened_at": None, "created_at": ctx.now, "updated_at": ctx.now, "next_due": None,
                    "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0}
         contact["id"] = db.insert("contact", contact)
+        db.insert_many("contact_word", word_rows(contact["id"], contact["name"]))
         if not no_meeting:
             db.insert("touch", {"contact_id": contact["id"], "at": met_at, "channel": "meeting", "direction": "out",
                                 "outcome": "meeting", "note": None, "ask_again": None, "created_at": ctx.now})
@@ -735,6 +740,9 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         current = [t for t in (contact["tags"] or "").split(";") if t]
         tags = [t for t in current if t not in removed] + [t for t in added if t not in current]
         _change(db, contact, **changes, tags=";".join(tags), updated_at=ctx.now)
+        if "name_key" in changes:  # (the words of the new name: found by them, no longer by the old)
+            db.execute("DELETE FROM contact_word WHERE contact_id = :cid", {"cid": contact["id"]})
+            db.insert_many("contact_word", word_rows(contact["id"], contact["name"]))
         refresh(db, ctx, contact, check=not moved)
         journal.label(db, f"edit {_who(contact)}", contact["id"])
         return _view(db, ctx, contact)
@@ -758,8 +766,10 @@ def snooze(ctx: AppContext, who: str, until: str) -> dict:
 
 def snooze_tag(ctx: AppContext, tag: str, until: str) -> dict:
     """`snooze` for every contact with the tag (matched as `fup list --tag` matches), in one
-    transaction and one undo step: until a day, `today` clears, `never` pauses them all. Returns
-    {"tag", "count", "until" (ISO or None), "paused"}; a tag nobody has is NotFound."""
+    transaction and one undo step: until a day, `today` clears, `never` pauses them all but the
+    closed ones (a no is not chased: they stay closed, untouched). Returns {"tag", "count" (the
+    contacts snoozed or paused), "until" (ISO or None), "paused", "left_closed" (closed contacts
+    `never` left alone)}; a tag nobody has is NotFound."""
     key = tag.strip().lower()
     if not key:
         raise BadInput("empty tag; give the tag to snooze, e.g. --tag conference")
@@ -773,18 +783,22 @@ def snooze_tag(ctx: AppContext, tag: str, until: str) -> dict:
                     if key in (c["tags"] or "").split(";")]
         if not contacts:
             raise NotFound(f"no contact is tagged {key!r} (`fup list` shows the tags)")
+        left_closed = sum(1 for c in contacts if c["state"] == "closed") if pause else 0
         for contact in contacts:
             if pause:
+                if contact["state"] == "closed":  # pausing would bring back a no (it is reopened by hand only)
+                    continue
                 changes: dict[str, Any] = {"state": PAUSED} if contact["state"] != PAUSED else {}
             else:
                 changes = {"snoozed_until": day if day > ctx.today else None}
             _change(db, contact, **changes, updated_at=ctx.now)
         refresh_many(db, ctx, contacts)
-        people = f"{len(contacts)} contact{'' if len(contacts) == 1 else 's'} tagged {key}"
+        count = len(contacts) - left_closed
+        people = f"{count} contact{'' if count == 1 else 's'} tagged {key}"
         what = (f"pause {people}" if pause else f"snooze {people} until {day.isoformat()}" if day > ctx.today
                 else f"end the snooze of {people}")
         journal.label(db, what)  # (about several contacts: names none of them)
-        return {"tag": key, "count": len(contacts), "paused": pause,
+        return {"tag": key, "count": count, "paused": pause, "left_closed": left_closed,
                 "until": day.isoformat() if day is not None and day > ctx.today else None}
 
 
@@ -834,8 +848,13 @@ def find_to_forget(ctx: AppContext, who: str) -> dict:
     except NotFound:
         conn = ctx.store.reader()
         removed = journal.removed_contacts(conn) if conn is not None else []
-        text = who.strip().casefold()
-        matches = [r for r in removed if str(r["id"]) == text or r["name"].casefold().startswith(text)]
+        text = who.strip()
+        number = parse_id(text[1:] if text.startswith("#") else text)
+        key = fold(text)
+        matches = [r for r in removed if r["id"] == number or (key and fold(r["name"]) == key)]
+        if not matches and key:  # as WHO finds the living: the start of the name, else of each word typed
+            matches = [r for r in removed if fold(r["name"]).startswith(key)] or [
+                r for r in removed if starts_words(key, fold(r["name"]))]
         if not matches:
             raise
         if len(matches) > 1:
@@ -943,7 +962,10 @@ def _replan_away(db: Db, ctx: AppContext) -> int:
 
 def add_away(ctx: AppContext, start: str, end: str | None) -> dict:
     """Days off from `start` to `end` (both included; `end` defaults to `start`): nothing comes
-    due on them, what would moves to the first workday after. Every contact is re-planned."""
+    due on them, what would moves to the first workday after. Every contact is re-planned.
+    The same days off twice (same first and last day) are a Conflict; overlapping ones are fine.
+    `promised` lists the open commitments of contacts not closed that fall on them, at most
+    MAX_LISTED; `more_promised` counts the rest."""
     first = parse_date(start, ctx.now)
     last = parse_date(end, ctx.now) if end is not None else first
     if last < first:
@@ -952,17 +974,23 @@ def add_away(ctx: AppContext, start: str, end: str | None) -> dict:
         raise BadInput(f"{(last - first).days + 1} days off is more than {MAX_AWAY_DAYS}; "
                        "for a longer break, pause contacts (`fup state WHO paused`)")
     with ctx.store.write(Undoable("away", ctx.now)) as db:
+        if db.all("SELECT id FROM away WHERE first_day = :first AND last_day = :last", {"first": first, "last": last}):
+            raise Conflict(f"already away {first.isoformat()} to {last.isoformat()}")
         db.insert("away", {"first_day": first, "last_day": last, "created_at": ctx.now})
         moved = _replan_away(db, ctx)
         journal.label(db, f"away {first.isoformat()} to {last.isoformat()}")
-        promised = db.all(
+        promised = db.all(  # (a closed contact's commitments never come due: not worth a note)
             "SELECT commitment.id, commitment.action, commitment.due, commitment.whose, contact.name FROM commitment "
             "JOIN contact ON contact.id = commitment.contact_id WHERE commitment.status = 'open' "
+            "AND contact.state != 'closed' "
             "AND commitment.due BETWEEN :first AND :last ORDER BY commitment.due, commitment.id",
             {"first": first, "last": last})
+        more = max(0, len(promised) - MAX_LISTED)
+        promised = promised[:MAX_LISTED]
         for row in promised:
             row["due"] = to_date(row["due"])
-        return {"first": first, "last": last, "days": (last - first).days + 1, "moved": moved, "promised": promised}
+        return {"first": first, "last": last, "days": (last - first).days + 1, "moved": moved, "promised": promised,
+                "more_promised": more}
 
 
 def clear_away(ctx: AppContext, start: str) -> dict:

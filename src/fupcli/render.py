@@ -516,6 +516,10 @@ def away_changed(verb: str, change: dict, stream: TextIO | None = None) -> None:
         who = "you promised" if row["whose"] == "mine" else "they promised"
         out.write(f"Note: {row['name']}: {who} {row['action']} by {row['due']:%a} {row['due'].isoformat()} "
                   f"(commitment {row['id']}); `fup move` it if it should wait.\n")
+    more = change.get("more_promised", 0)
+    if more:  # (a long break: the first few named, the rest counted)
+        out.write(f"Note: … and {more} more promise{'s' if more != 1 else ''} fall{'' if more != 1 else 's'} "
+                  "on those days (`fup list` / `fup show`).\n")
 
 
 def away_list(periods: Sequence[tuple[date, date]], today: date, stream: TextIO | None = None) -> None:

@@ -65,6 +65,7 @@ OPENING_SPREAD = 3  # an opening touch may move up to this many first gaps later
 COLD_SLACK = 2  # a cold follow-up may move up to its gap / this many days later
 WAIT_SPREAD = 10  # days over which cold rows a day had no room for are spread again
 SHORT_REASON = 48  # characters of the next reason quoted in "(+N more: ...)"
+AWAY_REACH = 3660  # days a run of non-workdays (days off) is followed back for the birthdays in it
 
 
 @record
@@ -534,13 +535,22 @@ def not_before(snoozed_until: date | None, reopened_at: datetime | date | None) 
     return max((day for day in (snoozed_until, reopened) if day is not None), default=None)
 
 
-def _floored(items: Iterable[Item], cadence_floor: date | None, floor: date | None) -> list[Item]:
+def _floored(items: Iterable[Item], cadence_floor: date | None, floor: date | None,
+             rules: Rules = DEFAULT_RULES) -> list[Item]:
     """Items due no earlier than their floor: a snooze moves the cadence rows only (a snooze is a
-    new due date); a reopening moves every row."""
+    new due date); a reopening moves every row. A cadence row whose floor (a snooze's end, the
+    day of a reopening) is one of the days off (`rules.away`) is due on the first workday after
+    them, as a computed date would be; a weekend floor is kept, and so are the rows of dates a
+    person chose (a promise, the date they asked for)."""
     out = []
     for item in items:
-        least = cadence_floor if item.kind in CADENCE_KINDS else floor
-        out.append(item._replace(due=least) if least is not None and item.due < least else item)
+        cadence = item.kind in CADENCE_KINDS
+        least = cadence_floor if cadence else floor
+        if least is not None and item.due < least:
+            if cadence and least in rules.away:
+                least = rules.workday(least)
+            item = item._replace(due=least)
+        out.append(item)
     return out
 
 
@@ -572,7 +582,7 @@ def plan_contact(
     if cadence is not None and not (cadence.kind in CADENCE_KINDS and hard_dues):
         items.append(cadence)
     reopened = contact.reopened_at.date() if contact.reopened_at is not None else None
-    items = sorted(_floored(items, not_before(contact.snoozed_until, reopened), reopened), key=item_order)
+    items = sorted(_floored(items, not_before(contact.snoozed_until, reopened), reopened, rules), key=item_order)
     steps = hard_dues + ([talk.asked] if talk.asked is not None and state != "closed" else [])
     return Plan(
         state=state,
@@ -646,12 +656,19 @@ _WINDOWS: dict[tuple, tuple[date, date, date]] = {}  # birthday_window's answers
 
 def birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date, date]:
     """(the birthday in `year`, the first day it shows, the last day it shows); it depends only
-    on the month and day, the year and the workday calendar, so answers are kept."""
-    key = (birthday[-5:], year, rules.workdays, rules.holidays)
+    on the month and day, the year and the workday calendar (days off included), so answers are kept.
+
+    A birthday on a weekend or a holiday shows from the workday before it; one on days off (or
+    whose workday before lies across days off) from the first workday after them, a belated
+    greeting being better than one sent days early, and for the usual week from there."""
+    key = (birthday[-5:], year, rules.workdays, rules.holidays, rules.away)
     window = _WINDOWS.get(key)
     if window is None:
         day = birthday_on(birthday, year)
-        window = _WINDOWS[key] = (day, rules.workday_before(day), day + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1))
+        shown = rules.workday_before(day)
+        if rules._away_between(shown, day):
+            shown = rules.workday(day)
+        window = _WINDOWS[key] = (day, shown, max(day, shown) + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1))
     return window
 
 
@@ -667,7 +684,8 @@ def birthday_item(
     rules: Rules = DEFAULT_RULES,
 ) -> Item | None:
     """The birthday row visible on `on`: from the day itself (a weekend or holiday birthday from
-    the workday before) until six days after, unless you touch them from its first day on.
+    the workday before, one on days off from the workday after them) until six days after (after
+    that first day, for one on days off), unless you touch them from its first day on.
     `floor` is the day the contact was reopened: nothing of it is due before (a snooze hides
     the cadence only, so it does not hide a birthday)."""
     if not birthday:
@@ -697,6 +715,13 @@ def birthday_days(on: date, rules: Rules = DEFAULT_RULES) -> list[str]:
     while not rules.is_workday(ahead) and (ahead - on).days <= 366:  # shown from the workday before
         add(ahead)
         ahead += timedelta(days=1)
+    if rules.away:  # one on days off shows from the workday after them, for a week: those before each such day
+        for back in range(BIRTHDAY_WINDOW_DAYS):
+            shown = on - timedelta(days=back)
+            before = shown - timedelta(days=1)
+            while not rules.is_workday(before) and (shown - before).days <= AWAY_REACH:
+                add(before)
+                before -= timedelta(days=1)
     return sorted(days)
 
 

@@ -266,7 +266,13 @@ def _snooze_tag(app_ctx: AppContext, tag: str, until: str) -> None:
 
     done = core.snooze_tag(app_ctx, tag, until)
     people = f"{done['count']} contact{'' if done['count'] == 1 else 's'} tagged {done['tag']}"
-    if done["paused"]:
+    closed = done.get("left_closed", 0)
+    left = f"{closed} closed contact{'' if closed == 1 else 's'} left closed"
+    if done["paused"] and closed and not done["count"]:
+        message = f"Paused nobody tagged {done['tag']}: {left}."
+    elif done["paused"] and closed:  # a no is not chased: `never` leaves closed contacts closed
+        message = f"Paused {people}; {left}. No follow-ups until `fup state WHO active`."
+    elif done["paused"]:
         message = f"Paused {people}: no follow-ups until `fup state WHO active`."
     elif done["until"]:
         message = f"Snoozed {people} until {done['until']}."
