@@ -244,7 +244,8 @@ def test_unlog_the_meeting_of_add_replans_as_if_never_met(fup):
     before = snapshot(fup, "ana", "bo")
     out = fup.ok("unlog", "ana").stdout.splitlines()
     assert out[0] == "Unlogged touch 1: meeting with Ana Ruiz on 2026-11-23 (meeting)."
-    assert out[1] == "Note: no touch is left: an opening touch is due, as for a contact you have not met."
+    assert out[1] == ("Note: no touch is left: they are planned as someone you have not met yet "
+                      "(an opening touch, once no promise comes first).")
     ana, bo = card(fup, "ana"), card(fup, "bo")
     assert (ana["touches"], ana["last_touch"], ana["unanswered_streak"]) == ([], None, 0)
     assert ana["next"]["kind"] == bo["next"]["kind"] == "cold"

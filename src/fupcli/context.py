@@ -2,7 +2,9 @@
 
 Built once by the root callback from options and the environment (`FUP_HOME`,
 `FUP_DB`, `FUP_NOW`); settings and the store open lazily, so `fup --version`
-and `fup cadence` touch neither. This is the only place that reads the clock.
+touches neither. The settings are config.toml's with the days off of `fup
+away`, which live in the database, among the holidays: reading them opens the
+database briefly, if there is one. This is the only place that reads the clock.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from .storage.store import Store
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
+
+
+def _with_days_off(settings: Settings, days: frozenset[date]) -> Settings:
+    """`settings` whose rules take `days` as days off: holidays, and `Rules.away`."""
+    if not days:
+        return settings
+    return settings._replace(rules=settings.rules._replace(holidays=settings.rules.holidays | days, away=days))
 
 
 def current_time() -> datetime:
@@ -52,11 +61,7 @@ class AppContext:
     def settings(self) -> Settings:
         """config.toml's settings, with the days off of `fup away` among the rules' holidays."""
         if self._settings is None:
-            settings = load_settings(self.config_file)
-            away = self._away_days()
-            if away:
-                settings = settings._replace(rules=settings.rules._replace(holidays=settings.rules.holidays | away, away=away))
-            self._settings = settings
+            self._settings = _with_days_off(load_settings(self.config_file), self._away_days())
         return self._settings
 
     def _away_days(self) -> frozenset[date]:
@@ -66,15 +71,14 @@ class AppContext:
         from .storage.queries import away_days, away_periods
 
         try:
-            periods = self.store.read_briefly(away_periods)
+            periods = self.store.read_briefly(away_periods, "away")
         except DatabaseError:  # not a fup database: the command itself says so
             return frozenset()
         return away_days(periods) if periods else frozenset()
 
     def with_away(self, days: frozenset[date]) -> None:
         """Plan from here on with `days` as the days off instead of those read (`fup away` changing them)."""
-        settings = load_settings(self.config_file)
-        self._settings = settings._replace(rules=settings.rules._replace(holidays=settings.rules.holidays | days, away=days))
+        self._settings = _with_days_off(load_settings(self.config_file), days)
 
     @property
     def store(self) -> Store:

@@ -170,7 +170,8 @@ def unlog(app_ctx: AppContext, who: str, touch_id: int | None = None) -> None:
         message += (f"\nNote: {view['name']} stays a client, and what the win marked done stays done: unlog takes "
                     f"back the touch, not what it changed (`fup state {view['id']} active` sets the state).")
     if not t["touches_left"] and view["state"] not in ("closed", "paused"):  # (the cadence opens again)
-        message += "\nNote: no touch is left: an opening touch is due, as for a contact you have not met."
+        message += ("\nNote: no touch is left: they are planned as someone you have not met yet "
+                    "(an opening touch, once no promise comes first).")
     render.written(message, view, app_ctx.today)
 
 

@@ -198,18 +198,19 @@ class Store:
             raise DatabaseError(f"{self.path} needs a schema upgrade; run any command that writes (e.g. `fup reschedule`)")
         return conn
 
-    def read_briefly(self, read: Any) -> Any:
+    def read_briefly(self, read: Any, table: str) -> Any:
         """`read(conn)` on a read-only connection closed right after, or None when there is no
-        database at this schema yet (none at all, or one the next write upgrades). For what a
-        command needs before it begins (the days off): a reader left open beside a write would
-        keep the -wal file alive after it, and the upgrade is the write's to do."""
+        database with `table` yet (none at all, one the next write upgrades, a server database
+        whose schema the first write makes). For what a command needs before it begins (the
+        days off): a reader left open beside a write would keep the -wal file alive after it,
+        and the upgrade is the write's to do. On a SQLite file, `table` must be in SCHEMA_VERSION."""
         if self.url is not None:
             from sqlalchemy import inspect
 
             from .server import ServerDb
 
             with self.engine().connect() as connection:
-                return read(ServerDb(connection)) if inspect(connection).has_table("away") else None
+                return read(ServerDb(connection)) if inspect(connection).has_table(table) else None
         if not self.exists():
             return None
         self._check_sqlite_file()
