@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections import Counter
 import json
 import random
 import unicodedata
@@ -279,11 +280,12 @@ def csv_path(directory: Path, what: str) -> Path:
 
 
 def open_commitment_targets(directory: Path, manifest: Manifest) -> list[int]:
-    """The log targets (active, about 20 touches) that have an open commitment, in the manifest's order.
+    """The log targets (active, about 20 touches) that have exactly one open commitment, in the
+    manifest's order: `fup done WHO` closes it (with several open, it asks which, exit 4).
 
     Read from the dataset's commitments.csv, so datasets generated before this existed need no rebuild.
     """
     with csv_path(directory, "commitments").open(newline="", encoding="utf-8") as handle:
-        open_ones = {int(row["contact_id"]) for row in csv.DictReader(handle) if row["status"] == "open"}
-    return [contact for contact in manifest.log_targets if contact in open_ones]
+        counts = Counter(int(row["contact_id"]) for row in csv.DictReader(handle) if row["status"] == "open")
+    return [contact for contact in manifest.log_targets if counts[contact] == 1]
 

@@ -8,7 +8,7 @@ not run, with the reason.
 
 The everyday commands on one contact (log, next, add, show, done) are each a
 FupCommand: on every run a different contact, by id, from the dataset's log
-targets (active, about 20 touches; for `done`, those with an open commitment),
+targets (active, about 20 touches; for `done`, those with exactly one open commitment),
 and a command that writes runs on a copy of the database made for the pair. Their
 Taskwarrior counterparts are TaskCommands: a different pending task id each run,
 on a copy of the Taskwarrior data when they write. Copies go when the pair is done.
@@ -52,7 +52,7 @@ class Bench:
     homes: dict[int, Path] = field(default_factory=dict)  # FUP_HOME of each loaded size
     contacts_csv: dict[int, Path] = field(default_factory=dict)
     log_targets: dict[int, list[int]] = field(default_factory=dict)  # active, about 20 touches
-    open_targets: dict[int, list[int]] = field(default_factory=dict)  # the log targets with an open commitment
+    open_targets: dict[int, list[int]] = field(default_factory=dict)  # the log targets with exactly one open commitment
     unloaded: dict[int, str] = field(default_factory=dict)  # size -> why it has no database
     peers: dict[str, str] = field(default_factory=dict)  # program -> executable
     missing_peers: dict[str, str] = field(default_factory=dict)
@@ -237,7 +237,7 @@ def lacking_targets(bench: Bench, command: FupCommand, sizes: tuple[int, ...]) -
         return None
     for size in sizes:
         if not targets(bench, command, size):
-            wanted = " with an open commitment" if command.open_commitment else ""
+            wanted = " with exactly one open commitment" if command.open_commitment else ""
             return f"the {size_label(size)} dataset has no active contact of about 20 touches{wanted}"
     return None
 

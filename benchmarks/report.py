@@ -166,7 +166,7 @@ def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs
         "  - `fup show WHO` against `task N info`;",
         "  - `fup done WHO` against `task N done`.",
         "- WHO is a different contact each run (by id, but for `fup log`): one of the active contacts with",
-        "  about 20 touches (for `done` and `drop`, those of them with an open commitment;",
+        "  about 20 touches (for `done` and `drop`, those of them with exactly one open commitment;",
         "  should the runs outnumber them, one is recorded first with `fup next`, untimed).",
         "  N is a different pending task each run, spread over the list.",
         "- Whatever writes runs on copies made for its pair or check: of fup's database, and",

@@ -230,3 +230,23 @@ def test_read_commands_do_not_import_the_orm(tmp_path: Path, args: list[str]) ->
     proc = subprocess.run([sys.executable, "-c", HOT_PATH_CHECK, *args], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY=\n" in proc.stdout, proc.stdout
+
+
+def test_a_write_leaves_no_wal_file_behind_even_after_reads(tmp_path: Path) -> None:
+    """A command that reads (the days off, a contact) and then writes closes its reader before the
+    write, so the writer is the last connection and SQLite folds the -wal file into the database;
+    otherwise every later command starts by reading a -wal file that only grows (an import leaves
+    hundreds of MB)."""
+    fup = Path(sys.executable).parent / "fup"
+    env = {**os.environ, "FUP_HOME": str(tmp_path), "FUP_NOW": "2026-11-23T09:00"}
+    env.pop("FUP_DB", None)
+
+    def run(*args: str) -> None:
+        subprocess.run([str(fup), *args], env=env, check=True, capture_output=True)
+
+    run("add", "Ana Ruiz")
+    run("away", "2026-12-24", "2026-12-26")  # days off stored: every later command reads them first
+    run("today")  # a read-only command (it may leave an empty -wal file: a reader cannot remove it)
+    for args in (["log", "ana"], ["next", "ana", "send the deck", "--due", "fri"], ["done", "ana"], ["rm", "ana", "--yes"]):
+        run(*args)
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("fup.db")) == ["fup.db"], args

@@ -375,7 +375,10 @@ def away(
     list_: Annotated[bool, typer.Option("--list", help="List the days off.")] = False,
     clear: Annotated[Optional[str], typer.Option("--clear", metavar="START", help="Remove the days off that begin on START.")] = None,
 ) -> None:
-    """Days off: nothing comes due from START to END; what would moves to the first workday after, as on holidays."""
+    """Days off: nothing comes due from START to END; what would waits for the first workday after them.
+
+    Promises and dates they asked for stay where they are (the reply names the promises that fall inside).
+    `fup away` alone lists the days off."""
     commands.away(_ctx(ctx), start=start, end=end, list_=list_, clear=clear)
 
 

@@ -66,7 +66,8 @@ class Store:
         else:
             self.path = Path(self.location).expanduser()
         self._engine: Engine | None = None
-        self._readers: list[Any] = []
+        self._readers: list[Any] = []  # read-only connections, the newest shared by every read (`reader`)
+        self._read_version: str | None = None  # the schema version the readers saw (probed once)
         self._warned = False
         self._header_checked = False
 
@@ -176,7 +177,11 @@ class Store:
     # --- reading --------------------------------------------------------------
 
     def reader(self) -> Any | None:
-        """A read-only connection, or None when there is no database yet."""
+        """A read-only connection, or None when there is no database yet. One per command: the
+        reads share it, and a write closes it first (`write`), so that the writer is the last
+        connection to close and SQLite folds the -wal file back into the database then."""
+        if self._readers:
+            return self._readers[-1]
         if self.url is not None:
             from .server import ServerDb
 
@@ -188,7 +193,7 @@ class Store:
             return None
         self._check_sqlite_file()
         uri = self._uri("mode=ro")
-        version = self._probe_version()
+        version = self._version_for_reading()
         if version is None:
             return None
         self._warn_if_exposed()
@@ -199,11 +204,11 @@ class Store:
         return conn
 
     def read_briefly(self, read: Any, table: str) -> Any:
-        """`read(conn)` on a read-only connection closed right after, or None when there is no
-        database with `table` yet (none at all, one the next write upgrades, a server database
-        whose schema the first write makes). For what a command needs before it begins (the
-        days off): a reader left open beside a write would keep the -wal file alive after it,
-        and the upgrade is the write's to do. On a SQLite file, `table` must be in SCHEMA_VERSION."""
+        """`read(conn)` through the command's reader if it has one (else a connection closed right
+        after), or None when there is no database with `table` yet (none at all, one the next write upgrades, a server database whose schema
+        the first write makes): for what a command needs before it begins (the days off), which
+        must not upgrade anything; that is the write's to do. On a SQLite file, `table` must be
+        in SCHEMA_VERSION."""
         if self.url is not None:
             from sqlalchemy import inspect
 
@@ -214,13 +219,30 @@ class Store:
         if not self.exists():
             return None
         self._check_sqlite_file()
-        if self._probe_version() != SCHEMA_VERSION:
+        if self._version_for_reading() != SCHEMA_VERSION:
             return None
+        if self._readers:
+            return read(self._readers[-1])
+        # On a connection of its own, closed at once: this may run inside a write, and a reader
+        # still open when the writer closes would keep the -wal file from being folded back.
         conn = sqlite.connect(self._uri("mode=ro"), uri=True, read_only=True)
         try:
             return read(conn)
         finally:
             conn.close()
+
+    def _version_for_reading(self) -> str | None:
+        """The schema version, probed once for all of a command's reads (each probe opens the
+        file, and with a large -wal file that costs a read of it)."""
+        if self._read_version is None:
+            self._read_version = self._probe_version()
+        return self._read_version
+
+    def _close_readers(self) -> None:
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        self._read_version = None
 
     # --- writing --------------------------------------------------------------
 
@@ -311,7 +333,11 @@ class Store:
         On a SQLite file it is a `storage.sqlite.SQLiteDb` (stdlib driver, `BEGIN IMMEDIATE`);
         with `undo`, the transaction is recorded in the undo history, and the command labels
         it with `journal.label(db, ...)`. A database given by URL gets a `storage.server.ServerDb`
-        (no undo history there yet)."""
+        (no undo history there yet).
+
+        The command's reader is closed first: what it read comes before the write, and with
+        no reader left the writer's close folds the -wal file back into the database."""
+        self._close_readers()
         self.prepare_for_write()
         self._warn_if_exposed()
         if self.url is not None:
@@ -361,9 +387,7 @@ class Store:
         return sqlite.connect(self._uri("mode=ro"), uri=True, foreign_keys=None)
 
     def close(self) -> None:
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
+        self._close_readers()
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
