@@ -180,8 +180,10 @@ class Store:
         """A read-only connection, or None when there is no database yet. One per command: the
         reads share it, and a write closes it first (`write`), so that the writer is the last
         connection to close and SQLite folds the -wal file back into the database then."""
-        if self._readers:
-            return self._readers[-1]
+        while self._readers:
+            if _is_open(self._readers[-1]):
+                return self._readers[-1]
+            self._readers.pop()  # (closed by whoever was handed it)
         if self.url is not None:
             from .server import ServerDb
 
@@ -221,7 +223,7 @@ class Store:
         self._check_sqlite_file()
         if self._version_for_reading() != SCHEMA_VERSION:
             return None
-        if self._readers:
+        if self._readers and _is_open(self._readers[-1]):
             return read(self._readers[-1])
         # On a connection of its own, closed at once: this may run inside a write, and a reader
         # still open when the writer closes would keep the -wal file from being folded back.
@@ -391,3 +393,15 @@ class Store:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _is_open(conn: Any) -> bool:
+    """Whether a reader handed out may still be used (a caller may have closed it)."""
+    connection = getattr(conn, "connection", None)  # a ServerDb: its SQLAlchemy connection
+    if connection is not None:
+        return not connection.closed
+    try:
+        conn.total_changes  # noqa: B018 - raises once the sqlite3 connection is closed
+    except sqlite3.ProgrammingError:
+        return False
+    return True
