@@ -152,11 +152,11 @@ class Rules:
         weekend's follow-ups do not all land on Monday. Across days off it is always the later one."""
         later = self.workday(day)
         earlier = self.workday_before(day)
-        if earlier > after and (day - earlier) < (later - day) and not self._away_between(earlier, day):
+        if earlier > after and (day - earlier) < (later - day) and not self.away_between(earlier, day):
             return earlier
         return later
 
-    def _away_between(self, earlier: date, day: date) -> bool:
+    def away_between(self, earlier: date, day: date) -> bool:
         """Whether a day off lies after `earlier`, up to `day`: what falls in days off waits for the
         return, it is not pulled before them (that day is busy enough)."""
         return bool(self.away) and any(earlier + timedelta(days=n) in self.away for n in range(1, (day - earlier).days + 1))
@@ -666,7 +666,7 @@ def birthday_window(birthday: str, year: int, rules: Rules) -> tuple[date, date,
     if window is None:
         day = birthday_on(birthday, year)
         shown = rules.workday_before(day)
-        if rules._away_between(shown, day):
+        if rules.away_between(shown, day):
             shown = rules.workday(day)
         window = _WINDOWS[key] = (day, shown, max(day, shown) + timedelta(days=BIRTHDAY_WINDOW_DAYS - 1))
     return window
