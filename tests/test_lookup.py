@@ -63,7 +63,7 @@ def _put(conn: sqlite3.Connection, names: list[str]) -> None:
         conn.execute("INSERT INTO contact (id, name, name_key, tags, channel, cadence, state, created_at, updated_at, "
                      "unanswered_streak) VALUES (?, ?, ?, '', 'email', 'warm', 'active', '2026-11-23 09:00:00', "
                      "'2026-11-23 09:00:00', 0)", (number, name, fold(name)))
-        conn.executemany("INSERT INTO contact_word (contact_id, word) VALUES (:contact_id, :word)", word_rows(number, name))
+        conn.executemany("INSERT INTO contact_word (contact_id, word) VALUES (:contact_id, :word)", word_rows(number, fold(name)))
 
 
 _NAME_WORD = st.text(st.characters(whitelist_categories=("Lu", "Ll"), max_codepoint=0x24F), min_size=1, max_size=7)

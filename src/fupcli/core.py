@@ -465,7 +465,7 @@ def add_contact(
                    "reopened_at": None, "created_at": ctx.now, "updated_at": ctx.now, "next_due": None,
                    "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0}
         contact["id"] = db.insert("contact", contact)
-        db.insert_many("contact_word", word_rows(contact["id"], contact["name"]))
+        db.insert_many("contact_word", word_rows(contact["id"], contact["name_key"]))
         if not no_meeting:
             db.insert("touch", {"contact_id": contact["id"], "at": met_at, "channel": "meeting", "direction": "out",
                                 "outcome": "meeting", "note": None, "ask_again": None, "created_at": ctx.now})
@@ -742,7 +742,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         _change(db, contact, **changes, tags=";".join(tags), updated_at=ctx.now)
         if "name_key" in changes:  # (the words of the new name: found by them, no longer by the old)
             db.execute("DELETE FROM contact_word WHERE contact_id = :cid", {"cid": contact["id"]})
-            db.insert_many("contact_word", word_rows(contact["id"], contact["name"]))
+            db.insert_many("contact_word", word_rows(contact["id"], changes["name_key"]))
         refresh(db, ctx, contact, check=not moved)
         journal.label(db, f"edit {_who(contact)}", contact["id"])
         return _view(db, ctx, contact)

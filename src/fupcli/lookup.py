@@ -35,11 +35,16 @@ def fold(text: str) -> str:
     'mary jane o neil'
     """
     if not text.isascii():
-        bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-        # casefold can set accents apart again (e.g. 'İ'): a second pass keeps the key bare
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", bare.casefold()) if not unicodedata.combining(ch))
-        text = text.translate(_LETTERS)
+        text = _bare(text).casefold()
+        if not text.isascii():  # casefold can set an accent apart again ('İ' is 'i' and a dot)
+            text = _bare(text).translate(_LETTERS)
     return " ".join(text.casefold().translate(_SEPARATORS).split())
+
+
+def _bare(text: str) -> str:
+    """`text` decomposed (NFKD) without its combining marks: 'José' -> 'Jose'."""
+    combining = unicodedata.combining
+    return "".join([ch for ch in unicodedata.normalize("NFKD", text) if not combining(ch)])
 
 
 def words(key: str) -> list[str]:
@@ -47,9 +52,9 @@ def words(key: str) -> list[str]:
     return list(dict.fromkeys(key.split()))
 
 
-def word_rows(contact_id: int, name: str) -> list[dict]:
-    """The `contact_word` rows of a contact called `name`."""
-    return [{"contact_id": contact_id, "word": word} for word in words(fold(name))]
+def word_rows(contact_id: int, key: str) -> list[dict]:
+    """The `contact_word` rows of a contact whose `name_key` is `key` (`fold(name)`)."""
+    return [{"contact_id": contact_id, "word": word} for word in words(key)]
 
 
 def starts_words(query_key: str, name_key: str) -> bool:

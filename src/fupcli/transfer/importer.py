@@ -370,7 +370,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
         items += agenda
         step()
     db.insert_many("contact", rows)
-    db.insert_many("contact_word", [word for row in rows for word in word_rows(row["id"], row["name"])])
+    db.insert_many("contact_word", [word for row in rows for word in word_rows(row["id"], row["name_key"])])
     db.insert_many("agenda_item", items)
     filled = []
     for action, key, fields in actions:
