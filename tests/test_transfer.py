@@ -67,7 +67,7 @@ NOW = "2026-11-23T09:00"  # conftest's FIXED_NOW: a Monday
 
 CONTACT_HEADER = [
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
-    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until",
+    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
 ]
 TOUCH_HEADER = ["id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again"]
 COMMITMENT_HEADER = [
@@ -1021,8 +1021,6 @@ def test_round_trip_keeps_the_balanced_day_of_an_opening_touch(fup, tmp_path):
         assert fup("export", what, env=env).stdout_bytes == data, what
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: contact.reopened_at is not a column of the contacts export yet, "
-                   "so a contact reopened by hand is planned from its history alone after a round trip")
 def test_round_trip_keeps_a_contact_reopened_by_hand(fup, tmp_path):
     fup.ok("add", "Sara Kim", now="2026-11-02")
     fup.ok("log", "sara", "--outcome", "not-interested", now="2026-11-03")
@@ -1034,6 +1032,29 @@ def test_round_trip_keeps_a_contact_reopened_by_hand(fup, tmp_path):
     assert fup("export", "due", env=env).stdout_bytes == export(fup, "due")
     for what, data in first.items():
         assert fup("export", what, env=env).stdout_bytes == data, what
+
+
+def test_an_older_contacts_export_without_reopened_at_imports_and_a_bad_one_is_refused(fup, tmp_path):
+    fup.ok("add", "Sara Kim", now="2026-11-02")
+    fup.ok("log", "sara", "--outcome", "not-interested", now="2026-11-03")
+    fup.ok("state", "sara", "active", now="2026-11-16T09:30")
+    rows = csv_dicts(export(fup, "contacts"))
+    assert rows[0]["reopened_at"] == "2026-11-16T09:30:00"
+    assert fup.json("show", "sara", "-f", "json")["reopened_at"] == "2026-11-16T09:30:00"
+
+    # An export made before the column existed: the same rows, no reopened_at.
+    lines = export(fup, "contacts").decode().split("\r\n")
+    old = write(tmp_path / "old.csv", "\r\n".join(line.rsplit(",", 1)[0] for line in lines if line) + "\r\n")
+    env = {"FUP_HOME": str(tmp_path / "old-home")}
+    result = fup("import", "contacts", str(old), env=env)
+    assert result.exit_code == 0, result.stderr
+    assert csv_dicts(fup("export", "contacts", env=env).stdout_bytes)[0]["reopened_at"] == ""
+
+    bad = write(tmp_path / "bad.csv", export(fup, "contacts").decode().replace("2026-11-16T09:30:00", "last monday"))
+    env = {"FUP_HOME": str(tmp_path / "bad-home")}
+    result = fup("import", "contacts", str(bad), env=env)
+    assert result.exit_code == 2 and "reopened_at 'last monday' is not an ISO date-time" in result.stderr
+    assert fup("export", "contacts", env=env).stdout_bytes.count(b"\r\n") == 1  # the header alone: nothing written
 
 
 # --- round trip: property -----------------------------------------------------------------------

@@ -629,7 +629,8 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
         if item is not None:
             nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason,
                    "channel": item.channel or contact["channel"]}
-    created, updated, touched = (to_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at"))
+    created, updated, touched, reopened = (
+        to_moment(contact[k]) for k in ("created_at", "updated_at", "last_touch_at", "reopened_at"))
     return {
         "id": contact["id"],
         "name": contact["name"],
@@ -646,6 +647,7 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
         "birthday": contact["birthday"],
         "notes": contact["notes"],
         "snoozed_until": snoozed.isoformat() if snoozed else None,
+        "reopened_at": reopened.isoformat() if reopened else None,
         "created_at": created.isoformat() if created else None,
         "updated_at": updated.isoformat() if updated else None,
         "last_touch": touched.date().isoformat() if touched else None,

@@ -117,7 +117,7 @@ _CONTACT_EXPORT_SQL = (
     "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, state, "
     "birthday, {notes}, "
     f"{_ISO_MOMENT_SQL.format('created_at')}, substr(next_due, 1, 10), substr(snoozed_until, 1, 10), "
-    "last_touch_at, substr(reopened_at, 1, 10) FROM contact ORDER BY id"
+    f"{_ISO_MOMENT_SQL.format('reopened_at')}, last_touch_at FROM contact ORDER BY id"
 )
 
 
@@ -132,11 +132,11 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
     for row in conn.execute(_CONTACT_EXPORT_SQL.format(**text)):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
-            yield row[:17]
+            yield row[:18]
             continue
-        state, next_due, snoozed_until, last_touch_at, reopened = row[11], row[15], row[16], row[17], row[18]
+        state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[18]
         first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, _day(last_touch_at), rules)
-        yield (*row[:15], first.isoformat() if first else None, snoozed_until)
+        yield (*row[:15], first.isoformat() if first else None, *row[16:18])
 
 
 def _day(value: Any) -> date | None:

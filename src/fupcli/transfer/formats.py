@@ -18,7 +18,7 @@ from ..storage.queries import DUE_COLUMNS
 
 CONTACT_COLUMNS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
-    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until",
+    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
 )
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
@@ -65,6 +65,7 @@ class ContactRecord:
     created_at: str = ""
     snoozed_until: str = ""
     next_due: str = ""
+    reopened_at: str = ""  # absent from exports before it was added: taken as empty
 
 
 def is_linkedin_header(cells: Sequence[str]) -> bool:
@@ -148,6 +149,7 @@ def contact_record(layout: str, line: int, cells: dict[str, str]) -> ContactReco
             [t for t in c("tags", "").split(";") if t.strip()], c("source", ""), c("notes", ""), c("birthday", "").strip(),
             c("id", ""), c("channel", "").strip(), c("cadence", "").strip(), c("state", "").strip(),
             c("created_at", "").strip(), c("snoozed_until", "").strip(), c("next_due", "").strip(),
+            c("reopened_at", "").strip(),
         )
     get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     if layout == LINKEDIN:

@@ -232,6 +232,7 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         fields["created_at"] = _iso_moment(rec.created_at, "created_at") if rec.created_at else ctx.now
         fields["snoozed_until"] = _iso_day(rec.snoozed_until, "snoozed_until") if rec.snoozed_until else None
         fields["planned_due"] = _iso_day(rec.next_due, "next_due") if rec.next_due else None
+        fields["reopened_at"] = _iso_moment(rec.reopened_at, "reopened_at") if rec.reopened_at else None
     else:
         # The layout names the channel a record can be reached by when it has no email (formats.reach).
         fields.update(id=None, channel=rec.channel or ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
