@@ -1259,8 +1259,10 @@ def expected_thread(touches):
     (which honours it); a standing ask is replaced by a later ask_again and cleared by one on the
     touch's own day, nothing else. `unanswered` counts the one-way touches after the last two-way
     one; `followups` those after the anchor (the last two-way touch or fresh start); `position`
-    those after the last fresh start. When the anchor is a reply (two-way, not a fresh start),
-    the gap reached is the days between the last follow-up before it and the touch before that."""
+    those after the last fresh start that took a rung: all but the first after each reply once
+    the ladder has begun (the follow-up a reply brings is off the ladder). When the anchor is a
+    reply (two-way, not a fresh start), the gap reached is the days between the last follow-up
+    before it that took a rung and the touch before that."""
     asked, fresh = None, []
     for i, t in enumerate(touches):
         day = t.at.date()
@@ -1276,10 +1278,18 @@ def expected_thread(touches):
     anchor = max([start, *two_way])
     unanswered = sum(1 for i in one_way if i > max(two_way, default=-1))
     followups = sum(1 for i in one_way if i > anchor)
-    position = sum(1 for i in one_way if i > start)
+    rungs, replied = [], False
+    for i in range(start + 1, len(touches)):
+        if is_two_way(touches[i]):
+            replied = bool(rungs)
+        elif replied:
+            replied = False
+        else:
+            rungs.append(i)
+    position = len(rungs)
     reply_gap = None
     if anchor != start:  # a reply: the gap the contact had reached before it
-        before = [i for i in one_way if start < i < anchor]
+        before = [i for i in rungs if i < anchor]
         reply_gap = (touches[before[-1]].at.date() - touches[before[-1] - 1].at.date()).days if before else 0
     return unanswered, followups, position, asked, reply_gap
 
@@ -2005,21 +2015,23 @@ def test_after_a_reply_the_gap_is_half_the_gap_reached_but_never_below_the_first
     item = the_schedule_item(p)
     assert item.due == day0 + timedelta(days=43)
     assert item.reason == "first follow-up after their reply on 2026-04-08 (warm cadence)"
-    # the ladder goes on from where it was, not from its first rung: gaps[6] = 21
+    # the follow-up the reply brought is off the ladder, which goes on from where it was, not
+    # from its first rung: gaps[6] = 21, the seventh follow-up's, as if they had not replied
     p = plan([*late, touch(item.due, id=21)], rules=EVERY_DAY)
-    assert (p.followups, p.position) == (1, 7)
+    assert (p.followups, p.position) == (1, 6)
     assert the_schedule_item(p).due == day0 + timedelta(days=43 + 21)
 
 
 def test_after_a_reply_vip_goes_on_at_its_monthly_gap():
-    # six vip follow-ups (2, 2, 3, 5, 8, 13 days apart), a reply, one follow-up 6 days later (in place of
-    # gaps[6] = 21: the reply brought it sooner), then the ladder goes on at 30 (the ceiling), not at 2
+    # six vip follow-ups (2, 2, 3, 5, 8, 13 days apart), a reply, one follow-up 6 days later (the one
+    # the reply brought, off the ladder), then the ladder goes on where it was: 21 (gaps[6], 8 + 13),
+    # then 30 (the ceiling) for good, not 2, 2, 3
     offsets = DEFAULT_PROFILES["vip"].offsets()
     history = [meeting(D[2]), *follow_ups([D[2] + timedelta(days=n) for n in offsets])]
     replied = D[2] + timedelta(days=offsets[-1] + 1)
     history.append(touch(replied, "replied", "in", id=30))
     expected = [replied + timedelta(days=6)]
-    for gap in (30, 30, 30):
+    for gap in (21, 30, 30):
         expected.append(expected[-1] + timedelta(days=gap))
     for due in expected:
         item = the_schedule_item(plan(history, cadence="vip", rules=EVERY_DAY))
@@ -2144,6 +2156,23 @@ def test_replying_never_brings_more_unanswered_follow_ups_than_silence(cadence, 
     start = D[2] + timedelta(days=shift)
     silent, _ = long_run(cadence, [], start)
     replier, _ = long_run(cadence, replies, start)
+    assert replier <= silent
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(gaps=st.lists(st.integers(1, 60), min_size=1, max_size=8), end=st.sampled_from(["park", "repeat"]),
+       replies=st.lists(st.booleans(), max_size=20), shift=st.integers(0, 6))
+@example(gaps=[4, 54, 55, 42, 12, 27, 10, 12], end="repeat", replies=[True], shift=6)
+@example(gaps=[45, 53, 30, 54, 3, 32, 1, 41], end="park", replies=[True], shift=2)
+@example(gaps=[37, 49, 26, 12, 58, 4], end="park", replies=[True, False], shift=3)
+def test_replying_never_brings_more_unanswered_follow_ups_than_silence_on_a_profile_of_your_own(
+        gaps, end, replies, shift):
+    # gaps that grow, shrink late or jump: the follow-up a reply brings is off the ladder, so a
+    # reply can only push the ladder later, whatever its shape
+    rules = Rules(profiles={**DEFAULT_PROFILES, "warm": Profile("warm", tuple(gaps), end, 2.0)})
+    start = D[2] + timedelta(days=shift)
+    silent, _ = long_run("warm", [], start, rules)
+    replier, _ = long_run("warm", replies, start, rules)
     assert replier <= silent
 
 

@@ -91,7 +91,9 @@ def test_a_parked_contact_who_replies() -> None:
     assert (contact.state, item.kind, item.due) == ("active", "cadence", date(2027, 1, 25))  # 15 Jan + 21 // 2
     contact = logged(contact, touches, TouchFacts(at(date(2027, 1, 25)), id=100))
     item, _ = cadence_item(contact, touches)
-    assert (contact.state, item.kind, item.due, item.slack) == ("nurture", "cold", date(2027, 3, 26), 30)
+    # the follow-up her reply brought is off the ladder: parked again at the rung she had reached,
+    # where the first nurture gap was still to come: 25 Jan + 30
+    assert (contact.state, item.kind, item.due, item.slack) == ("nurture", "cold", date(2027, 2, 24), 15)
     # moved to nurture by hand after two follow-ups: nurture's third gap, 90 days after the last one
     by_hand = ContactFacts("Ana", "warm", state="nurture", created_at=MON)
     item, _ = cadence_item(by_hand, touches[:3])
@@ -104,18 +106,22 @@ def test_a_parked_contact_who_replies() -> None:
 
 
 def test_parking_counts_the_rung() -> None:
-    """Rule 14: a warm contact who replies after every second follow-up parks at the same
-    seventh follow-up since the meeting as one who never replies."""
+    """Rule 14: a warm contact who replies after the 2nd, 5th and 8th follow-ups parks at the
+    seventh follow-up on the ladder, as one who never replies does: the follow-ups 3, 6 and 9
+    that the replies brought are extra, so it is the tenth in all, and seven went unanswered,
+    as many as the silent contact's seven."""
     contact = ContactFacts("Ana", "warm", created_at=MON)
     touches = [TouchFacts(MON, outcome="meeting", channel="meeting")]
-    for n in range(1, 8):
+    for n in range(1, 11):
         assert contact.state == "active", n
         item, _ = cadence_item(contact, touches)
         contact = logged(contact, touches, TouchFacts(at(item.due), id=len(touches) + 1))
-        if n % 2 == 0 and n < 7:  # "thanks, busy right now"
+        if n in (2, 5, 8):  # "thanks, busy right now"
             reply = TouchFacts(at(item.due, 15), direction="in", outcome="replied", id=len(touches) + 1)
             contact = logged(contact, touches, reply)
     assert contact.state == "nurture"
+    answered = {i - 1 for i, t in enumerate(touches) if t.direction == "in"}
+    assert sum(1 for i, t in enumerate(touches[1:], 1) if t.direction == "out" and i not in answered) == 7
 
 
 def test_a_nurture_check_in_with_nothing_unanswered() -> None:
@@ -198,7 +204,9 @@ def test_a_reply_keeps_the_relationships_age() -> None:
         date(2026, 11, 30), "first follow-up after their reply on 2026-11-25 (vip cadence)", 0)
     touches.append(TouchFacts(at(date(2026, 11, 30)), id=30))
     item, _ = cadence_item(contact, touches)
-    assert item.due == date(2026, 12, 21)  # vip's seventh gap (21 days): the rung the relationship had reached
+    # that follow-up was the one her reply brought, off the ladder; the ladder goes on where it was:
+    # vip's sixth gap (13 days), the sixth follow-up's, as if she had not replied: Sun 13, so Monday
+    assert item.due == date(2026, 12, 14)
 
 
 def test_a_meeting_starts_the_ladder_over() -> None:

@@ -357,8 +357,8 @@ class Thread:
     The *anchor* is what the next gap counts from (a two-way touch, an honoured date, the
     opening touch, a reopening); `position` is the rung of the cadence the relationship has
     reached (follow-ups since the last fresh start: a meeting, a win, an honoured date, a
-    reopening), which a reply does not reset; `reply_gap`, when the anchor is a reply, is
-    the gap the contact had reached before it."""
+    reopening), which a reply does not reset, nor does the follow-up a reply brings move it;
+    `reply_gap`, when the anchor is a reply, is the gap the contact had reached before it."""
 
     anchor: str | None  # in words; None when there is nothing to count from (never contacted)
     last: date | None  # the day the next gap counts from
@@ -378,7 +378,9 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
     the relationship keeps its age). A touch on or after the date they asked for honours
     it and is a fresh start; a new `ask_again` replaces the date and one on the touch's own
     day clears it (`--ask-again none`); nothing else does. A birthday greeting is skipped.
-    Any other touch is one more unanswered follow-up (the very first is the opening touch).
+    Any other touch is one more unanswered follow-up (the very first is the opening touch);
+    the first after a reply, once the ladder has begun, is one the reply brought: it leaves the
+    rung and the gap reached as they were, so a reply only ever pushes the ladder later.
     """
     anchor: str | None = None
     last: date | None = None
@@ -411,6 +413,8 @@ def thread(touches: Sequence[TouchFacts], reopened_at: datetime | None = None) -
             run = (touch.channel, run[1] + 1 if run[0] == touch.channel else 1)
             if honours or anchor is None:
                 anchor, followups, position, interval, reply_gap = _describe(touch, honours), 0, 0, 0, None
+            elif reply_gap is not None and followups == 0 and position > 0:
+                followups += 1  # the follow-up a reply brought: one more, off the ladder, which stays put
             else:
                 followups += 1
                 position += 1
