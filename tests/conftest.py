@@ -21,20 +21,31 @@ Simulating days passing:
 `fup.dump()` is the SQL dump of the database (`sqlite3.iterdump`, read-only),
 for checking that a rejected command wrote nothing. These helpers use only
 the environment, so they also suit end-to-end and storage tests.
+
+PostgreSQL: `pg_url` is a fresh, empty database for one test,
+`postgresql://postgres@127.0.0.1:PORT/fup_t<pid>_<n>`, dropped afterwards; it
+lives on `pg_server`, one throwaway cluster per session (tests/pgserver.py),
+started only when a test asks for it, or the server at FUP_TEST_PG. Without a
+server those tests skip, or fail when CI=true.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Union
 
 import pytest
 from typer.testing import CliRunner, Result
 
 import fupcli.cli.app
+
+if TYPE_CHECKING:
+    from pgserver import PgServer
 
 # Monday, so a follow-up 4 days later (warm gaps[0]) lands on Friday.
 FIXED_NOW = "2026-11-23T09:00"
@@ -136,3 +147,38 @@ def fup_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def fup(fup_home: Path, monkeypatch: pytest.MonkeyPatch) -> FupRunner:
     """A runner for the `fup` app over `fup_home` (call it like the command line)."""
     return FupRunner(fup_home, monkeypatch)
+
+
+_pg_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator["PgServer"]:
+    """The session's PostgreSQL server (started on first use, stopped at the end).
+
+    Skips the test when no server can be had; fails it instead when CI=true.
+    """
+    import pgserver
+
+    try:
+        server = pgserver.start()
+    except pgserver.PgUnavailable as exc:
+        reason = f"no PostgreSQL server: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: "PgServer") -> Iterator[str]:
+    """A new empty database for this test; its URL, connecting as the superuser."""
+    name = f"fup_t{os.getpid()}_{next(_pg_databases)}"
+    url = pg_server.create_database(name)
+    try:
+        yield url
+    finally:
+        pg_server.drop_database(name)
