@@ -843,6 +843,7 @@ def _touch_count(db: Db, contact_id: int) -> int:
 def find_to_forget(ctx: AppContext, who: str) -> dict:
     """Resolve WHO for `fup forget`: a contact, else one removed with `fup rm` whose rows
     the undo history still holds ({"id", "name", "removed": True})."""
+    ctx.store.need_file("fup forget")
     try:
         return find(ctx, who)
     except NotFound:
@@ -868,6 +869,7 @@ def forget_contact(ctx: AppContext, contact_id: int, removed_at_step: int | None
     secure_delete, a VACUUM and a WAL checkpoint, the bytes of their text in the database
     files. Not journaled: it cannot be undone. `removed_at_step` names the `rm` step of a
     contact already removed: only the history is erased (a live contact may have their id now)."""
+    ctx.store.need_file("fup forget")
     with ctx.store.write() as db:
         db.secure_delete()
         contact = None
@@ -905,6 +907,7 @@ def undo(ctx: AppContext) -> journal.Undone:
     """Revert the newest write command in the undo history."""
     from .storage.store import SCHEMA_VERSION
 
+    ctx.store.need_file("fup undo")
     if not ctx.store.exists():
         raise NotFound("nothing to undo")
     if ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION:
@@ -917,6 +920,7 @@ def undo_history(ctx: AppContext, count: int) -> list[tuple[str, str]]:
     """The last `count` steps `fup undo` can take back, newest first (read only)."""
     from .storage.store import SCHEMA_VERSION
 
+    ctx.store.need_file("fup undo")
     if not ctx.store.exists() or (ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION):
         return []  # (an older schema has no history: said without upgrading the file)
     conn = ctx.store.reader()
@@ -956,7 +960,7 @@ def _replan_away(db: Db, ctx: AppContext) -> int:
     contacts = load_contacts(db)
     before = {c["id"]: c["next_due"] for c in contacts}
     refresh_many(db, ctx, contacts, roll=False)
-    after = dict(db.execute("SELECT id, next_due FROM contact"))
+    after = dict(db.execute("SELECT id, next_due FROM contact").fetchall())
     return sum(1 for cid, due in after.items() if to_date(due) != to_date(before.get(cid)))
 
 

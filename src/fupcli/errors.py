@@ -141,6 +141,11 @@ def database_state(exc: BaseException) -> str | None:
         code = getattr(cause, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in _SQLITE_STATES:
             return _SQLITE_STATES[code & 0xFF]
+        if type(cause).__module__.startswith("psycopg") and type(cause).__name__ == "OperationalError":
+            # the server could not be reached, refused the login, or went away mid-command (the
+            # driver's words name the host and the reason, never a password)
+            words = " ".join(str(cause).split())
+            return f"cannot use the database server: {words[:300]}; nothing was changed"
     return None
 
 

@@ -72,6 +72,7 @@ def forget_command(
     if wipe or who is None:
         if who is not None or not wipe:
             raise BadInput("give WHO to erase, or --wipe alone to finish an earlier erasure")
+        app_ctx.store.need_file("fup forget --wipe")
         if not app_ctx.store.exists():
             raise NotFound("no database yet: nothing to wipe")
         _report_wipe(*core.wipe_freed_space(app_ctx), erased="")

@@ -593,7 +593,7 @@ def count_without_next_step(conn: Any, cap: int | None = None) -> int:
     """Active contacts on a cadence with no agreed next step (see WITHOUT_NEXT_STEP); with `cap`,
     counted no further than cap + 1 (the count walks an index: at 100k contacts, tens of thousands)."""
     rows = f"SELECT 1 FROM contact WHERE {WITHOUT_NEXT_STEP}" + ("" if cap is None else f" LIMIT {int(cap) + 1}")
-    return int(conn.execute(f"SELECT COUNT(*) FROM ({rows})").fetchone()[0])
+    return int(conn.execute(f"SELECT COUNT(*) FROM ({rows}) AS without_next_step").fetchone()[0])
 
 
 def has_contacts(conn: Any) -> bool:
@@ -774,7 +774,8 @@ def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DE
 
 def _with_open_commitments(conn: Any, views: Iterable[dict]) -> Iterator[dict]:
     """Each view with `open_commitments`, its count of open commitments (both sides')."""
-    counts = dict(conn.execute("SELECT contact_id, COUNT(*) FROM commitment WHERE status = 'open' GROUP BY contact_id"))
+    counts = dict(conn.execute(
+        "SELECT contact_id, COUNT(*) FROM commitment WHERE status = 'open' GROUP BY contact_id").fetchall())
     for view in views:
         view["open_commitments"] = counts.get(view["id"], 0)
         yield view

@@ -33,6 +33,14 @@ class ServerDb(Db):
 
         return {name: sql_value(value) for name, value in params.items()}
 
+    def schema_version(self) -> str | None:
+        """fup's schema version in this database, or None when it has no fup schema yet."""
+        from sqlalchemy import inspect
+
+        if not inspect(self.connection).has_table("alembic_version"):
+            return None
+        return self.connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
     def execute(self, sql: str, params: dict | None = None) -> Any:
         return self.connection.execute(text(sql), self._params(params))
 
@@ -47,3 +55,8 @@ class ServerDb(Db):
     def insert_many(self, table: str, rows: list[dict]) -> None:
         if rows:
             self.connection.execute(text(insert_sql(table, rows[0])), [self._params(row) for row in rows])
+            if "id" in rows[0] and self.dialect == "postgresql":
+                # Ids given (an import keeps them): move the table's sequence past them, or the
+                # next insert that lets the database pick would take one of them again.
+                self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT MAX(id) FROM {table}))")

@@ -87,6 +87,19 @@ class Store:
         except (OSError, ValueError):  # an impossible name: whoever opens it says what is wrong
             return False
 
+    def url_shown(self) -> str:
+        """The server URL without its password, for messages."""
+        from sqlalchemy.engine import make_url
+
+        assert self.url is not None
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def need_file(self, what: str) -> None:
+        """Refuse, in one line, what only a SQLite file supports (the undo history lives there)."""
+        if self.url is not None:
+            raise DatabaseError(f"{what} works on a SQLite database file only, not yet on a server "
+                                f"database ({self.url_shown()})")
+
     def exists(self) -> bool:
         return self.url is not None or (self.path is not None and self.path.exists() and self.path.stat().st_size > 0)
 
@@ -188,7 +201,14 @@ class Store:
             from .server import ServerDb
 
             conn = ServerDb(self.engine().connect())
+            version = conn.schema_version()
+            if version is None:  # an empty database: the first write makes the schema
+                conn.close()
+                return None
             self._readers.append(conn)
+            if version != SCHEMA_VERSION:
+                raise DatabaseError(f"the database at {self.url_shown()} needs a schema upgrade; "
+                                    "run any command that writes (e.g. `fup reschedule`)")
             return conn
         assert self.path is not None
         if not self.exists():

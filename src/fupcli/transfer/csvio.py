@@ -37,7 +37,7 @@ def restore(cell: str) -> str:
 
 def neutralise_sql(column: str) -> str:
     """`neutralise` as an SQL expression over `column`, so SQLite can do it for large exports."""
-    starts = ", ".join(f"char({ord(ch)})" for ch in (*FORMULA_START, ESCAPE))
+    starts = ", ".join("'" + ch.replace("'", "''") + "'" for ch in (*FORMULA_START, ESCAPE))  # (any SQL)
     return f"(CASE WHEN substr({column}, 1, 1) IN ({starts}) THEN '{ESCAPE * 2}' || {column} ELSE {column} END)"
 
 

@@ -108,17 +108,25 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
-# Stored datetimes are 'YYYY-MM-DD HH:MM:SS.ffffff': SQL turns them into what isoformat() writes.
-_ISO_MOMENT_SQL = (
-    "CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
-    "ELSE replace({0}, ' ', 'T') END"
-)
-_CONTACT_EXPORT_SQL = (
-    "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, state, "
-    "birthday, {notes}, "
-    f"{_ISO_MOMENT_SQL.format('created_at')}, substr(next_due, 1, 10), substr(snoozed_until, 1, 10), "
-    f"{_ISO_MOMENT_SQL.format('reopened_at')}, last_touch_at FROM contact ORDER BY id"
-)
+# Stored datetimes are 'YYYY-MM-DD HH:MM:SS.ffffff' text on SQLite and timestamps on PostgreSQL:
+# SQL turns them into what isoformat() writes, and dates into 'YYYY-MM-DD'.
+_ISO_MOMENT_SQL = {
+    "sqlite": "CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
+              "ELSE replace({0}, ' ', 'T') END",
+    "postgresql": "CASE WHEN date_part('microseconds', {0})::int % 1000000 = 0 "
+                  "THEN to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS') ELSE to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END",
+}
+_DAY_SQL = {"sqlite": "substr({0}, 1, 10)", "postgresql": "to_char({0}, 'YYYY-MM-DD')"}
+
+
+def _contact_export_sql(dialect: str, text: dict[str, str]) -> str:
+    moment, day = _ISO_MOMENT_SQL[dialect].format, _DAY_SQL[dialect].format
+    return (
+        "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, "
+        "state, birthday, {notes}, ".format(**text)
+        + f"{moment('created_at')}, {day('next_due')}, {day('snoozed_until')}, {moment('reopened_at')}, "
+        "last_touch_at FROM contact ORDER BY id"
+    )
 
 
 def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules = DEFAULT_RULES) -> Iterator[tuple]:
@@ -129,7 +137,7 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
     # A birthday can only come first when the agenda's first day is within its window (7 days, and
     # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
     long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
-    for row in conn.execute(_CONTACT_EXPORT_SQL.format(**text)):
+    for row in conn.execute(_contact_export_sql(getattr(conn, "dialect", "sqlite"), text)):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
             yield row[:18]
