@@ -12,8 +12,6 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from conftest import FupRunner
-
 WEEK = [  # (FUP_NOW, command line)
     ("2026-11-23T09:00", ["add", "Ana Ruiz", "--company", "Acme", "--email", "ana@acme.example",
                           "--next", "send the deck", "--due", "2026-11-25", "--birthday", "1988-11-27"]),
@@ -56,11 +54,11 @@ WEEK = [  # (FUP_NOW, command line)
 ]
 
 
-def play(fup: FupRunner, steps, env: dict | None = None) -> list[tuple[int, str, str]]:
+def play(fup, steps, env: dict | None = None) -> list[tuple[int, str, str]]:
     return [(r.exit_code, r.stdout, r.stderr) for r in (fup(args, now=now, env=env) for now, args in steps)]
 
 
-def exports(fup: FupRunner, env: dict | None = None) -> dict[str, bytes]:
+def exports(fup, env: dict | None = None) -> dict[str, bytes]:
     return {what: fup("export", what, now="2026-11-30T10:00", env=env).stdout_bytes
             for what in ("contacts", "touches", "commitments", "due")}
 
