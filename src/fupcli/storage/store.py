@@ -96,7 +96,7 @@ class Store:
 
     def need_file(self, what: str) -> None:
         """Refuse, in one line, what only a SQLite file supports (the undo history lives there)."""
-        if self.url is not None:
+        if self.url is not None and not self.url.startswith("sqlite"):  # (a sqlite+driver:// URL is a file)
             raise DatabaseError(f"{what} works on a SQLite database file only, not yet on a server "
                                 f"database ({self.url_shown()})")
 
