@@ -134,3 +134,39 @@ def test_reads_of_an_empty_server_database_create_nothing(fup, pg_url):
     with psycopg.connect(pg_url) as conn:
         tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
     assert tables == 0
+
+
+def test_daily_commands_on_postgresql_load_psycopg_but_not_sqlalchemy_or_alembic(fup, pg_url, tmp_path):
+    """Only creating or upgrading the schema needs SQLAlchemy and Alembic; every other
+    command talks to the server through psycopg alone (`storage.postgres`)."""
+    import os
+    import subprocess
+    import sys
+
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example", env={"FUP_DB": pg_url})  # makes the schema
+    probe = ("import sys\nfrom fupcli.cli.fast import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as exit:\n"
+             "    assert not exit.code, exit.code\nsys.stdout.flush()\nloaded = {m.split('.')[0] for m in sys.modules}\n"
+             "print('\\nLOADED=' + ','.join(sorted(loaded & {'psycopg', 'sqlalchemy', 'alembic'})))")
+    env = {**os.environ, "FUP_HOME": str(tmp_path), "FUP_NOW": "2026-11-24T09:00", "FUP_DB": pg_url}
+    for args in (["today"], ["log", "ana", "email"], ["show", "ana"], ["next", "ana", "send the deck", "--due", "fri"], ["list"]):
+        proc = subprocess.run([sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert proc.stdout.rstrip().endswith("LOADED=psycopg"), (args, proc.stdout[-200:])
+
+
+def test_two_first_commands_at_once_make_the_schema_once(pg_url, tmp_path):
+    """The schema is made under an advisory lock: the second first command waits, then
+    finds it made, and both land."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "FUP_HOME": str(tmp_path), "FUP_NOW": "2026-11-24T09:00", "FUP_DB": pg_url}
+    procs = [subprocess.Popen([sys.executable, "-m", "fupcli", "add", name], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for name in ("Ana Ruiz", "Ben Okafor", "Chloe Martin")]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 3
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]

@@ -10,6 +10,10 @@ Two ways in, over one schema:
   directory) and running Alembic migrations first when needed; only then is
   SQLAlchemy imported. Given an `Undoable`, the transaction also records how
   to undo itself (`storage.journal`).
+- A PostgreSQL URL gets one psycopg connection per command (`storage.postgres`):
+  the reads run in a read-only transaction on it, the write takes it over, and
+  SQLAlchemy and Alembic load only when the schema needs creating or upgrading.
+  Any other URL goes through SQLAlchemy (`storage.server`).
 
 An upgrade of an existing database first takes a backup (`fupcli.backup`,
 kept in `backups/` beside the file, the newest few), then runs every
@@ -66,6 +70,12 @@ class Store:
         else:
             self.path = Path(self.location).expanduser()
         self._engine: Engine | None = None
+        self.postgres = False  # a PostgreSQL URL: psycopg directly (`storage.postgres`)
+        self._pg: Any = None  # its one connection for the command (a `PostgresDb`)
+        if self.url is not None:
+            from .postgres import is_postgres
+
+            self.postgres = is_postgres(self.url)
         self._readers: list[Any] = []  # read-only connections, the newest shared by every read (`reader`)
         self._read_version: str | None = None  # the schema version the readers saw (probed once)
         self._warned = False
@@ -89,10 +99,10 @@ class Store:
 
     def url_shown(self) -> str:
         """The server URL without its password, for messages."""
-        from sqlalchemy.engine import make_url
+        from .postgres import shown
 
         assert self.url is not None
-        return make_url(self.url).render_as_string(hide_password=True)
+        return shown(self.url)
 
     def need_file(self, what: str) -> None:
         """Refuse, in one line, what only a SQLite file supports (the undo history lives there)."""
@@ -197,6 +207,15 @@ class Store:
             if _is_open(self._readers[-1]):
                 return self._readers[-1]
             self._readers.pop()  # (closed by whoever was handed it)
+        if self.postgres:
+            db = self._pg_connection()
+            version = db.schema_version()
+            if version is None:  # an empty database: the first write makes the schema
+                return None
+            if version != SCHEMA_VERSION:
+                raise DatabaseError(f"the database at {self.url_shown()} needs a schema upgrade; "
+                                    "run any command that writes (e.g. `fup reschedule`)")
+            return db
         if self.url is not None:
             from .server import ServerDb
 
@@ -231,6 +250,9 @@ class Store:
         the first write makes): for what a command needs before it begins (the days off), which
         must not upgrade anything; that is the write's to do. On a SQLite file, `table` must be
         in SCHEMA_VERSION."""
+        if self.postgres:
+            db = self._pg_connection()
+            return read(db) if db.has_table(table) else None
         if self.url is not None:
             from sqlalchemy import inspect
 
@@ -252,6 +274,14 @@ class Store:
             return read(conn)
         finally:
             conn.close()
+
+    def _pg_connection(self) -> Any:
+        """The command's connection to a PostgreSQL database (read-only until a write takes it)."""
+        if self._pg is None or self._pg.closed:
+            from .postgres import PostgresDb
+
+            self._pg = PostgresDb.open(self.url, read_only=True)
+        return self._pg
 
     def _version_for_reading(self) -> str | None:
         """The schema version, probed once for all of a command's reads (each probe opens the
@@ -290,7 +320,10 @@ class Store:
             if self.url is not None:
                 from sqlalchemy import create_engine
 
-                self._engine = create_engine(self.url, hide_parameters=True)
+                url = self.url
+                if self.postgres:  # psycopg 3, whatever SQLAlchemy's default driver for the scheme
+                    url = "postgresql+psycopg://" + url.split("://", 1)[1]
+                self._engine = create_engine(url, hide_parameters=True)
             else:
                 self._engine = sqlite.engine(self.path, foreign_keys=True)
         return self._engine
@@ -342,11 +375,34 @@ class Store:
             self._prepare_file()
             self._migrate()
             self._header_checked = True  # ours now, and connections are open: never reopen the file
-        else:  # a server database: Alembic checks the version itself (a no-op at head)
+        elif self.postgres:
+            db = self._pg_connection()
+            version = db.schema_version()
+            db.rollback()
+            if version != SCHEMA_VERSION:
+                self._upgrade_server(version)
+        else:  # another server database: Alembic checks the version itself (a no-op at head)
             from .migrate import upgrade
 
             with self.engine().begin() as connection:
                 upgrade(connection)
+
+    def _upgrade_server(self, version: str | None) -> None:
+        """Create or upgrade fup's schema on a PostgreSQL database, in one transaction (DDL is
+        transactional there), under an advisory lock so that two first commands at once do not
+        both create it: the second waits, then finds the schema made and Alembic does nothing."""
+        from sqlalchemy import text
+
+        from .migrate import upgrade
+
+        if version is not None and version not in KNOWN_VERSIONS:
+            raise DatabaseError(f"the database at {self.url_shown()} has schema version {version!r}, "
+                                "which this fup does not know; upgrade fup")
+        with self.engine().begin() as connection:
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('fup schema'))"))
+            upgrade(connection)
+            if version is not None and self.replan is not None:
+                self.replan(connection)
 
     @contextmanager
     def write(self, undo: "Undoable | None" = None) -> Iterator["Db"]:
@@ -362,6 +418,16 @@ class Store:
         self._close_readers()
         self.prepare_for_write()
         self._warn_if_exposed()
+        if self.postgres:
+            db = self._pg_connection()
+            db.for_writing()
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+            return
         if self.url is not None:
             from .server import ServerDb
 
@@ -410,6 +476,9 @@ class Store:
 
     def close(self) -> None:
         self._close_readers()
+        if self._pg is not None:
+            self._pg.close()
+            self._pg = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
