@@ -184,9 +184,15 @@ _DATES = ("snoozed_until", "next_due", "next_step_due")
 _MOMENTS = ("reopened_at", "created_at", "updated_at", "last_touch_at")
 
 
-def load_contacts(db: Db, where: str = "1 = 1", params: dict | None = None) -> list[dict]:
-    """Contacts as dicts of every column, dates and times as Python values."""
-    rows = db.all(f"SELECT * FROM contact WHERE {where} ORDER BY id", params)
+def load_contacts(db: Db, where: str = "1 = 1", params: dict | None = None, lock: bool = False) -> list[dict]:
+    """Contacts as dicts of every column, dates and times as Python values.
+
+    With `lock`, on PostgreSQL, the rows are locked until the transaction ends (`FOR UPDATE`):
+    whoever re-plans a contact holds it, so two people logging on one contact at once are
+    taken one after the other and the second plans from the first one's touch too. (A SQLite
+    write holds the whole file already: `BEGIN IMMEDIATE`.)"""
+    lock_rows = " FOR UPDATE" if lock and db.dialect == "postgresql" else ""
+    rows = db.all(f"SELECT * FROM contact WHERE {where} ORDER BY id{lock_rows}", params)
     for row in rows:
         for name in _DATES:
             row[name] = to_date(row[name])
@@ -196,7 +202,7 @@ def load_contacts(db: Db, where: str = "1 = 1", params: dict | None = None) -> l
 
 
 def _load(db: Db, contact_id: int) -> dict:
-    return load_contacts(db, "id = :id", {"id": contact_id})[0]
+    return load_contacts(db, "id = :id", {"id": contact_id}, lock=True)[0]
 
 
 def _change(db: Db, contact: dict, **values: Any) -> None:
@@ -779,7 +785,7 @@ def snooze_tag(ctx: AppContext, tag: str, until: str) -> dict:
         raise BadInput("snooze date is in the past")
     with ctx.store.write(Undoable("snooze", ctx.now)) as db:
         pattern = "%" + escape_like(key) + "%"
-        contacts = [c for c in load_contacts(db, "tags LIKE :pattern ESCAPE '\\'", {"pattern": pattern})
+        contacts = [c for c in load_contacts(db, "tags LIKE :pattern ESCAPE '\\'", {"pattern": pattern}, lock=True)
                     if key in (c["tags"] or "").split(";")]
         if not contacts:
             raise NotFound(f"no contact is tagged {key!r} (`fup list` shows the tags)")
@@ -940,7 +946,7 @@ def replan_all(connection: Any, ctx: AppContext) -> int:
 def reschedule(ctx: AppContext) -> int:
     """Re-plan every contact (after a change to config.toml); returns how many."""
     with ctx.store.write(Undoable("reschedule", ctx.now)) as db:
-        contacts = load_contacts(db)
+        contacts = load_contacts(db, lock=True)
         refresh_many(db, ctx, contacts, roll=False)
         journal.label(db, f"reschedule {len(contacts)} contact{'' if len(contacts) == 1 else 's'}")
         return len(contacts)
@@ -957,7 +963,7 @@ def _replan_away(db: Db, ctx: AppContext) -> int:
     from .storage.queries import away_days, away_periods
 
     ctx.with_away(away_days(away_periods(db)))
-    contacts = load_contacts(db)
+    contacts = load_contacts(db, lock=True)
     before = {c["id"]: c["next_due"] for c in contacts}
     refresh_many(db, ctx, contacts, roll=False)
     after = dict(db.execute("SELECT id, next_due FROM contact").fetchall())
