@@ -141,12 +141,28 @@ def database_state(exc: BaseException) -> str | None:
         code = getattr(cause, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in _SQLITE_STATES:
             return _SQLITE_STATES[code & 0xFF]
-        if type(cause).__module__.startswith("psycopg") and type(cause).__name__ == "OperationalError":
-            # the server could not be reached, refused the login, or went away mid-command (the
-            # driver's words name the host and the reason, never a password)
-            words = " ".join(str(cause).split())
-            return f"cannot use the database server: {words[:300]}; nothing was changed"
+        if _is_psycopg_operational(cause):
+            state = getattr(cause, "sqlstate", None)
+            if state in _SERVER_CONFLICTS:
+                return _SERVER_CONFLICTS[state]
+            if state is None or state.startswith("08") or state in _SERVER_GONE:
+                # the server could not be reached, refused the login, or went away mid-command
+                # (the driver's words name the host and the reason, never a password)
+                words = " ".join(str(cause).split())
+                return f"cannot use the database server: {words[:300]}; nothing was changed"
     return None
+
+
+_SERVER_GONE = ("57P01", "57P02", "57P03")  # admin shutdown (a backend terminated), crash shutdown, starting up
+_SERVER_CONFLICTS = {  # the server rolled the transaction back because of another's at the same moment
+    "40001": "a colleague's command changed the same rows at the same moment; nothing was changed, try again",
+    "40P01": "a colleague's command changed the same rows at the same moment; nothing was changed, try again",
+}
+
+
+def _is_psycopg_operational(exc: BaseException) -> bool:
+    """Whether `exc` is psycopg's OperationalError or a subclass (psycopg is not imported here)."""
+    return any(k.__name__ == "OperationalError" and k.__module__.startswith("psycopg") for k in type(exc).__mro__)
 
 
 # Standard output's reader left (`fup list | head -1`): fup stops at once, says nothing on stderr

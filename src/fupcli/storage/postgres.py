@@ -75,8 +75,12 @@ class PostgresDb(Db):
 
     @classmethod
     def open(cls, url: str, read_only: bool) -> "PostgresDb":
+        import logging
+
         import psycopg
 
+        # psycopg logs what it ignores while closing a broken connection; fup says it in one line
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
         connection = psycopg.connect(conninfo(url), connect_timeout=CONNECT_TIMEOUT, application_name="fup")
         connection.read_only = read_only
         return cls(connection)
