@@ -30,14 +30,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 SEED = 20261123
 NOW = datetime(2026, 11, 23, 8, 30)
 TODAY = NOW.date()
 
 CONTACT_COLUMNS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
-    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until",
+    "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
 )
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
@@ -192,6 +192,7 @@ def _person(rng: random.Random, contact_id: int) -> dict[str, str]:
         "next_due": "",  # computed by fup on import
         "snoozed_until": (TODAY + timedelta(days=rng.randint(1, 30))).isoformat()
         if state == "active" and rng.random() < 0.03 else "",
+        "reopened_at": "",  # nobody reopened by hand
     }
 
 

@@ -12,6 +12,13 @@ targets (active, about 20 touches; for `done`, those with exactly one open commi
 and a command that writes runs on a copy of the database made for the pair. Their
 Taskwarrior counterparts are TaskCommands: a different pending task id each run,
 on a copy of the Taskwarrior data when they write. Copies go when the pair is done.
+
+The last two pairs run fup at the mid size on PostgreSQL against fup on SQLite
+(postgres.py: a server from tests/pgserver.py, started and loaded from the same
+dataset only when the first of them is built, stopped by run.py after the pairs).
+
+Building a pair copies databases (and may start PostgreSQL); a Bench with `dry` set
+builds pairs for their titles only (run.py's --only), copying and starting nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from functools import partial
 from pathlib import Path
 
 import taskwarrior
+from postgres import Postgres, Unavailable
 from timing import CommandFailed, Probe, fixed, interleave, median_peak_kib, median_seconds, run_process
 
 FUP_NOW = "2026-11-23T08:30"
@@ -59,6 +67,9 @@ class Bench:
     task_env: dict[str, str] | None = None
     task_dir: Path | None = None  # the imported Taskwarrior data (taskrc, data/), copied for writes
     task_count: int = 0  # pending tasks, ids 1..task_count
+    datasets: dict[int, Path] = field(default_factory=dict)  # the generated dataset (CSV files) of each size
+    postgres: Postgres | None = None  # PostgreSQL's server and databases, started by the first pair needing it
+    dry: bool = False  # build pairs for their titles only: no copies, no server
 
     @property
     def small(self) -> int:
@@ -83,6 +94,15 @@ class Bench:
         env.pop("FUP_DB", None)
         return env
 
+    def lacking_postgres(self, size: int) -> str | None:
+        """Why fup cannot run on a PostgreSQL database of `size`, or None. The first call starts
+        the server and loads the size (not when `dry`: a dry pair is never run)."""
+        if self.dry:
+            return "dry: built for its title only"
+        if self.postgres is None:
+            return "PostgreSQL was not set up for this run"
+        return self.postgres.lacking(size)
+
     def lacking(self, sizes: tuple[int, ...] = (), peers: tuple[str, ...] = ()) -> str | None:
         """Why a pair cannot run (a size not loaded, a peer missing), or None."""
         for size in sizes:
@@ -105,6 +125,7 @@ class Pair:
     b: list[Probe] = field(default_factory=list)  # summed
     runs: int = 0
     skipped: str | None = None
+    note: str | None = None  # a caveat shown with the result
     a_value: float | None = None
     b_value: float | None = None
     scratch: list[Path] = field(default_factory=list)  # copies made for the pair, removed once measured
@@ -247,10 +268,15 @@ def fup_probe(bench: Bench, command: FupCommand, size: int, side: str, scratch: 
     home = bench.homes[size]
     if command.writes:
         home = bench.scratch / f"{command.name}-{side}-{size_label(size)}"
-        shutil.rmtree(home, ignore_errors=True)
-        shutil.copytree(bench.homes[size], home)
-        scratch.append(home)
-    env = bench.fup_env(home)
+        if not bench.dry:
+            shutil.rmtree(home, ignore_errors=True)
+            shutil.copytree(bench.homes[size], home)
+            scratch.append(home)
+    return command_probe(bench, command, size, bench.fup_env(home), f"fup {command.name} @{size_label(size)}")
+
+
+def command_probe(bench: Bench, command: FupCommand, size: int, env: dict[str, str], label: str) -> Probe:
+    """`command` with `env` (its database): each run on a different contact of the size's targets."""
     chosen = targets(bench, command, size)
 
     def who(run: int) -> str:
@@ -263,8 +289,8 @@ def fup_probe(bench: Bench, command: FupCommand, size: int, side: str, scratch: 
             run_process([bench.fup, *command.before(who(run), run)], env)
 
     needs_prepare = command.before is not None or command.open_commitment
-    return Probe(f"fup {command.name} @{size_label(size)}", lambda run: [bench.fup, *command.argv(who(run), run)],
-                 env, prepare if needs_prepare else None)
+    return Probe(label, lambda run: [bench.fup, *command.argv(who(run), run)], env,
+                 prepare if needs_prepare else None)
 
 
 def _stride(count: int, stride: int = 613) -> int:
@@ -280,7 +306,7 @@ def task_probe(bench: Bench, command: TaskCommand, scratch: list[Path]) -> Probe
     count less the runs, so one still names a pending task after `done` has renumbered the list.
     """
     env = bench.task_env
-    if command.writes and bench.task_dir is not None:
+    if command.writes and bench.task_dir is not None and not bench.dry:
         copy = bench.scratch / f"task-{command.name}"
         env = taskwarrior.copy(bench.task_dir, copy)
         scratch.append(copy)
@@ -401,6 +427,52 @@ def memory_log_vs_annotate(bench: Bench) -> Pair:
     return pair
 
 
+# --- fup on PostgreSQL against fup on SQLite ------------------------------------------
+
+
+def today_postgres_vs_sqlite(bench: Bench) -> Pair:
+    mid = size_label(bench.mid)
+    pair = Pair(f"`fup today` @{mid} on PostgreSQL vs on SQLite", 1.5)
+    pair.skipped = bench.lacking((bench.mid,)) or bench.lacking_postgres(bench.mid)
+    if pair.skipped is None:
+        assert bench.postgres is not None
+        sqlite_env = bench.fup_env(bench.homes[bench.mid])
+        pair.note = bench.postgres.differs(bench.mid, sqlite_env)
+        pair.a = Probe(f"fup today @{mid} PostgreSQL", fixed([bench.fup, "today"]),
+                       bench.postgres.env(bench.postgres.url(bench.mid)))
+        pair.b = [Probe(f"fup today @{mid} SQLite", fixed([bench.fup, "today"]), sqlite_env)]
+        pair.runs = bench.runs
+    return pair
+
+
+def log_postgres_vs_sqlite(bench: Bench) -> Pair:
+    """`fup log` as in the log pairs: the same contacts, in the same order, renamed first (untimed).
+
+    Each side writes on its own copy of the same loaded data: SQLite on a copy of the file
+    (fup_probe), PostgreSQL on a clone of the loaded database (CREATE DATABASE ... TEMPLATE),
+    so the two run the same commands on the same rows, and the loaded database that
+    `fup today` reads is never written.
+    """
+    mid = size_label(bench.mid)
+    pair = Pair(f"{LOG.shown} @{mid} on PostgreSQL vs on SQLite", 1.5)
+    pair.skipped = (bench.lacking((bench.mid,)) or lacking_targets(bench, LOG, (bench.mid,))
+                    or bench.lacking_postgres(bench.mid))
+    if pair.skipped is None:
+        assert bench.postgres is not None
+        pair.note = bench.postgres.differs(bench.mid, bench.fup_env(bench.homes[bench.mid]))
+        try:
+            url = bench.postgres.clone(bench.mid, LOG.name)
+        except Unavailable as exc:
+            pair.skipped = str(exc)
+            return pair
+        pair.a = command_probe(bench, LOG, bench.mid, bench.postgres.env(url), f"fup log @{mid} PostgreSQL")
+        sqlite = fup_probe(bench, LOG, bench.mid, "sqlite", pair.scratch)
+        sqlite.label = f"fup log @{mid} SQLite"
+        pair.b = [sqlite]
+        pair.runs = bench.runs
+    return pair
+
+
 PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     today_vs_task,
     *(partial(fup_vs_task, fup, task) for fup, task in EVERYDAY),
@@ -412,4 +484,6 @@ PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     version_vs_python,
     memory_today_vs_task,
     memory_log_vs_annotate,
+    today_postgres_vs_sqlite,
+    log_postgres_vs_sqlite,
 )

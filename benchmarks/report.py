@@ -95,6 +95,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def results_table(pairs: list[Pair]) -> str:
+    if not pairs:
+        return "No pair was run (`--only` selected none)."
     rows = []
     for pair in pairs:
         if pair.ratio is None:
@@ -102,6 +104,8 @@ def results_table(pairs: list[Pair]) -> str:
             ratio = "–"
         else:
             result = "met" if pair.met else "**NOT met**"
+            if pair.note:
+                result = _cell(f"{result}; {pair.note}")
             ratio = f"{pair.ratio:.2f}"
         rows.append([
             pair.title, _value(pair.a_value, pair.metric), _value(pair.b_value, pair.metric), ratio,
@@ -111,6 +115,8 @@ def results_table(pairs: list[Pair]) -> str:
 
 
 def sanity_table(checks: list[Check]) -> str:
+    if not checks:
+        return "No sanity check was run (`--only` selected none)."
     rows = []
     for check in checks:
         if check.value is None:
@@ -123,7 +129,8 @@ def sanity_table(checks: list[Check]) -> str:
 
 
 def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs: list[Pair],
-           checks: list[Check], phases: list[tuple[str, float]], command: str) -> str:
+           checks: list[Check], phases: list[tuple[str, float]], command: str,
+           postgres_loads: list[list[str]] | None = None) -> str:
     parts = [
         "# fup benchmarks",
         "",
@@ -190,6 +197,16 @@ def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs
         "- Name completion is `_FUP_COMPLETE=complete_bash COMP_WORDS='fup log An'",
         "  COMP_CWORD=2 fup`.",
         "- The pairs that import or export a whole large database run fewer times.",
+        "- fup on PostgreSQL against fup on SQLite, at 10k: `fup today`, and `fup log` as",
+        "  in the pairs above (the same contacts in the same order, renamed first, untimed).",
+        "  The PostgreSQL server is FUP_TEST_PG's when that is set, else a throwaway",
+        "  cluster from `tests/pgserver.py` (initdb into a temp directory, fsync and",
+        "  synchronous_commit off), on 127.0.0.1 over TCP; fup gets its URL in FUP_DB. Its",
+        "  database is loaded anew each run from the same CSV files with the same three",
+        "  `fup import` commands, then `VACUUM ANALYZE`d (the steady state autovacuum",
+        "  reaches). `fup log` writes on a clone of it (`CREATE DATABASE ... TEMPLATE`), as",
+        "  the SQLite side writes on a copy of the file. Without a server these pairs are",
+        "  reported as not run, with the reason.",
         "",
         "## Datasets",
         "",
@@ -199,6 +216,7 @@ def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs
         "",
         _table(DATASET_HEADER, datasets),
         "",
+        *_postgres_loads(postgres_loads or []),
         "## This run",
         "",
         _table(["phase", "time"], [[name, f"{seconds:.1f} s"] for name, seconds in phases]),
@@ -214,7 +232,9 @@ def render(machine_rows: list[tuple[str, str]], datasets: list[list[str]], pairs
         "under `benchmarks/.data/`, keyed by size, generator version and fup's storage",
         "layout), and rewrites this file. `make bench BENCH_ARGS=--quick` runs 1k and 10k",
         "with fewer runs; `BENCH_ARGS='--sizes 1000,10000 --runs 9'` and `--reload` (rebuild",
-        f"the databases) are there too. This file was written by `{command}`.",
+        "the databases) are there too; `--only TEXT` runs only the pairs and checks whose",
+        "title contains TEXT (e.g. `--only PostgreSQL`), and `--results FILE` writes",
+        f"elsewhere. This file was written by `{command}`.",
         "",
     ]
     return "\n".join(parts)
@@ -228,3 +248,31 @@ def dataset_row(manifest: Manifest, load: dict) -> list[str]:
         done = load["imports"][what] if load else None
         cells.append(f"{done['seconds']:.1f} s, {done['peak_kib'] / 1024:.0f} MiB" if done else "not loaded")
     return cells
+
+
+POSTGRES_HEADER = ["PostgreSQL database", f"due on {FUP_NOW[:10]}",
+                   "import contacts", "import touches", "import commitments"]
+
+
+def postgres_rows(loads: dict[int, dict]) -> list[list[str]]:
+    """A row for each size loaded into PostgreSQL this run: its due count, each import's time and peak memory."""
+    rows = []
+    for size, load in sorted(loads.items()):
+        cells = [f"{size:,} contacts", f"{load['due']:,}"]
+        for what in ("contacts", "touches", "commitments"):
+            done = load["imports"][what]
+            cells.append(f"{done['seconds']:.1f} s, {done['peak_kib'] / 1024:.0f} MiB")
+        rows.append(cells)
+    return rows
+
+
+def _postgres_loads(rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return []
+    return [
+        "The PostgreSQL pairs' database, loaded from the same dataset during this run",
+        "(peak memory is fup's, not the server's):",
+        "",
+        _table(POSTGRES_HEADER, rows),
+        "",
+    ]

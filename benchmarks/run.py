@@ -6,18 +6,24 @@
    benchmarks/.data/ (datasets by size and generator version, databases also by
    fup's version and the schema it creates);
 3. Taskwarrior: one pending task per open contact of the 10k database;
-4. pairs: each comparison of pairs.py, interleaved runs, medians, ratio;
+4. pairs: each comparison of pairs.py, interleaved runs, medians, ratio; the last
+   two on PostgreSQL (postgres.py), whose server is started and loaded from the
+   10k dataset only when they run, and stopped once the pairs are done;
 5. sanity: each command of sanity.py on its own, its median against a limit;
 6. report: the tables printed, and RESULTS.md written with the machine.
 
 fup is used only through its command line: the `fup` script beside this Python.
 Usage: run.py [--sizes 1000,10000,100000] [--quick] [--runs N] [--reload]
+              [--only TEXT ...] [--results FILE]
+--only runs only the pairs and sanity checks whose title contains TEXT (any of
+them, case-insensitive), e.g. `--only PostgreSQL`.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -28,13 +34,15 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from functools import partial
 from pathlib import Path
 
 import datagen
+import postgres
 import report
 import taskwarrior
 import sanity
-from pairs import FUP_NOW, PAIRS, Bench, measure, size_label
+from pairs import FUP_NOW, PAIRS, Bench, Pair, measure, size_label
 from peers import ensure_peers
 from timing import CommandFailed, Sample, run_process
 
@@ -48,11 +56,16 @@ RUNS, QUICK_RUNS = 15, 5
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Benchmark fup against Taskwarrior, sqlite-utils and sqlite3.")
+    parser = argparse.ArgumentParser(description="Benchmark fup against Taskwarrior, sqlite-utils and sqlite3, and on PostgreSQL against SQLite.")
     parser.add_argument("--sizes", help="contact counts, comma-separated (default 1000,10000,100000)")
     parser.add_argument("--quick", action="store_true", help="sizes 1000,10000 and fewer runs, for development")
     parser.add_argument("--runs", type=int, help=f"timed runs per command (default {RUNS}, quick {QUICK_RUNS})")
     parser.add_argument("--reload", action="store_true", help="rebuild the cached databases")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="run only the pairs and sanity checks whose title contains TEXT (case-insensitive; "
+                             "repeat for several), e.g. --only PostgreSQL")
+    parser.add_argument("--results", type=Path, default=RESULTS, metavar="FILE",
+                        help=f"where to write the results (default {RESULTS.relative_to(HERE.parent)})")
     args = parser.parse_args(argv)
     if args.sizes:
         args.sizes = sorted({int(size) for size in args.sizes.split(",")})
@@ -145,7 +158,16 @@ def load_database(bench: Bench, dataset: Path, db_dir: Path) -> dict:
     Returns each import's time and peak memory, and how many rows `fup today` has to rank.
     """
     shutil.rmtree(db_dir, ignore_errors=True)
-    env = bench.fup_env(db_dir / "home")
+    load = import_dataset(bench, dataset, bench.fup_env(db_dir / "home"))
+    (db_dir / LOADED).write_text(json.dumps(load), encoding="utf-8")
+    return load
+
+
+def import_dataset(bench: Bench, dataset: Path, env: dict[str, str]) -> dict:
+    """`fup import contacts`, `touches`, `commitments` from the dataset into the database of `env`.
+
+    Returns each import's time and peak memory, and how many rows `fup today` has to rank.
+    """
     load: dict = {"imports": {}}
     for what in datagen.FILES:
         message, sample = _output([bench.fup, "import", what, str(datagen.csv_path(dataset, what))], env)
@@ -154,7 +176,6 @@ def load_database(bench: Bench, dataset: Path, db_dir: Path) -> dict:
     due, _ = _output([bench.fup, "export", "due"], env)
     load["due"] = len(due.splitlines()) - 1
     print(f"  {load['due']:,} contacts due on {FUP_NOW[:10]}")
-    (db_dir / LOADED).write_text(json.dumps(load), encoding="utf-8")
     return load
 
 
@@ -198,6 +219,7 @@ def prepare_data(bench: Bench, phases: Phases, reload: bool) -> tuple[dict[int, 
     for size in bench.sizes:
         with phases(f"dataset {size_label(size)}"):
             dataset, manifest = ensure_dataset(size)
+        bench.datasets[size] = dataset
         bench.contacts_csv[size] = datagen.csv_path(dataset, "contacts")
         bench.log_targets[size] = manifest.log_targets
         bench.open_targets[size] = datagen.open_commitment_targets(dataset, manifest)
@@ -211,6 +233,49 @@ def prepare_data(bench: Bench, phases: Phases, reload: bool) -> tuple[dict[int, 
                 print(f"  loading failed: {exc}")
         table.append(report.dataset_row(manifest, load))
     return db_dirs, table
+
+
+# --- which pairs and checks -----------------------------------------------------------
+
+
+def _selected(title: str, only: list[str]) -> bool:
+    return not only or any(text.lower() in title.lower() for text in only)
+
+
+def choose(bench: Bench, only: list[str]) -> tuple[list, list]:
+    """The pair and sanity-check builders whose titles --only selects (all without it).
+
+    Titles come from building each on a dry copy of the bench: no database copied, no server started.
+    """
+    if not only:
+        return list(PAIRS), list(sanity.CHECKS)
+    dry = dataclasses.replace(bench, dry=True)
+    pairs = [build for build in PAIRS if _selected(build(dry).title, only)]
+    checks = [build for build in sanity.CHECKS if _selected(build(dry).title, only)]
+    if not pairs and not checks:
+        titles = [build(dry).title for build in PAIRS] + [build(dry).title for build in sanity.CHECKS]
+        raise SystemExit(f"--only {' '.join(only)} selects nothing; the titles are:\n  " + "\n  ".join(titles))
+    return pairs, checks
+
+
+def measure_pairs(bench: Bench, builds: list, phases: Phases) -> list[Pair]:
+    """Build and measure each pair in turn; PostgreSQL, if a pair started it, is stopped at the end."""
+    pairs = []
+    try:
+        for build in builds:
+            pair = build(bench)
+            with phases(pair.title):
+                pairs.append(measure(pair))
+                print(f"  {pair.skipped}" if pair.skipped else f"  ratio {pair.ratio:.2f} (target ≤ {pair.target:g})")
+                if pair.note:
+                    print(f"  note: {pair.note}")
+    finally:
+        if bench.postgres is not None and bench.postgres.version is not None:
+            with phases("PostgreSQL: stop"):
+                bench.postgres.close()
+        elif bench.postgres is not None:
+            bench.postgres.close()
+    return pairs
 
 
 def main(argv: list[str]) -> int:
@@ -227,6 +292,7 @@ def main(argv: list[str]) -> int:
     scratch.mkdir(parents=True)
     bench = Bench(fup=str(Path(sys.executable).parent / "fup"), python=sys.executable, scratch=scratch,
                   sizes=args.sizes, runs=args.runs)
+    bench.postgres = postgres.Postgres(bench, partial(import_dataset, bench), phases)
     with phases("peers"):
         peers = ensure_peers()
         bench.peers, bench.missing_peers = peers.paths, peers.missing
@@ -240,14 +306,10 @@ def main(argv: list[str]) -> int:
                 bench.task_env, bench.task_dir, bench.task_count = setup.env, setup.directory, setup.tasks
             except CommandFailed as exc:
                 print(f"  Taskwarrior could not be loaded: {exc}")
-    pairs = []
-    for build in PAIRS:
-        pair = build(bench)
-        with phases(pair.title):
-            pairs.append(measure(pair))
-            print(f"  {pair.skipped}" if pair.skipped else f"  ratio {pair.ratio:.2f} (target ≤ {pair.target:g})")
+    pair_builds, check_builds = choose(bench, args.only)
+    pairs = measure_pairs(bench, pair_builds, phases)
     checks = []
-    for build_check in sanity.CHECKS:
+    for build_check in check_builds:
         check = build_check(bench)
         with phases(f"sanity: {check.title}"):
             checks.append(sanity.measure(check))
@@ -255,13 +317,19 @@ def main(argv: list[str]) -> int:
                   f"  median {check.value * 1000:.0f} ms (target < {check.limit * 1000:.0f} ms)")
     shutil.rmtree(scratch, ignore_errors=True)
     command = " ".join(["benchmarks/run.py", *argv]) if argv else "make bench"
-    text = report.render(report.machine(bench.fup, peers.versions), datasets, pairs, checks, phases.done, command)
-    RESULTS.write_text(text, encoding="utf-8")
+    versions = dict(peers.versions)
+    if bench.postgres.version is not None:
+        where = "throwaway cluster, fsync off" if bench.postgres.owned else "FUP_TEST_PG's server"
+        versions["PostgreSQL"] = f"{bench.postgres.version} ({where})"
+    text = report.render(report.machine(bench.fup, versions), datasets, pairs, checks, phases.done, command,
+                         report.postgres_rows(bench.postgres.loads))
+    args.results.write_text(text, encoding="utf-8")
     print()
     print(report.results_table(pairs))
     print()
     print(report.sanity_table(checks))
-    print(f"\nWritten to {RESULTS.relative_to(HERE.parent)}")
+    shown = args.results.resolve()
+    print(f"\nWritten to {shown.relative_to(HERE.parent) if shown.is_relative_to(HERE.parent) else shown}")
     return 0
 
 
