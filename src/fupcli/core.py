@@ -237,9 +237,14 @@ def refresh_many(db: Db, ctx: AppContext, contacts: Sequence[dict], chunk: int =
         batch = {c["id"]: c for c in contacts[start:start + chunk]}
         ids = ", ".join(str(int(cid)) for cid in batch)  # ints from the database: safe to inline
         touches: dict[int, list[TouchFacts]] = {cid: [] for cid in batch}
-        for cid, at, direction, outcome, channel, ask_again, touch_id in db.execute(
-                f"SELECT contact_id, at, direction, outcome, channel, ask_again, id FROM touch WHERE contact_id IN ({ids})"):
-            touches[cid].append(TouchFacts(to_moment(at), direction, outcome, channel, to_date(ask_again), touch_id))
+        last_by: dict[int, tuple] = {}  # team mode: the newest touch that says who logged it
+        for cid, at, direction, outcome, channel, ask_again, touch_id, logged_by in db.execute(
+                "SELECT contact_id, at, direction, outcome, channel, ask_again, id, logged_by FROM touch "
+                f"WHERE contact_id IN ({ids})"):
+            moment = to_moment(at)
+            touches[cid].append(TouchFacts(moment, direction, outcome, channel, to_date(ask_again), touch_id))
+            if logged_by is not None and (cid not in last_by or (moment, touch_id) > last_by[cid][:2]):
+                last_by[cid] = (moment, touch_id, logged_by, channel, direction)
         commitments: dict[int, list[CommitmentFacts]] = {cid: [] for cid in batch}
         for cid, commitment_id, whose, action, due, firmness, status, channel in db.execute(
                 "SELECT contact_id, id, whose, action, due, firmness, status, channel FROM commitment "
@@ -248,11 +253,30 @@ def refresh_many(db: Db, ctx: AppContext, contacts: Sequence[dict], chunk: int =
         items = []
         for cid, contact in batch.items():
             plan, agenda = store_plan(db, contact, touches[cid], commitments[cid], rules, balance)
+            colleague = _by_colleague(contact, last_by.get(cid))
+            if colleague:
+                for item in agenda:
+                    if item["kind"] in ("cadence", "cold"):
+                        item["reason"] += colleague
             plans.append(plan)
             items += agenda
         db.execute(f"DELETE FROM agenda_item WHERE contact_id IN ({ids})")
         db.insert_many("agenda_item", items)
     return plans
+
+
+_DID = {"email": "emailed", "call": "called", "text": "texted", "linkedin": "wrote on LinkedIn",
+        "meeting": "met them", "other": "was in touch"}
+
+
+def _by_colleague(contact: dict, last: tuple | None) -> str:
+    """" (ben emailed on 2026-12-01)" when the newest touch was logged by someone other than the
+    contact's owner (team mode): the follow-up counts from it, and the reason says who."""
+    if last is None or contact.get("owner") in (None, last[2]):
+        return ""
+    at, _, who, channel, direction = last
+    did = "logged their reply" if direction == "in" else _DID.get(channel, "was in touch")
+    return f" ({who} {did} on {at.date().isoformat()})"
 
 
 def store_plan(db: Db, contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules,
@@ -442,10 +466,13 @@ def add_contact(
     met: str | None = None,
     no_meeting: bool = False,
     step: NextStep | None = None,
+    owner: str | None = None,
 ) -> dict:
-    """Add a contact, log the meeting (unless --no-meeting), record the next step."""
+    """Add a contact, log the meeting (unless --no-meeting), record the next step. On a team
+    database the contact is the adder's unless `owner` gives it to another role."""
     if met is not None and no_meeting:
         raise BadInput("--met and --no-meeting contradict each other")
+    owned = {"owner": ctx.store.team_role(owner)} if owner is not None else {}
     settings = ctx.settings
     fields = dict(
         name=clean_name(new.name),
@@ -469,8 +496,11 @@ def add_contact(
             raise Conflict(f"a contact with email {fields['email']} already exists")
         contact = {**fields, "name_key": fold(fields["name"]), "state": "active", "snoozed_until": None,
                    "reopened_at": None, "created_at": ctx.now, "updated_at": ctx.now, "next_due": None,
-                   "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0}
+                   "birthday_md": None, "last_touch_at": None, "next_step_due": None, "unanswered_streak": 0,
+                   **owned}
         contact["id"] = db.insert("contact", contact)
+        if "owner" not in contact:
+            contact["owner"] = ctx.store.user()  # (the database's default: CURRENT_USER)
         db.insert_many("contact_word", word_rows(contact["id"], contact["name_key"]))
         if not no_meeting:
             db.insert("touch", {"contact_id": contact["id"], "at": met_at, "channel": "meeting", "direction": "out",
@@ -820,6 +850,18 @@ def set_state(ctx: AppContext, who: str, state: str) -> dict:
         refresh(db, ctx, contact)
         journal.label(db, f"state {_who(contact)}: {before} to {state}", contact["id"])
         return _view(db, ctx, contact)
+
+
+def assign(ctx: AppContext, who: str, role: str) -> tuple[dict, str | None]:
+    """Give a contact to another role on a team database; returns its view and the owner before."""
+    role = ctx.store.team_role(role)
+    with ctx.store.write(Undoable("assign", ctx.now)) as db:
+        contact = _contact(db, who)
+        before = contact.get("owner")
+        _change(db, contact, owner=role, updated_at=ctx.now)
+        refresh(db, ctx, contact)  # (a reason that named the new owner's own touch as a colleague's)
+        journal.label(db, f"assign {_who(contact)}: {before} to {role}", contact["id"])
+        return _view(db, ctx, contact), before
 
 
 def find(ctx: AppContext, who: str) -> dict:

@@ -31,6 +31,7 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_next_step", "state", "next_step_due", "cadence"),  # covers the "no next step" count
         Index("ix_contact_cadence", "cadence"),  # finds contacts on a profile config.toml lacks
         Index("ux_contact_email", "email", unique=True),
+        Index("ix_contact_owner", "owner", "state", "next_due"),  # a team member's own list
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -52,6 +53,9 @@ class Contact(SQLModel, table=True):
     reopened_at: Optional[datetime] = Field(default=None, sa_type=DateTime)  # last moved out of closed by hand
     created_at: datetime = Field(sa_type=DateTime)
     updated_at: datetime = Field(sa_type=DateTime)
+    # team mode (PostgreSQL): the role that owns the contact, CURRENT_USER by default; NULL on SQLite
+    owner: Optional[str] = None
+    private: Optional[bool] = None  # seen by its owner only (row-level security on PostgreSQL); NULL: shared
 
     # computed by the scheduler, refreshed with every write to this contact
     next_due: Optional[date] = None  # first day an agenda item is visible (snooze applied)
@@ -94,6 +98,7 @@ class Touch(SQLModel, table=True):
     note: Optional[str] = None
     ask_again: Optional[date] = None
     created_at: datetime = Field(sa_type=DateTime)
+    logged_by: Optional[str] = None  # the role that logged it (PostgreSQL: CURRENT_USER); NULL on SQLite
 
 
 class Commitment(SQLModel, table=True):
@@ -110,6 +115,7 @@ class Commitment(SQLModel, table=True):
     channel: Optional[str] = None  # how to do it, when not the contact's usual channel
     created_at: datetime = Field(sa_type=DateTime)
     closed_at: Optional[datetime] = Field(default=None, sa_type=DateTime)
+    logged_by: Optional[str] = None  # the role that recorded it (PostgreSQL: CURRENT_USER); NULL on SQLite
 
 
 class AgendaItem(SQLModel, table=True):

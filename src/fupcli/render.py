@@ -83,9 +83,11 @@ def today(
     stream: TextIO | None = None,
     waiting: int = 0,
     wide: bool = False,
+    owners: bool = False,
 ) -> None:
     """The due list: `rows` (already ranked and cut), out of `total` due, and the footer
-    (with the cold follow-ups that wait for a day with room).
+    (with the cold follow-ups that wait for a day with room). With `owners` (team mode, someone
+    else's list or everyone's), a last column says whose contact each row is.
 
     The table fits the screen (`screen_width`) unless `wide`: the reason gives way first, then
     the company beside the name, then a name longer than 24 columns, then the reason again (to
@@ -104,12 +106,14 @@ def today(
     else:
         lines = [
             (str(rank), _who(row.name, row.company), row.reason, when_text(row.due, on), row.channel)
+            + ((row.owner or "",) if owners else ())
             for rank, row in enumerate(rows, 1)
         ]
         styles = ["red" if row.kind == "promise" and row.days_overdue > 0 else "" for row in rows]
         give_way = ((2, 24), (1, _widest_name([row.name for row in rows])), (1, 24), (2, 12), (1, 12), (2, 3), (1, 3))
         fit = {1: lambda i, room: _fit_who(rows[i].name, rows[i].company, room)}
-        out.write(text_table(("#", "who", "why", "due", "channel"), lines, styles, color=_color(out), width=width,
+        header = ("#", "who", "why", "due", "channel") + (("owner",) if owners else ())
+        out.write(text_table(header, lines, styles, color=_color(out), width=width,
                              give_way=give_way, fit=fit))
         if total > len(rows):
             out.write(_prose(f"... and {total - len(rows)} more due (fup today --limit 0 shows all)", width))
@@ -426,7 +430,7 @@ def _section(out: TextIO, title: str, lines: Sequence[Sequence[str]], color: boo
         out.write(text_table((), lines))
 
 
-LIST_COLUMNS = ("last_touch", "unanswered_streak", "open_commitments")  # `fup list -f csv` after the export's columns
+LIST_COLUMNS = ("last_touch", "unanswered_streak", "open_commitments", "owner")  # `fup list -f csv` after the export's columns
 
 
 def _contact_columns() -> tuple[str, ...]:

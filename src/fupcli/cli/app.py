@@ -84,6 +84,9 @@ app = typer.Typer(
 )
 
 Format = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+Owner = Annotated[Optional[str], typer.Option("--owner", metavar="ROLE",
+                                              help="Team mode (PostgreSQL): a teammate's contacts, by their database role.")]
+AllOwners = Annotated[bool, typer.Option("--all", help="Team mode (PostgreSQL): everyone's contacts, not only yours.")]
 When = Annotated[Optional[str], typer.Option(metavar="WHEN", help=WHEN_HELP)]
 
 
@@ -141,9 +144,11 @@ def today(
     limit: Annotated[Optional[int], typer.Option(min=0, help="Rows to show (0 = all); the table defaults to daily_limit, json/csv to all.")] = None,
     fmt: Format = "table",
     wide: Annotated[bool, typer.Option("--wide", help="Print every column in full, however wide.")] = False,
+    owner: Owner = None,
+    all_: AllOwners = False,
 ) -> None:
     """Who is due today, and why: ranked, one row per contact, with the channel to use."""
-    commands.today(_ctx(ctx), on=on, limit=limit, fmt=fmt, wide=wide)
+    commands.today(_ctx(ctx), on=on, limit=limit, fmt=fmt, wide=wide, owner=owner, all_=all_)
 
 
 @app.command()
@@ -162,10 +167,12 @@ def list_(
     no_next_step: Annotated[bool, typer.Option("--no-next-step", help="Only active contacts on a cadence with no agreed next step (no open hard commitment, no date they asked for).")] = False,
     fmt: Format = "table",
     wide: Annotated[bool, typer.Option("--wide", help="Print every column in full, however wide.")] = False,
+    owner: Owner = None,
+    all_: AllOwners = False,
 ) -> None:
     """List contacts, with filters."""
     commands.list_(_ctx(ctx), tag=tag, state=state, cadence=cadence, due_before=due_before, no_next_step=no_next_step,
-                   fmt=fmt, wide=wide)
+                   fmt=fmt, wide=wide, owner=owner, all_=all_)
 
 
 @app.command()
@@ -223,11 +230,12 @@ def add(
     soft: Soft = False,
     theirs: Theirs = False,
     next_channel: NextChannel = None,
+    owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Team mode (PostgreSQL): give the contact to this teammate's role (yours by default).")] = None,
 ) -> None:
     """Add a contact right after meeting them; the meeting counts as the first touch."""
     commands.add(_ctx(ctx), name=name, company=company, title=title, email=email, phone=phone, url=url, tag=tag,
                  source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, met=met, no_meeting=no_meeting,
-                 next_=next_, due=due, soft=soft, theirs=theirs, next_channel=next_channel)
+                 next_=next_, due=due, soft=soft, theirs=theirs, next_channel=next_channel, owner=owner)
 
 
 @app.command()
@@ -344,6 +352,12 @@ def state(ctx: typer.Context, who: Who, new_state: Annotated[str, typer.Argument
     """Move a contact between states (paused: no follow-ups, promises and birthdays still show;
     closed: never due again; active reopens, counted from today)."""
     commands.state(_ctx(ctx), who=who, new_state=new_state)
+
+
+@app.command()
+def assign(ctx: typer.Context, who: Who, role: Annotated[str, typer.Argument(metavar="ROLE", help="The teammate's database role.")]) -> None:
+    """Team mode (PostgreSQL): give a contact to a teammate; their `fup today` lists it from now on."""
+    commands.assign(_ctx(ctx), who=who, role=role)
 
 
 @app.command()

@@ -38,8 +38,23 @@ def _fmt(value: str) -> str:
 # --- reading ------------------------------------------------------------------
 
 
+def _scope(app_ctx: AppContext, owner: str | None, all_: bool) -> tuple[str | None, bool]:
+    """Whose contacts a list shows, and whether to say whose each is. On a team database
+    (PostgreSQL) mine by default, `owner`'s, or with `all_` everyone's; on a SQLite file all of
+    them, which are all mine."""
+    from ..errors import BadInput
+
+    if owner is not None and all_:
+        raise BadInput("--owner and --all contradict each other: give one of them")
+    if owner is not None:
+        role = app_ctx.store.team_role(owner)
+        return role, role != app_ctx.store.user()
+    me = app_ctx.store.user()
+    return (None, me is not None) if all_ else (me, False)
+
+
 def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, fmt: str = "table",
-          wide: bool = False) -> None:
+          wide: bool = False, owner: str | None = None, all_: bool = False) -> None:
     """`fup today`: read the ranked due rows and print them (the table fits the screen unless `wide`)."""
     from .. import render
     from ..dates import parse_date
@@ -56,6 +71,7 @@ def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, 
     fmt = _fmt(fmt)
     day = parse_date(on, app_ctx.now) if on is not None else app_ctx.today
     conn = app_ctx.store.reader()
+    whose, owners = _scope(app_ctx, owner, all_) if conn is not None else (None, False)
     if conn is None or (fmt == "table" and not has_contacts(conn)):
         if fmt == "table":
             render.welcome()
@@ -66,13 +82,13 @@ def today(app_ctx: AppContext, on: str | None = None, limit: int | None = None, 
         limit = app_ctx.settings.daily_limit if fmt == "table" else 0
     rules = app_ctx.settings.rules
     check_profiles(conn, rules)
-    birthdays = birthday_rows(conn, day, rules)  # (read once for the rows and the counts)
-    rows = due_rows(conn, day, limit, rules, birthdays)
+    birthdays = birthday_rows(conn, day, rules, whose)  # (read once for the rows and the counts)
+    rows = due_rows(conn, day, limit, rules, birthdays, whose)
     if fmt == "table":
-        waiting = count_waiting(conn, day, rules, birthdays)
-        total = count_due(conn, day, rules, birthdays, waiting) if limit and len(rows) == limit else len(rows)
-        no_next_step = count_without_next_step(conn, cap=render.COUNT_CAP)
-        render.today(rows, fmt, day, total, no_next_step, waiting=waiting, wide=wide)
+        waiting = count_waiting(conn, day, rules, birthdays, whose)
+        total = count_due(conn, day, rules, birthdays, waiting, whose) if limit and len(rows) == limit else len(rows)
+        no_next_step = count_without_next_step(conn, cap=render.COUNT_CAP, owner=whose)
+        render.today(rows, fmt, day, total, no_next_step, waiting=waiting, wide=wide, owners=owners)
     else:
         render.today(rows, fmt, day, len(rows), 0)
 
@@ -91,7 +107,8 @@ def show(app_ctx: AppContext, who: str, fmt: str = "table") -> None:
 
 
 def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None, cadence: str | None = None,
-          due_before: str | None = None, no_next_step: bool = False, fmt: str = "table", wide: bool = False) -> None:
+          due_before: str | None = None, no_next_step: bool = False, fmt: str = "table", wide: bool = False,
+          owner: str | None = None, all_: bool = False) -> None:
     """`fup list`: contacts, filtered (the table fits the screen unless `wide`)."""
     from .. import render
     from ..dates import parse_date
@@ -110,6 +127,7 @@ def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None,
         cadence=check_choice(cadence, profiles, "cadence profile") if cadence else None,
         due_before=parse_date(due_before, app_ctx.now) if due_before else None,
         no_next_step=no_next_step,
+        owner=_scope(app_ctx, owner, all_)[0] if conn is not None else None,
     )
     views = list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules, brief=fmt == "table") if conn else []
     render.contact_list(views, fmt, app_ctx.today, wide=wide)
@@ -130,13 +148,13 @@ def add(app_ctx: AppContext, name: str, company: str | None = None, title: str |
         phone: str | None = None, url: str | None = None, tag: list[str] | None = None, source: str | None = None,
         channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
         met: str | None = None, no_meeting: bool = False, next_: str | None = None, due: str | None = None,
-        soft: bool = False, theirs: bool = False, next_channel: str | None = None) -> None:
+        soft: bool = False, theirs: bool = False, next_channel: str | None = None, owner: str | None = None) -> None:
     """`fup add`: a new contact, the meeting as its first touch."""
     from .. import core, render
 
     new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step)
+    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step, owner=owner)
     render.written(f"Added {view['name']} (#{view['id']})." + _remark(step), view, app_ctx.today)
 
 
@@ -290,6 +308,14 @@ def state(app_ctx: AppContext, who: str, new_state: str) -> None:
     render.written(f"{view['name']} is now {view['state']}.", view, app_ctx.today)
 
 
+def assign(app_ctx: AppContext, who: str, role: str) -> None:
+    """`fup assign`: give a contact to a teammate (team mode)."""
+    from .. import core, render
+
+    view, before = core.assign(app_ctx, who, role)
+    render.written(f"{view['name']} is now {view['owner']}'s (was {before or 'nobody'}'s).", view, app_ctx.today)
+
+
 def undo(app_ctx: AppContext, list_: bool = False, count: int | None = None) -> None:
     """`fup undo`: take back the last change; with `list_`, show the last `count` (10) instead."""
     from .. import core
@@ -343,6 +369,7 @@ RUN = {
     "edit": edit,
     "snooze": snooze,
     "state": state,
+    "assign": assign,
     "undo": undo,
     "away": away,
 }

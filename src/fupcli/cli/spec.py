@@ -21,6 +21,8 @@ COMMANDS = {
             {'name': 'limit', 'kind': 'option', 'opts': ('--limit',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 0, 'max': None, 'nargs': 1},
             {'name': 'fmt', 'kind': 'option', 'opts': ('--format', '-f'), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': 'table', 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'wide', 'kind': 'option', 'opts': ('--wide',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'owner', 'kind': 'option', 'opts': ('--owner',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'all_', 'kind': 'option', 'opts': ('--all',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'show': {
@@ -38,6 +40,8 @@ COMMANDS = {
             {'name': 'no_next_step', 'kind': 'option', 'opts': ('--no-next-step',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'fmt', 'kind': 'option', 'opts': ('--format', '-f'), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': 'table', 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'wide', 'kind': 'option', 'opts': ('--wide',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'owner', 'kind': 'option', 'opts': ('--owner',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'all_', 'kind': 'option', 'opts': ('--all',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'export': {
@@ -73,6 +77,7 @@ COMMANDS = {
             {'name': 'soft', 'kind': 'option', 'opts': ('--soft',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'theirs', 'kind': 'option', 'opts': ('--theirs',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'next_channel', 'kind': 'option', 'opts': ('--next-channel',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'owner', 'kind': 'option', 'opts': ('--owner',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'log': {
@@ -159,6 +164,12 @@ COMMANDS = {
         'params': [
             {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'new_state', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+        ],
+    },
+    'assign': {
+        'params': [
+            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'role', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'undo': {

@@ -72,6 +72,7 @@ class PostgresDb(Db):
     def __init__(self, connection: Any):
         super().__init__()
         self.raw = connection
+        self._user: str | None = None
 
     @classmethod
     def open(cls, url: str, read_only: bool) -> "PostgresDb":
@@ -114,6 +115,15 @@ class PostgresDb(Db):
             return None
         row = self.raw.execute("SELECT version_num FROM alembic_version").fetchone()
         return row[0] if row else None
+
+    def user(self) -> str:
+        """The role this connection logs in as: who "I" am in team mode."""
+        if self._user is None:
+            self._user = self.raw.execute("SELECT current_user").fetchone()[0]
+        return self._user
+
+    def is_role(self, name: str) -> bool:
+        return self.raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 
     def has_table(self, table: str) -> bool:
         return self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]

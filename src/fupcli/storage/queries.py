@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover - `typing` costs the daily commands ~5 ms 
 CONTACT_FIELDS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
     "cadence", "state", "birthday", "notes", "snoozed_until", "reopened_at", "created_at", "updated_at",
-    "last_touch_at", "next_due", "unanswered_streak", "next_step_due",
+    "last_touch_at", "next_due", "unanswered_streak", "next_step_due", "owner",
 )
 _CONTACT_COLUMNS = ", ".join(f"contact.{name}" for name in CONTACT_FIELDS)
 _ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id, a.channel"
@@ -223,6 +223,7 @@ class DueRow:
     channel: str
     urgency: float
     last_touch: str | None
+    owner: str | None = None  # the role that owns the contact (team mode); None on SQLite
 
     def as_dict(self) -> dict:
         return self._asdict()
@@ -244,6 +245,7 @@ def _due_row(contact: dict, item: Item, on: date, reason: str | None = None) -> 
         channel=item.channel or contact["channel"],
         urgency=round(item.urgency(on), 2),
         last_touch=last.isoformat() if last else None,
+        owner=contact.get("owner"),
     )
 
 
@@ -255,10 +257,19 @@ def rank_key(row: DueRow) -> tuple:
 # The visible items of one tier, in rank order, from the index on `rank`: an index range per tier.
 _RANKED_ITEMS = (
     "SELECT a.contact_id, a.rank, contact.name, contact.company, contact.channel, contact.last_touch_at, "
-    "contact.snoozed_until "
+    "contact.snoozed_until, contact.owner "
     "FROM agenda_item a JOIN contact ON contact.id = a.contact_id "
-    "WHERE a.rank >= :lo AND a.rank < :hi ORDER BY a.rank, a.due"
+    "WHERE a.rank >= :lo AND a.rank < :hi{mine} ORDER BY a.rank, a.due"
 )
+
+
+def _mine(owner: str | None, params: dict, column: str = "contact.owner") -> str:
+    """The condition that keeps one owner's contacts (team mode: `today --owner`), or nothing
+    for everyone's; the owner goes into `params`."""
+    if owner is None:
+        return ""
+    params["owner"] = owner
+    return f" AND {column} = :owner"
 _BIRTHDAY_TIER = TIERS.index("birthday")
 _COLD_TIER = COLD_TIER
 _CHUNK = 500  # ids per `IN (...)` list
@@ -276,7 +287,8 @@ def _birthday_windows(on: date, rules: Rules) -> dict[str, tuple[date, date]]:
     return windows
 
 
-def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) -> Iterator[tuple[dict, Item]]:
+def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None,
+               owner: str | None = None) -> Iterator[tuple[dict, Item]]:
     """(contact, birthday item) for each contact whose birthday row shows on `on`: candidates by
     an indexed lookup of 'MM-DD' (the few days whose birthdays can show), then the rule of
     `scheduler.birthday_item` (a test holds the two together), worked out once per day."""
@@ -286,12 +298,12 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         return
     params: dict[str, Any] = {f"b{i}": day for i, day in enumerate(days)}
     sql = (
-        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due FROM contact "
-        f"WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
-    )
+        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due, owner "
+        f"FROM contact WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
+    ) + _mine(owner, params, "owner")
     if ids is not None:
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
-    for cid, name, company, channel, last, birthday, snoozed, reopened, next_due in conn.execute(sql, params):
+    for cid, name, company, channel, last, birthday, snoozed, reopened, next_due, owner in conn.execute(sql, params):
         window = windows.get(birthday[-5:]) if birthday else None
         if window is None:  # (changed in this very transaction: the indexed MM-DD is still the old one)
             continue
@@ -301,34 +313,35 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None) 
         if start > on or (last is not None and to_date(last) >= shown):
             continue
         contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
-                   "next_due": next_due, "snoozed_until": snoozed}
+                   "next_due": next_due, "snoozed_until": snoozed, "owner": owner}
         yield contact, Item("birthday", start, birthday_reason(day))
 
 
-def birthday_rows(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> list[tuple[dict, Item]]:
-    """(contact, birthday item) of every birthday row on `on`: read once by `fup today`, which
-    hands them to `due_rows`, `count_waiting` and `count_due` (each reads them otherwise)."""
-    return list(_birthdays(conn, on, rules))
+def birthday_rows(conn: Any, on: date, rules: Rules = DEFAULT_RULES, owner: str | None = None) -> list[tuple[dict, Item]]:
+    """(contact, birthday item) of every birthday row on `on` (of `owner`'s contacts, when given):
+    read once by `fup today`, which hands them to `due_rows`, `count_waiting` and `count_due`."""
+    return list(_birthdays(conn, on, rules, owner=owner))
 
 
 def _ranked(conn: Any, on: date, rules: Rules, cold_limit: Callable[[], int] | None = None,
-            birthdays: list | None = None) -> Iterator[tuple[float, dict]]:
+            birthdays: list | None = None, owner: str | None = None) -> Iterator[tuple[float, dict]]:
     """(rank, contact) of every item visible on `on`, in rank order, tier by tier; lazily, so a
     short list reads little (the row itself is built from all of the contact's items later).
     `cold_limit()`, asked when the cold tier is reached, caps how many cold items are read."""
     for tier in range(len(TIERS)):
         if tier == _BIRTHDAY_TIER:
-            found = sorted(birthdays if birthdays is not None else _birthdays(conn, on, rules), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
+            found = sorted(birthdays if birthdays is not None else _birthdays(conn, on, rules, owner=owner), key=lambda pair: (pair[1].rank, pair[0]["name"].casefold()))
             for contact, item in found:
                 yield item.rank, contact
             continue
         lo, hi = rank_bounds(tier, on)
-        sql, params = _RANKED_ITEMS, {"lo": lo, "hi": hi}
+        params = {"lo": lo, "hi": hi}
+        sql = _RANKED_ITEMS.format(mine=_mine(owner, params))
         if cold_limit is not None and tier == _COLD_TIER:
             sql, params["n"] = sql + " LIMIT :n", cold_limit()
-        for cid, rank, name, company, channel, last, snoozed in conn.execute(sql, params):
+        for cid, rank, name, company, channel, last, snoozed, owned in conn.execute(sql, params):
             yield float(rank), {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
-                                "snoozed_until": snoozed}
+                                "snoozed_until": snoozed, "owner": owned}
 
 
 def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[int, list[Item]]:
@@ -347,7 +360,8 @@ def _visible_items(conn: Any, ids: list[int], on: date, rules: Rules) -> dict[in
     return {cid: sorted(items, key=item_order) for cid, items in found.items()}
 
 
-def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES, birthdays: list | None = None) -> list[DueRow]:
+def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES, birthdays: list | None = None,
+             owner: str | None = None) -> list[DueRow]:
     """The contacts with something to do on `on`, one row each, ranked; the first `limit` (0 = all).
 
     Items are read in `rank` order from an index, one range per tier, so the cost
@@ -357,8 +371,9 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES, 
     its reason says how many and what the next one is ("(+1 more: ...)").
     Cold rows fill what the day's capacity leaves (`rules.capacity` minus the rows
     above them), oldest first; the rest wait for a later day (`count_waiting`).
+    With `owner` (team mode), only that role's contacts: the list, and its capacity, are theirs.
     """
-    chosen = _chosen(conn, on, limit, rules, birthdays)
+    chosen = _chosen(conn, on, limit, rules, birthdays, owner)
     visible = _visible_items(conn, list(chosen), on, rules)
     rows = []
     for cid, contact in chosen.items():
@@ -421,7 +436,8 @@ def listed_cold(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> set[int]:
     return cold
 
 
-def _chosen(conn: Any, on: date, limit: int, rules: Rules, birthdays: list | None = None) -> dict[int, dict]:
+def _chosen(conn: Any, on: date, limit: int, rules: Rules, birthdays: list | None = None,
+            owner: str | None = None) -> dict[int, dict]:
     """The contacts of `due_rows`, in rank order: the first `limit`, cold ones within capacity."""
     chosen: dict[int, dict] = {}
     cut: float | None = None
@@ -429,7 +445,8 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules, birthdays: list | Non
     room: int | None = None
     # The cold tier reads no more items than the room left, plus the contacts already chosen
     # (a contact with a birthday may have a cold row too).
-    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(chosen)) + len(chosen), birthdays):
+    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(chosen)) + len(chosen), birthdays,
+                                 owner):
         if cut is not None and rank > cut:
             break
         if contact["id"] in chosen:
@@ -446,12 +463,16 @@ def _chosen(conn: Any, on: date, limit: int, rules: Rules, birthdays: list | Non
     return chosen
 
 
-def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: list | None = None) -> int:
+def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: list | None = None,
+                  owner: str | None = None) -> int:
     """Contacts with a cold row due on `on` that the day has no room for (they wait): index
     counts of the cold tier and of the contacts above it, without building any row."""
     lo, hi = rank_bounds(_COLD_TIER, on)
-    (cold,) = conn.execute("SELECT COUNT(*) FROM agenda_item WHERE rank >= :lo AND rank < :hi",
-                           {"lo": lo, "hi": hi}).fetchone()  # (one cadence item per contact at most)
+    params: dict = {"lo": lo, "hi": hi}
+    mine = _mine(owner, params)
+    items = "agenda_item a JOIN contact ON contact.id = a.contact_id" if mine else "agenda_item a"
+    (cold,) = conn.execute(f"SELECT COUNT(*) FROM {items} WHERE a.rank >= :lo AND a.rank < :hi{mine}",
+                           params).fetchone()  # (one cadence item per contact at most)
     if not cold:
         return 0
     above: set[int] = set()
@@ -459,9 +480,10 @@ def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: 
         if tier != _BIRTHDAY_TIER and len(above) <= rules.capacity:
             t_lo, t_hi = rank_bounds(tier, on)
             above.update(cid for (cid,) in conn.execute(
-                "SELECT DISTINCT contact_id FROM agenda_item WHERE rank >= :lo AND rank < :hi LIMIT :n",
-                {"lo": t_lo, "hi": t_hi, "n": rules.capacity + 1}))
-    birthdays = {contact["id"] for contact, _ in (birthdays if birthdays is not None else _birthdays(conn, on, rules))}
+                f"SELECT DISTINCT a.contact_id FROM {items} WHERE a.rank >= :lo AND a.rank < :hi{mine} LIMIT :n",
+                {**params, "lo": t_lo, "hi": t_hi, "n": rules.capacity + 1}))
+    birthdays = {contact["id"] for contact, _ in
+                 (birthdays if birthdays is not None else _birthdays(conn, on, rules, owner=owner))}
     both = 0  # a contact with a birthday and a cold row shows once, in the birthday tier
     if birthdays - above:
         marks = ", ".join(str(int(cid)) for cid in birthdays - above)
@@ -472,20 +494,21 @@ def count_waiting(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: 
 
 
 def count_due(conn: Any, on: date, rules: Rules = DEFAULT_RULES, birthdays: list | None = None,
-              waiting: int | None = None) -> int:
+              waiting: int | None = None, owner: str | None = None) -> int:
     """How many contacts have something to do on `on`: an index count, plus birthdays of the
     others, less the cold rows that wait for a later day (`waiting`, when already counted)."""
     if birthdays is None:
-        birthdays = birthday_rows(conn, on, rules)
+        birthdays = birthday_rows(conn, on, rules, owner)
+    params = {"on": on.isoformat()}
     row = conn.execute(
         # one index range per open state, rather than a scan of every contact
-        f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
-        {"on": on.isoformat()},
+        f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on{_mine(owner, params, 'owner')}",
+        params,
     ).fetchone()
     day = on.isoformat()
     others = sum(1 for contact, _ in birthdays if contact["next_due"] is None or str(contact["next_due"])[:10] > day)
     if waiting is None:
-        waiting = count_waiting(conn, on, rules, birthdays)
+        waiting = count_waiting(conn, on, rules, birthdays, owner)
     return int(row[0]) + others - waiting
 
 
@@ -589,11 +612,13 @@ def check_profiles(conn: Any, rules: Rules) -> None:
 WITHOUT_NEXT_STEP = "state = 'active' AND cadence NOT IN ('none', 'nurture') AND next_step_due IS NULL"
 
 
-def count_without_next_step(conn: Any, cap: int | None = None) -> int:
+def count_without_next_step(conn: Any, cap: int | None = None, owner: str | None = None) -> int:
     """Active contacts on a cadence with no agreed next step (see WITHOUT_NEXT_STEP); with `cap`,
     counted no further than cap + 1 (the count walks an index: at 100k contacts, tens of thousands)."""
-    rows = f"SELECT 1 FROM contact WHERE {WITHOUT_NEXT_STEP}" + ("" if cap is None else f" LIMIT {int(cap) + 1}")
-    return int(conn.execute(f"SELECT COUNT(*) FROM ({rows}) AS without_next_step").fetchone()[0])
+    params: dict = {}
+    rows = (f"SELECT 1 FROM contact WHERE {WITHOUT_NEXT_STEP}{_mine(owner, params, 'owner')}"
+            + ("" if cap is None else f" LIMIT {int(cap) + 1}"))
+    return int(conn.execute(f"SELECT COUNT(*) FROM ({rows}) AS without_next_step", params).fetchone()[0])
 
 
 def has_contacts(conn: Any) -> bool:
@@ -655,6 +680,7 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
         "next_step_due": to_date(contact["next_step_due"]).isoformat() if contact["next_step_due"] else None,
         "next_due": first.isoformat() if first else None,
         "next": nxt,
+        "owner": contact.get("owner"),
     }
 
 
@@ -744,6 +770,7 @@ class ListFilter:
     cadence: str | None = None
     due_before: date | None = None
     no_next_step: bool = False
+    owner: str | None = None  # team mode: one role's contacts (None: everyone's)
 
 
 def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DEFAULT_RULES,
@@ -761,6 +788,9 @@ def list_contacts(conn: Any, filters: ListFilter, today: date, rules: Rules = DE
         params["cadence"] = filters.cadence
     if filters.no_next_step:
         where.append(WITHOUT_NEXT_STEP)
+    if filters.owner is not None:
+        where.append("owner = :owner")
+        params["owner"] = filters.owner
     views: Iterable[dict] = (_brief_views(conn, " AND ".join(where), params, today, rules) if brief else
                              _with_open_commitments(conn, (contact_view(c, today, rules)
                                                            for c in _contacts(conn, " AND ".join(where), params))))
@@ -782,13 +812,13 @@ def _with_open_commitments(conn: Any, views: Iterable[dict]) -> Iterator[dict]:
 
 
 def _brief_views(conn: Any, where: str, params: dict, today: date, rules: Rules) -> Iterator[dict]:
-    sql = ("SELECT id, name, company, state, cadence, tags, next_due, reopened_at, birthday, last_touch_at "
+    sql = ("SELECT id, name, company, state, cadence, tags, next_due, reopened_at, birthday, last_touch_at, owner "
            f"FROM contact WHERE {where} ORDER BY name_key, id")
-    for cid, name, company, state, cadence, tags, next_due, reopened, birthday, last in conn.execute(sql, params):
+    for cid, name, company, state, cadence, tags, next_due, reopened, birthday, last, owner in conn.execute(sql, params):
         if birthday or reopened:
             first = first_visible_day(state, to_date(next_due), today, to_date(reopened), birthday, to_date(last), rules)
             shown = first.isoformat() if first else None
         else:  # the stored first agenda date, as is (ISO text from SQLite)
             shown = None if state == "closed" or next_due is None else str(next_due)[:10]
         yield {"id": cid, "name": name, "company": company, "state": state, "cadence": cadence,
-               "next_due": shown, "tags": [tag for tag in tags.split(";") if tag] if tags else []}
+               "next_due": shown, "tags": [tag for tag in tags.split(";") if tag] if tags else [], "owner": owner}

@@ -46,8 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .journal import Undoable
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_VERSION = "0005"
-KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_VERSION = "0006"
+KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -274,6 +274,24 @@ class Store:
             return read(conn)
         finally:
             conn.close()
+
+    def user(self) -> str | None:
+        """Who runs the command, on a team database: the PostgreSQL role logged in. None on a
+        SQLite file (one user: every contact is theirs)."""
+        return self._pg_connection().user() if self.postgres else None
+
+    def team_role(self, name: str) -> str:
+        """`name` if it is a role on the team database; refused in one line otherwise (and on a
+        SQLite file, which has no team)."""
+        from ..errors import BadInput
+
+        role = name.strip()
+        if not self.postgres:
+            raise BadInput("owners need a team database (PostgreSQL, --db postgresql://...); "
+                           "on a SQLite file every contact is yours")
+        if not role or not self._pg_connection().is_role(role):
+            raise BadInput(f"no role {role!r} on the database server (a teammate logs in as their role)")
+        return role
 
     def _pg_connection(self) -> Any:
         """The command's connection to a PostgreSQL database (read-only until a write takes it)."""
