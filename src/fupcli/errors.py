@@ -141,6 +141,11 @@ def database_state(exc: BaseException) -> str | None:
         code = getattr(cause, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in _SQLITE_STATES:
             return _SQLITE_STATES[code & 0xFF]
+        if type(cause).__module__.startswith("psycopg") and getattr(cause, "sqlstate", None) == "42501":
+            # a role the team's setup did not grant (README, "Team mode"), or a schema only its owner may change
+            words = " ".join(str(cause).split())
+            return (f"the database server refused: {words[:200]}; nothing was changed (the team's database "
+                    "owner grants access: see README, Team mode)")
         if _is_psycopg_operational(cause):
             state = getattr(cause, "sqlstate", None)
             if state in _SERVER_CONFLICTS:

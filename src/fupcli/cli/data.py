@@ -34,7 +34,8 @@ def backup_command(
 
     store = ctx.obj.store
     if store.path is None:
-        raise DatabaseError("fup backup copies SQLite files; back up a server database with its own tools")
+        raise DatabaseError("fup backup copies SQLite files; back up a server database with the server's own "
+                            "tools, e.g. `pg_dump DBNAME > fup.sql` for PostgreSQL")
     target, named = target_path(store, path)
     report = copy_database(store, target, replace=named)
     plural = "" if report.contacts == 1 else "s"
