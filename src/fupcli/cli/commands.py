@@ -369,7 +369,6 @@ RUN = {
     "edit": edit,
     "snooze": snooze,
     "state": state,
-    "assign": assign,
     "undo": undo,
     "away": away,
 }

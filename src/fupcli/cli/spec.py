@@ -166,12 +166,6 @@ COMMANDS = {
             {'name': 'new_state', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
-    'assign': {
-        'params': [
-            {'name': 'who', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
-            {'name': 'role', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
-        ],
-    },
     'undo': {
         'params': [
             {'name': 'list_', 'kind': 'option', 'opts': ('--list',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
