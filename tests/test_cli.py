@@ -38,7 +38,7 @@ from fupcli.vocabulary import CHANNELS, OUTCOMES, STATES
 
 TODAY_KEYS = {
     "contact_id", "name", "company", "kind", "reason", "due",
-    "days_overdue", "channel", "urgency", "last_touch",
+    "days_overdue", "channel", "urgency", "last_touch", "owner",
 }
 CONTACT_KEYS = {
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source",
@@ -449,7 +449,7 @@ def test_today_csv_has_the_same_columns_and_rows_as_json(fup):
     text = fup.ok("today", "-f", "csv").stdout
     parsed = list(csv.DictReader(io.StringIO(text)))
     header = text.splitlines()[0]
-    assert header == "contact_id,name,company,kind,reason,due,days_overdue,channel,urgency,last_touch"
+    assert header == "contact_id,name,company,kind,reason,due,days_overdue,channel,urgency,last_touch,owner"
     assert [(r["name"], r["kind"], r["due"], r["days_overdue"]) for r in parsed] == [
         (r["name"], r["kind"], r["due"], str(r["days_overdue"])) for r in rows]
 
@@ -1812,7 +1812,7 @@ def test_list_json_and_csv_carry_what_a_spreadsheet_sorts_on(fup):
         "Ana Ruiz": ("2026-11-20", 0, 2), "Bob Stone": ("2026-11-23", 1, 0)}
     text = fup.ok("list", "-f", "csv").stdout
     exported = fup.ok("export", "contacts").stdout.splitlines()[0]
-    assert text.splitlines()[0] == exported + ",last_touch,unanswered_streak,open_commitments"
+    assert text.splitlines()[0] == exported + ",last_touch,unanswered_streak,open_commitments,owner"
     rows = {r["name"]: r for r in csv.DictReader(io.StringIO(text))}
     assert (rows["Ana Ruiz"]["open_commitments"], rows["Bob Stone"]["unanswered_streak"]) == ("2", "1")
     assert rows["Ana Ruiz"]["next_due"] == views["Ana Ruiz"]["next_due"]

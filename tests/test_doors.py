@@ -90,7 +90,7 @@ CASES = {
         (["add", "Zed Lane", "--company", "Zeta", "--tag", "a", "--tag", "b", "--next", "send the deck", "--due", "fri",
           "--soft"], FAST),
         (["add", "--email", "xi@example.com", "Xi", "--met=2026-11-20", "--cadence", "hot"], FAST),
-        (["add", "Yu", "--owner", "ben"], FAST),
+        (["add", "Yu", "--owner", "ben"], FAST), (["add", "Yu", "--private"], FAST),
         (["add", "Yan", "--no-meeting", "--channel", "call", "--birthday", "12-01", "--title", "CFO", "--phone", "+1 555",
           "--url", "https://yan.example", "--source", "meetup", "--note", "met at the [bold]meetup[/bold]"], FAST),
         (["add", "Wu", "--next", "call back", "--due", "2026-11-25", "--theirs", "--next-channel", "call"], FAST),
@@ -151,7 +151,8 @@ CASES = {
     "edit": [
         (["edit", "ana", "--title", "CTO", "--tag", "x", "--tag", "y", "--untag", "vc"], FAST),
         (["edit", "ana", "--append-note", "met her CFO"], FAST), (["edit", "ana", "--note", "x", "--append-note", "y"], FAST),
-        (["edit", "ana", "--append-note", ""], FAST),
+        (["edit", "ana", "--append-note", ""], FAST), (["edit", "ana", "--private"], FAST), (["edit", "ana", "--shared"], FAST),
+        (["edit", "ana", "--private", "--shared"], FAST), (["edit", "ana", "--private=1"], TYPER),
         (["edit", "bo", "--company", "", "--name", "Bo Lindqvist", "--note", "new notes"], FAST),
         (["edit", "dee", "--birthday", "", "--cadence", "hot", "--channel", "text", "--phone", "+1 555"], FAST),
         (["edit", "ana", "--url", "https://acme.example/ana", "--source", "a dinner"], FAST), (["edit", "ana"], FAST), (["edit", "ana", "--channel", "fax"], FAST),

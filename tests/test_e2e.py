@@ -73,7 +73,7 @@ def test_a_week_of_follow_up(tmp_path: Path) -> None:
     rows = today(home, "2026-11-30T08:30")
     assert [(r["name"], r["kind"], r["due"], r["days_overdue"]) for r in rows] == [("Ana Ruiz", "cadence", "2026-11-27", 3)]
     assert set(rows[0]) == {"contact_id", "name", "company", "kind", "reason", "due", "days_overdue",
-                            "channel", "urgency", "last_touch"}
+                            "channel", "urgency", "last_touch", "owner"}
 
     # Cy said no: closed, never due again; Bo appears exactly on the asked date, not before.
     cy = json.loads(run(home, "2026-11-30T08:31", "show", "cy", "-f", "json").stdout)

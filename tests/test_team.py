@@ -226,3 +226,104 @@ def test_on_a_sqlite_file_the_owner_key_is_null_and_the_table_has_no_owner_colum
     assert list(rows[0])[-1] == "owner"
     assert "owner" not in fup.ok("today", now="2026-11-30T09:00").stdout
     assert json.loads(fup.ok("show", "carla", "-f", "json").stdout)["owner"] is None
+
+
+def test_a_server_database_at_0005_upgrades_with_its_rows_kept_and_owned_by_the_upgrader(fup, pg_url):
+    """The upgrade re-plans every contact inside its transaction and reads the days off through
+    it (a second connection would wait for ever on the tables the migration holds)."""
+    from sqlalchemy import create_engine, text
+
+    from fupcli.storage.migrate import upgrade
+
+    engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        upgrade(connection, "0005")
+        connection.execute(text(
+            "INSERT INTO contact (name, name_key, tags, channel, cadence, state, created_at, updated_at, "
+            "unanswered_streak) VALUES ('Carla Diaz', 'carla diaz', '', 'email', 'warm', 'active', "
+            "'2026-11-02 10:00', '2026-11-02 10:00', 0)"))
+        connection.execute(text("INSERT INTO contact_word (contact_id, word) VALUES (1, 'carla'), (1, 'diaz')"))
+        connection.execute(text("INSERT INTO touch (contact_id, at, channel, direction, outcome, created_at) "
+                                "VALUES (1, '2026-11-02 10:00', 'meeting', 'out', 'meeting', '2026-11-02 10:00')"))
+        connection.execute(text("INSERT INTO away (first_day, last_day, created_at) "
+                                "VALUES ('2026-11-05', '2026-11-06', '2026-11-02 10:00')"))
+    engine.dispose()
+    server = {"FUP_DB": pg_url}
+    refused = fup("today", env=server, now="2026-11-24T09:00")
+    assert refused.exit_code != 0 and "needs a schema upgrade" in refused.stderr
+    assert fup.ok("reschedule", env=server, now="2026-11-24T09:00").stdout == "Rescheduled 1 contact.\n"
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006"
+        assert conn.execute("SELECT owner, private, next_due IS NOT NULL FROM contact").fetchall() == [
+            ("postgres", False, True)]
+        assert conn.execute("SELECT logged_by FROM touch").fetchall() == [("postgres",)]
+        assert conn.execute("SELECT owner FROM away").fetchall() == [("postgres",)]
+    shown = json.loads(fup.ok("show", "carla", "-f", "json", env=server, now="2026-11-24T09:00").stdout)
+    assert shown["owner"] == "postgres" and shown["next_due"] is not None
+
+
+def test_a_private_contact_is_hidden_by_the_server_from_fup_and_from_psql(fup, team):
+    owner, ana, ben = team("sales_owner"), team("ana"), team("ben")
+    name = team.names
+    fup.ok("reschedule", env=owner, now="2026-11-23T08:00")
+    fup.ok("add", "Carla Diaz", "--private", "--next", "send the deck", "--due", "2026-11-25", env=ana,
+           now="2026-11-23T09:00")
+    fup.ok("log", "carla", "email", "--note", "the board is split", env=ana, now="2026-11-24T09:00")
+    fup.ok("add", "Paul Shared", env=ana, now="2026-11-23T09:05")
+
+    names = lambda env: [row["name"] for row in json.loads(fup.ok("list", "-f", "json", "--all", env=env).stdout)]
+    assert names(ana) == ["Carla Diaz", "Paul Shared"]
+    assert names(ben) == ["Paul Shared"]
+    for args in (["show", "carla"], ["log", "carla", "email"], ["next", "carla", "call", "--due", "fri"]):
+        assert fup(args, env=ben).exit_code == 3, args
+    # a teammate's own SQL, and the tables' owner's, see none of it: the server hides it
+    for env in (ben, owner):
+        with psycopg.connect(env["FUP_DB"]) as conn:
+            for table in ("contact", "touch", "commitment", "agenda_item", "contact_word"):
+                seen = conn.execute(f"SELECT count(*) FROM {table} WHERE {'id' if table == 'contact' else 'contact_id'}"
+                                    " = 1").fetchone()[0]
+                assert seen == 0, (env, table)
+            assert conn.execute("SELECT count(*) FROM touch WHERE note = 'the board is split'").fetchone()[0] == 0
+
+    # only the owner changes it; a private contact is not given away
+    refused = fup("edit", "paul", "--private", env=ben)
+    assert refused.exit_code == 2 and f"only {name['ana']}" in refused.stderr
+    assert fup("assign", "carla", name["ben"], env=ana).exit_code == 2
+    fup.ok("edit", "carla", "--shared", env=ana)
+    assert names(ben) == ["Carla Diaz", "Paul Shared"]
+    fup.ok("edit", "paul", "--private", env=ana)
+    assert names(ben) == ["Carla Diaz"]
+
+
+def test_doctor_on_a_team_database_reports_row_security_off_and_who_owns_the_tables(fup, team):
+    owner, ana = team("sales_owner"), team("ana")
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Carla Diaz", env=ana)
+    healthy = fup.ok("doctor", "-f", "json", env=ana)
+    assert {f["check"]: f["ok"] for f in json.loads(healthy.stdout)} == {
+        "schema": True, "row security": True, "table owner": True, "foreign keys": True}
+    mine = fup("doctor", env=owner)  # the owner of the tables could switch the policies off
+    assert mine.exit_code == 6 and "PROBLEM  table owner: you" in mine.stdout
+    with psycopg.connect(owner["FUP_DB"], autocommit=True) as conn:
+        conn.execute("ALTER TABLE touch DISABLE ROW LEVEL SECURITY")
+    found = fup("doctor", env=ana)
+    assert found.exit_code == 6 and "PROBLEM  row security: off on touch" in found.stdout
+    with psycopg.connect(owner["FUP_DB"], autocommit=True) as conn:
+        conn.execute("ALTER TABLE touch ENABLE ROW LEVEL SECURITY")
+        conn.execute("ALTER TABLE contact NO FORCE ROW LEVEL SECURITY")
+    found = fup("doctor", env=ana)
+    assert found.exit_code == 6 and "PROBLEM  row security: not forced on contact" in found.stdout
+
+
+def test_days_off_are_each_teammates_own(fup, team):
+    owner, ana, ben = team("sales_owner"), team("ana"), team("ben")
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Carla Diaz", env=ana, now="2026-11-23T09:00")
+    fup.ok("add", "Erin Walsh", env=ben, now="2026-11-23T09:00")
+    fup.ok("away", "2026-11-26", "2026-11-30", env=ana, now="2026-11-23T10:00")
+    assert "2026-11-26" in fup.ok("away", "--list", env=ana).stdout
+    assert "2026-11-26" not in fup.ok("away", "--list", env=ben).stdout
+    carla = json.loads(fup.ok("show", "carla", "-f", "json", env=ana, now="2026-11-23T10:05").stdout)
+    erin = json.loads(fup.ok("show", "erin", "-f", "json", env=ben, now="2026-11-23T10:05").stdout)
+    assert carla["next_due"] == "2026-12-01"  # after Ana's days off
+    assert erin["next_due"] == "2026-11-27"  # Ben works that week

@@ -467,12 +467,18 @@ def add_contact(
     no_meeting: bool = False,
     step: NextStep | None = None,
     owner: str | None = None,
+    private: bool = False,
 ) -> dict:
     """Add a contact, log the meeting (unless --no-meeting), record the next step. On a team
     database the contact is the adder's unless `owner` gives it to another role."""
     if met is not None and no_meeting:
         raise BadInput("--met and --no-meeting contradict each other")
-    owned = {"owner": ctx.store.team_role(owner)} if owner is not None else {}
+    owned: dict[str, Any] = {"owner": ctx.store.team_role(owner)} if owner is not None else {}
+    if private:
+        me = _need_team(ctx, "private contacts")
+        if owned.get("owner", me) != me:
+            raise BadInput("a private contact is seen by its owner only: add it as your own, or shared with --owner")
+        owned["private"] = True
     settings = ctx.settings
     fields = dict(
         name=clean_name(new.name),
@@ -724,8 +730,17 @@ def move_commitment(ctx: AppContext, who: str, when: str, commitment_id: int | N
 EDITABLE = ("name", "company", "title", "email", "phone", "url", "source", "channel", "cadence", "birthday", "notes")
 
 
+def _need_team(ctx: AppContext, what: str) -> str:
+    """The role running the command on a team database; on a SQLite file, `what` is refused."""
+    me = ctx.store.user()
+    if me is None:
+        raise BadInput(f"{what} need a team database (PostgreSQL, --db postgresql://...); "
+                       "on a SQLite file every contact is yours alone")
+    return me
+
+
 def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str],
-                 append_note: str | None = None) -> dict:
+                 append_note: str | None = None, private: bool | None = None) -> dict:
     """Change fields; an empty string clears an optional one. `append_note` adds a line to the
     notes, dated today ("2026-11-23: met her CFO"), keeping what is there."""
     if append_note is not None and changes.get("notes") is not None:
@@ -750,10 +765,16 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         else:
             cleaned[name] = clean_text(value, name.rstrip("s") if name == "notes" else name)
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
-    if not cleaned and not added and not removed and line is None:
+    if not cleaned and not added and not removed and line is None and private is None:
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
+    me = _need_team(ctx, "private contacts") if private is not None else None
     with ctx.store.write(Undoable("edit", ctx.now)) as db:
         contact = _contact(db, who)
+        if private is not None:
+            if contact.get("owner") != me:
+                raise BadInput(f"only {contact.get('owner')}, who owns {contact['name']}, can make it "
+                               f"{'private' if private else 'shared'}")
+            cleaned["private"] = private
         if cleaned.get("email") and cleaned["email"] != contact["email"]:
             clash = _email_taken(db, cleaned["email"])
             if clash is not None:
@@ -858,6 +879,8 @@ def assign(ctx: AppContext, who: str, role: str) -> tuple[dict, str | None]:
     with ctx.store.write(Undoable("assign", ctx.now)) as db:
         contact = _contact(db, who)
         before = contact.get("owner")
+        if contact.get("private"):
+            raise BadInput(f"{contact['name']} is private: make it shared first (fup edit {contact['id']} --shared)")
         _change(db, contact, owner=role, updated_at=ctx.now)
         refresh(db, ctx, contact)  # (a reason that named the new owner's own touch as a colleague's)
         journal.label(db, f"assign {_who(contact)}: {before} to {role}", contact["id"])
@@ -1001,11 +1024,13 @@ MAX_AWAY_DAYS = 366  # a longer break is a pause (`fup state WHO paused`), not d
 
 def _replan_away(db: Db, ctx: AppContext) -> int:
     """Plan every contact with the days off as they now stand in `db`; returns how many
-    contacts' next due dates moved."""
+    contacts' next due dates moved. On a team database the days off are each person's (the
+    `away` rows one sees are one's own) and only one's own contacts are planned anew."""
     from .storage.queries import away_days, away_periods
 
     ctx.with_away(away_days(away_periods(db)))
-    contacts = load_contacts(db, lock=True)
+    me = ctx.store.user()
+    contacts = load_contacts(db, "owner = :me", {"me": me}, lock=True) if me else load_contacts(db, lock=True)
     before = {c["id"]: c["next_due"] for c in contacts}
     refresh_many(db, ctx, contacts, roll=False)
     after = dict(db.execute("SELECT id, next_due FROM contact").fetchall())

@@ -160,6 +160,7 @@ def database_state(exc: BaseException) -> str | None:
 
 _SERVER_GONE = ("57P01", "57P02", "57P03")  # admin shutdown (a backend terminated), crash shutdown, starting up
 _SERVER_CONFLICTS = {  # the server rolled the transaction back because of another's at the same moment
+    "55P03": "another command kept the same contacts busy for too long; nothing was changed, try again",
     "40001": "a colleague's command changed the same rows at the same moment; nothing was changed, try again",
     "40P01": "a colleague's command changed the same rows at the same moment; nothing was changed, try again",
 }

@@ -149,6 +149,7 @@ class Away(SQLModel, table=True):
     first_day: date
     last_day: date
     created_at: datetime = Field(sa_type=DateTime)
+    owner: Optional[str] = None  # team mode: whose days off (PostgreSQL: CURRENT_USER); NULL on SQLite
 
 
 class UndoStep(SQLModel, table=True):

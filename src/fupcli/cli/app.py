@@ -231,11 +231,13 @@ def add(
     theirs: Theirs = False,
     next_channel: NextChannel = None,
     owner: Annotated[Optional[str], typer.Option("--owner", metavar="ROLE", help="Team mode (PostgreSQL): give the contact to this teammate's role (yours by default).")] = None,
+    private: Annotated[bool, typer.Option("--private", help="Team mode (PostgreSQL): only you see the contact and its history.")] = False,
 ) -> None:
     """Add a contact right after meeting them; the meeting counts as the first touch."""
     commands.add(_ctx(ctx), name=name, company=company, title=title, email=email, phone=phone, url=url, tag=tag,
                  source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, met=met, no_meeting=no_meeting,
-                 next_=next_, due=due, soft=soft, theirs=theirs, next_channel=next_channel, owner=owner)
+                 next_=next_, due=due, soft=soft, theirs=theirs, next_channel=next_channel, owner=owner,
+                 private=private)
 
 
 @app.command()
@@ -327,11 +329,12 @@ def edit(
     tag: Annotated[Optional[List[str]], typer.Option("--tag", help="Add a tag; repeat for more.")] = None,
     untag: Annotated[Optional[List[str]], typer.Option("--untag", help="Remove a tag.")] = None,
     append_note: Annotated[Optional[str], typer.Option("--append-note", metavar="TEXT", help="Add a line dated today to the notes, keeping them.")] = None,
+    private: Annotated[Optional[bool], typer.Option("--private/--shared", show_default=False, help="Team mode (PostgreSQL): only you see the contact (your own), or the team does.")] = None,
 ) -> None:
     """Change a contact's fields; an empty value ("") clears an optional field."""
     commands.edit(_ctx(ctx), who=who, name=name, company=company, title=title, email=email, phone=phone, url=url,
                   source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, tag=tag, untag=untag,
-                  append_note=append_note)
+                  append_note=append_note, private=private)
 
 
 @app.command()

@@ -148,13 +148,14 @@ def add(app_ctx: AppContext, name: str, company: str | None = None, title: str |
         phone: str | None = None, url: str | None = None, tag: list[str] | None = None, source: str | None = None,
         channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
         met: str | None = None, no_meeting: bool = False, next_: str | None = None, due: str | None = None,
-        soft: bool = False, theirs: bool = False, next_channel: str | None = None, owner: str | None = None) -> None:
+        soft: bool = False, theirs: bool = False, next_channel: str | None = None, owner: str | None = None,
+        private: bool = False) -> None:
     """`fup add`: a new contact, the meeting as its first touch."""
     from .. import core, render
 
     new = core.NewContact(name, company, title, email, phone, url, tag or [], source, channel, cadence, birthday, note)
     step = core.next_step(app_ctx, next_, due, soft, theirs, next_channel)
-    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step, owner=owner)
+    view = core.add_contact(app_ctx, new, met=met, no_meeting=no_meeting, step=step, owner=owner, private=private)
     render.written(f"Added {view['name']} (#{view['id']})." + _remark(step), view, app_ctx.today)
 
 
@@ -245,13 +246,14 @@ def move(app_ctx: AppContext, who: str, when: str, commitment_id: int | None = N
 def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | None = None, title: str | None = None,
          email: str | None = None, phone: str | None = None, url: str | None = None, source: str | None = None,
          channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
-         tag: list[str] | None = None, untag: list[str] | None = None, append_note: str | None = None) -> None:
+         tag: list[str] | None = None, untag: list[str] | None = None, append_note: str | None = None,
+         private: bool | None = None) -> None:
     """`fup edit`: change a contact's fields and tags."""
     from .. import core, render
 
     changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
                    channel=channel, cadence=cadence, birthday=birthday, notes=note)
-    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [], append_note)
+    view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [], append_note, private=private)
     render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
 
 

@@ -46,11 +46,15 @@ def doctor_command(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
 ) -> None:
-    """Check the database: integrity, foreign keys, schema version, journal mode, file permissions. Never changes it."""
-    from ..storage.doctor import examine
-
+    """Check the database: integrity, foreign keys, schema version, journal mode, file permissions (on a team
+    database: row-level security, who owns the tables). Never changes it."""
     fmt = check_choice(fmt, ("table", "json"), "format")
-    findings = examine(ctx.obj.store)
+    store = ctx.obj.store
+    if store.postgres:
+        from ..storage.doctor_server import examine
+    else:
+        from ..storage.doctor import examine
+    findings = examine(store)
     if fmt == "json":
         sys.stdout.write(json.dumps([f.as_dict() for f in findings], indent=2) + "\n")
     else:

@@ -78,6 +78,7 @@ COMMANDS = {
             {'name': 'theirs', 'kind': 'option', 'opts': ('--theirs',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'next_channel', 'kind': 'option', 'opts': ('--next-channel',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'owner', 'kind': 'option', 'opts': ('--owner',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'private', 'kind': 'option', 'opts': ('--private',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'log': {
@@ -151,6 +152,7 @@ COMMANDS = {
             {'name': 'tag', 'kind': 'option', 'opts': ('--tag',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'untag', 'kind': 'option', 'opts': ('--untag',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'append_note', 'kind': 'option', 'opts': ('--append-note',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'private', 'kind': 'option', 'opts': ('--private',), 'secondary_opts': ('--shared',), 'is_flag': True, 'multiple': False, 'required': False, 'default': None, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'snooze': {

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .db import Db, insert_sql
 
 CONNECT_TIMEOUT = 10  # seconds: an unreachable host fails in one line instead of hanging
+LOCK_TIMEOUT_MS = 60_000  # a row a colleague's command holds this long: give up in one line, never hang
 SCHEMAS = ("postgresql", "postgres")
 
 # A quoted literal (kept, its % doubled), a cast (kept), a :name parameter, a lone %.
@@ -82,7 +83,8 @@ class PostgresDb(Db):
 
         # psycopg logs what it ignores while closing a broken connection; fup says it in one line
         logging.getLogger("psycopg").addHandler(logging.NullHandler())
-        connection = psycopg.connect(conninfo(url), connect_timeout=CONNECT_TIMEOUT, application_name="fup")
+        connection = psycopg.connect(conninfo(url), connect_timeout=CONNECT_TIMEOUT, application_name="fup",
+                                     options=f"-c lock_timeout={LOCK_TIMEOUT_MS}")
         connection.read_only = read_only
         return cls(connection)
 

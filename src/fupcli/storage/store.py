@@ -72,6 +72,7 @@ class Store:
         self._engine: Engine | None = None
         self.postgres = False  # a PostgreSQL URL: psycopg directly (`storage.postgres`)
         self._pg: Any = None  # its one connection for the command (a `PostgresDb`)
+        self._upgrading: Any = None  # the schema upgrade's connection while it runs (a `ServerDb`)
         if self.url is not None:
             from .postgres import is_postgres
 
@@ -251,6 +252,9 @@ class Store:
         must not upgrade anything; that is the write's to do. On a SQLite file, `table` must be
         in SCHEMA_VERSION."""
         if self.postgres:
+            if self._upgrading is not None:  # inside the upgrade's transaction, which holds its tables
+                found = self._upgrading.execute("SELECT to_regclass(:t) IS NOT NULL", {"t": table}).scalar()
+                return read(self._upgrading) if found else None
             db = self._pg_connection()
             return read(db) if db.has_table(table) else None
         if self.url is not None:
@@ -416,11 +420,19 @@ class Store:
         if version is not None and version not in KNOWN_VERSIONS:
             raise DatabaseError(f"the database at {self.url_shown()} has schema version {version!r}, "
                                 "which this fup does not know; upgrade fup")
+        from .server import ServerDb
+
         with self.engine().begin() as connection:
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('fup schema'))"))
             upgrade(connection)
             if version is not None and self.replan is not None:
-                self.replan(connection)
+                # The re-plan reads the days off: through this transaction, which has the tables
+                # locked (another connection's read would wait for it for ever).
+                self._upgrading = ServerDb(connection)
+                try:
+                    self.replan(connection)
+                finally:
+                    self._upgrading = None
 
     @contextmanager
     def write(self, undo: "Undoable | None" = None) -> Iterator["Db"]:
