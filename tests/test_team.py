@@ -327,3 +327,53 @@ def test_days_off_are_each_teammates_own(fup, team):
     erin = json.loads(fup.ok("show", "erin", "-f", "json", env=ben, now="2026-11-23T10:05").stdout)
     assert carla["next_due"] == "2026-12-01"  # after Ana's days off
     assert erin["next_due"] == "2026-11-27"  # Ben works that week
+
+
+def test_undo_is_per_person_and_refuses_when_a_colleague_changed_the_rows_since(fup, team):
+    owner, ana, ben = team("sales_owner"), team("ana"), team("ben")
+    name = team.names
+    fup.ok("reschedule", env=owner, now="2026-11-23T08:00")
+    fup.ok("add", "Carla Diaz", env=ana, now="2026-11-23T09:00")
+    fup.ok("add", "Erin Walsh", env=ben, now="2026-11-23T09:05")
+    fup.ok("log", "carla", "email", env=ana, now="2026-11-24T09:00")
+    fup.ok("log", "erin", "call", env=ben, now="2026-11-24T09:30")
+
+    def touches(who: str) -> int:
+        return json.loads(fup.ok("show", who, "-f", "json", env=ana).stdout)["touches"].__len__()
+
+    # Ana's undo takes back Ana's last command, not Ben's later one on another contact
+    listed = fup.ok("undo", "--list", env=ana).stdout
+    assert "log Carla Diaz" in listed and "add Carla Diaz" in listed and "Erin" not in listed
+    undone = fup.ok("undo", env=ana, now="2026-11-24T10:00").stdout
+    assert undone.startswith("Undid: log Carla Diaz") and touches("carla") == 1 and touches("erin") == 2
+
+    # Ana logs on Carla, then Ben does too: Ana's undo would take back a row he has changed since
+    fup.ok("log", "carla", "email", env=ana, now="2026-11-25T09:00")
+    fup.ok("log", "carla", "call", "--outcome", "talked", env=ben, now="2026-11-25T11:02")
+    before = fup.ok("export", "touches", env=ana).stdout
+    refused = fup("undo", env=ana, now="2026-11-25T12:00")
+    assert refused.exit_code == 6 and refused.stdout == ""
+    assert refused.stderr == (f"fup: error: cannot undo the log of 2026-11-25 09:00: {name['ben']} changed the same "
+                              "contact since, on 2026-11-25 11:02; nothing was changed\n")
+    assert fup.ok("export", "touches", env=ana).stdout == before
+    # Ben takes his back (it is the newest on Carla); then Ana's goes through
+    assert fup.ok("undo", env=ben).stdout.startswith("Undid: log Carla Diaz")
+    assert fup.ok("undo", env=ana).stdout.startswith("Undid: log Carla Diaz")
+    assert touches("carla") == 1
+    # the plan is what re-planning the history gives
+    planned = fup.ok("export", "contacts", env=ana).stdout
+    fup.ok("reschedule", env=owner)
+    assert fup.ok("export", "contacts", env=ana).stdout == planned
+
+
+def test_undo_of_an_rm_on_the_server_brings_the_contact_back_whole(fup, team):
+    owner, ana = team("sales_owner"), team("ana")
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Maya Chen", "--email", "maya@umbrella.example", "--next", "send terms", "--due", "2026-11-27",
+           env=ana, now="2026-11-23T09:00")
+    fup.ok("log", "maya", "email", "--note", "sent the deck", env=ana, now="2026-11-24T09:00")
+    exported = {what: fup.ok("export", what, env=ana).stdout for what in ("contacts", "touches", "commitments")}
+    fup.ok("rm", "maya", "--yes", env=ana)
+    assert fup.ok("undo", env=ana).stdout.startswith("Undid: rm Maya Chen")
+    assert {what: fup.ok("export", what, env=ana).stdout for what in exported} == exported
+    assert fup("undo", env=team("ben")).stderr == "fup: error: nothing of yours to undo\n"

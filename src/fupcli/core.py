@@ -978,7 +978,14 @@ def undo(ctx: AppContext) -> journal.Undone:
     """Revert the newest write command in the undo history."""
     from .storage.store import SCHEMA_VERSION
 
-    ctx.store.need_file("fup undo")
+    ctx.store.need_file("fup undo", or_postgres=True)
+    if ctx.store.postgres:  # each person's own steps, refused when a colleague changed the rows since
+        from .storage import journal_server
+
+        if ctx.store.reader() is None:
+            raise NotFound("nothing to undo")
+        with ctx.store.write() as db:
+            return journal_server.undo_last(db, SCHEMA_VERSION)
     if not ctx.store.exists():
         raise NotFound("nothing to undo")
     if ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION:
@@ -991,7 +998,12 @@ def undo_history(ctx: AppContext, count: int) -> list[tuple[str, str]]:
     """The last `count` steps `fup undo` can take back, newest first (read only)."""
     from .storage.store import SCHEMA_VERSION
 
-    ctx.store.need_file("fup undo")
+    ctx.store.need_file("fup undo", or_postgres=True)
+    if ctx.store.postgres:
+        from .storage import journal_server
+
+        conn = ctx.store.reader()
+        return journal_server.history(conn, count) if conn is not None else []
     if not ctx.store.exists() or (ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION):
         return []  # (an older schema has no history: said without upgrading the file)
     conn = ctx.store.reader()

@@ -164,6 +164,7 @@ class UndoStep(SQLModel, table=True):
     contact_id: Optional[int] = None  # the one contact the step is about (None: several); not a key, rm keeps it
     schema_version: str  # the schema the recorded SQL was written for
     high_water: str  # 'table=max_id ...' at the start: rows above it were inserted by the step
+    done_by: Optional[str] = None  # team mode: the role that ran it (PostgreSQL: CURRENT_USER); NULL on SQLite
 
 
 class UndoChange(SQLModel, table=True):
@@ -173,9 +174,12 @@ class UndoChange(SQLModel, table=True):
     __table_args__ = (
         Index("ix_undo_change_step", "step_id"),
         Index("ix_undo_change_contact", "contact_id"),
+        Index("ix_undo_change_row", "row_table", "row_id"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     step_id: int = Field(sa_column=Column(Integer, ForeignKey("undo_step.id", ondelete="CASCADE"), nullable=False))
     contact_id: Optional[int] = None  # whose row it is, so `fup forget` can erase it
     inverse: str
+    row_table: Optional[str] = None  # PostgreSQL: the row changed (table, id), to tell a colleague's change since
+    row_id: Optional[int] = None

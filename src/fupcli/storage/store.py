@@ -105,8 +105,10 @@ class Store:
         assert self.url is not None
         return shown(self.url)
 
-    def need_file(self, what: str) -> None:
-        """Refuse, in one line, what only a SQLite file supports (the undo history lives there)."""
+    def need_file(self, what: str, or_postgres: bool = False) -> None:
+        """Refuse, in one line, what only a SQLite file supports (`or_postgres`: or PostgreSQL)."""
+        if or_postgres and self.postgres:
+            return
         if self.url is not None and not self.url.startswith("sqlite"):  # (a sqlite+driver:// URL is a file)
             raise DatabaseError(f"{what} works on a SQLite database file only, not yet on a server "
                                 f"database ({self.url_shown()})")
@@ -440,8 +442,9 @@ class Store:
 
         On a SQLite file it is a `storage.sqlite.SQLiteDb` (stdlib driver, `BEGIN IMMEDIATE`);
         with `undo`, the transaction is recorded in the undo history, and the command labels
-        it with `journal.label(db, ...)`. A database given by URL gets a `storage.server.ServerDb`
-        (no undo history there yet).
+        it with `journal.label(db, ...)`. A PostgreSQL database gets the command's `PostgresDb`,
+        its undo history kept per person by the server (`storage.journal_server`); another
+        database given by URL a `storage.server.ServerDb` (no undo history there).
 
         The command's reader is closed first: what it read comes before the write, and with
         no reader left the writer's close folds the -wal file back into the database."""
@@ -449,10 +452,15 @@ class Store:
         self.prepare_for_write()
         self._warn_if_exposed()
         if self.postgres:
+            from . import journal_server
+
             db = self._pg_connection()
             db.for_writing()
             try:
+                step = db.info["undo_step"] = journal_server.begin_step(db, undo, SCHEMA_VERSION) if undo else None
                 yield db
+                if step is not None:
+                    journal_server.end_step(db, step, *db.info.get("undo_label", (None, None)))
                 db.commit()
             except BaseException:
                 db.rollback()
