@@ -377,3 +377,15 @@ def test_undo_of_an_rm_on_the_server_brings_the_contact_back_whole(fup, team):
     assert fup.ok("undo", env=ana).stdout.startswith("Undid: rm Maya Chen")
     assert {what: fup.ok("export", what, env=ana).stdout for what in exported} == exported
     assert fup("undo", env=team("ben")).stderr == "fup: error: nothing of yours to undo\n"
+
+
+def test_undo_of_days_off_on_the_server_plans_my_contacts_without_them(fup, team):
+    owner, ana = team("sales_owner"), team("ana")
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Carla Diaz", env=ana, now="2026-11-23T09:00")
+    due = lambda: json.loads(fup.ok("show", "carla", "-f", "json", env=ana, now="2026-11-23T10:05").stdout)["next_due"]
+    assert due() == "2026-11-27"
+    fup.ok("away", "2026-11-26", "2026-11-30", env=ana, now="2026-11-23T10:00")
+    assert due() == "2026-12-01"
+    assert fup.ok("undo", env=ana, now="2026-11-23T10:01").stdout.startswith("Undid: away")
+    assert due() == "2026-11-27" and "2026-11-26" not in fup.ok("away", "--list", env=ana).stdout

@@ -985,7 +985,13 @@ def undo(ctx: AppContext) -> journal.Undone:
         if ctx.store.reader() is None:
             raise NotFound("nothing to undo")
         with ctx.store.write() as db:
-            return journal_server.undo_last(db, SCHEMA_VERSION)
+            undone, ids = journal_server.undo_last(db, SCHEMA_VERSION)
+            if ids is None:  # days off changed back: my contacts planned with them (`fup away`)
+                _replan_away(db, ctx)
+            elif ids:  # (the agenda is planned, not journaled)
+                back = load_contacts(db, f"id IN ({', '.join(str(int(i)) for i in ids)})", lock=True)
+                refresh_many(db, ctx, back, check=False, roll=False)
+            return undone
     if not ctx.store.exists():
         raise NotFound("nothing to undo")
     if ctx.store.path is not None and ctx.store.stored_version() != SCHEMA_VERSION:

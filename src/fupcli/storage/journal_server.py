@@ -8,7 +8,8 @@ shared server other people's commands interleave with mine, so here:
    `fup.undo_step` for this transaction only; the `fup_journal()` trigger of migration
    0006 then records, for every row the command inserts, updates or deletes, the
    statement that takes it back and which row it was (`row_table`, `row_id`), inserts
-   included (a colleague's rows may sit above mine).
+   included (a colleague's rows may sit above mine). The agenda is left out: it is
+   the scheduler's cache, and the caller plans the contacts anew after an undo.
 2. `end_step` stops the recording, labels the step, and keeps my last UNDO_DEPTH.
 3. `undo_last` takes my newest step. If a colleague's later step changed one of the
    same rows (`fup_undo_conflict()`, which sees every step), it refuses, naming who and
@@ -48,8 +49,11 @@ def end_step(db: Any, step: int, summary: str | None, contact_id: int | None) ->
                    {"summary": summary, "cid": contact_id, "step": step})
 
 
-def undo_last(db: Any, schema: str) -> Undone:
-    """Revert my newest step in the caller's write transaction; NotFound when I have none."""
+def undo_last(db: Any, schema: str) -> tuple[Undone, list[int] | None]:
+    """Revert my newest step in the caller's write transaction; NotFound when I have none.
+    Returns what was undone and the contacts it changed, for the caller to plan anew (the
+    agenda, the scheduler's cache, is not in the history); None when it changed days off
+    (`fup away`): then every contact of mine."""
     row = db.execute("SELECT id, command, summary, at, schema_version FROM undo_step WHERE done_by = current_user "
                      "ORDER BY id DESC LIMIT 1 FOR UPDATE").fetchone()
     if row is None:
@@ -76,8 +80,13 @@ def undo_last(db: Any, schema: str) -> Undone:
                          {"step": step_id}).fetchall()
     for (inverse,) in changes:
         db.raw.execute(inverse)  # (as the trigger wrote it: no parameters to convert)
+    away = db.execute("SELECT 1 FROM undo_change WHERE step_id = :step AND row_table = 'away' LIMIT 1",
+                      {"step": step_id}).fetchone() is not None
+    contacts = None if away else [cid for (cid,) in db.execute(
+        "SELECT DISTINCT contact_id FROM undo_change WHERE step_id = :step AND contact_id IS NOT NULL ORDER BY 1",
+        {"step": step_id}).fetchall()]
     db.execute("DELETE FROM undo_step WHERE id = :step", {"step": step_id})
-    return Undone(command, summary, when, len(changes))
+    return Undone(command, summary, when, len(changes)), contacts
 
 
 def history(conn: Any, count: int) -> list[tuple[str, str]]:
