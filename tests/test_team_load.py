@@ -30,8 +30,6 @@ wait for "go" on stdin (so all start together), then print one JSON line of outc
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -132,38 +130,26 @@ def expected_notes() -> list[str]:
     return sorted(f"w{w} {i}" for w in range(workers) for i in range(COMMANDS_PER_PROCESS))
 
 
-def _run_in_process(command, args: list[str]) -> dict:
-    """One fup command through the full CLI and its error boundary, in this process."""
-    sys.argv = ["fup", *args]
-    out, err = io.StringIO(), io.StringIO()
-    code: object = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            command.main(args=args, prog_name="fup")
-        except SystemExit as exc:
-            code = exc.code
-    if code is None:
-        code = 0
-    elif not isinstance(code, int):
-        err.write(f"{code}\n")
-        code = 1
-    return {"args": args, "code": code, "stderr": err.getvalue()}
+def _run_in_process(args: list[str]) -> dict:
+    """One fup command through the full CLI and its error boundary, in this process
+    (`run_fup` of the reliability suite's workers)."""
+    sys.path.insert(0, str(THIS_FILE.parent / "reliability"))
+    from workers import run_fup
+
+    outcome = run_fup(args)
+    return {"args": list(args), "code": outcome.code, "stderr": outcome.stderr}
 
 
 def worker_main(worker: int) -> int:
     """The child: import fup, say "ready", wait for "go", run the commands, print the failures."""
-    import typer.main
-
-    import fupcli.cli.app
     import fupcli.core  # noqa: F401 - imported before "go", as the first command would
 
-    command = typer.main.get_command(fupcli.cli.app.app)
-    _run_in_process(command, ["--version"])
+    _run_in_process(["--version"])
     os.write(sys.stdout.fileno(), b"ready\n")
     if sys.stdin.readline().strip() != "go":
         return 2
     started = time.monotonic()
-    outcomes = [_run_in_process(command, args) for args in worker_commands(worker)]
+    outcomes = [_run_in_process(args) for args in worker_commands(worker)]
     failures = [o for o in outcomes if o["code"] != 0 or o["stderr"]]
     report = {"worker": worker, "failures": failures, "seconds": round(time.monotonic() - started, 2)}
     os.write(sys.stdout.fileno(), (json.dumps(report) + "\n").encode())
@@ -310,9 +296,8 @@ def test_the_same_logs_one_after_another_leave_nothing_for_reschedule(pg_server,
     code = (
         "import sys, json\n"
         f"sys.path.insert(0, {str(THIS_FILE.parent)!r})\n"
-        "import test_team_load as t, typer.main, fupcli.cli.app\n"
-        "command = typer.main.get_command(fupcli.cli.app.app)\n"
-        "out = [t._run_in_process(command, args) for w in range(len(t.ROLES) * t.PROCESSES_PER_ROLE) for args in t.worker_commands(w)]\n"
+        "import test_team_load as t\n"
+        "out = [t._run_in_process(args) for w in range(len(t.ROLES) * t.PROCESSES_PER_ROLE) for args in t.worker_commands(w)]\n"
         "print(json.dumps([o for o in out if o['code'] != 0 or o['stderr']]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
