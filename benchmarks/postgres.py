@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import subprocess
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -38,6 +39,9 @@ Phase = Callable[[str], AbstractContextManager[None]]
 
 class Unavailable(Exception):
     """A PostgreSQL database the pairs need cannot be had; str() is the reason."""
+
+
+TEAMMATE = "fup_bench_teammate"  # the role the timed commands log in as
 
 
 def _pgserver() -> ModuleType:
@@ -138,12 +142,19 @@ class Postgres:
             url = self._create(self._name(size))
             self.loads[size] = self._load(dataset, self.env(url))
             with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                # Timed as a teammate would run it: a role that is no superuser (row-level
+                # security applies) and owns every contact (its own list is all of them).
+                conn.execute(f"DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{TEAMMATE}') "
+                             f"THEN CREATE ROLE {TEAMMATE} LOGIN; END IF; END$$")
+                conn.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {TEAMMATE}")
+                conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {TEAMMATE}")
+                conn.execute(f"UPDATE contact SET owner = '{TEAMMATE}'")
                 conn.execute("VACUUM ANALYZE")
         except CommandFailed as exc:
             return f"loading the {_label(size)} dataset into PostgreSQL failed: {exc}"
         except psycopg.Error as exc:
             return f"PostgreSQL failed while loading the {_label(size)} dataset: {exc}"
-        self.urls[size] = url
+        self.urls[size] = self._server.url(self._name(size), user=TEAMMATE)
         return None
 
     def differs(self, size: int, sqlite_env: dict[str, str]) -> str | None:
@@ -161,7 +172,9 @@ class Postgres:
                     return f"`fup export due` exited with {done.returncode}: {last}"
                 return f"{len(done.stdout.splitlines()) - 1:,} rows from `fup export due`\n" + done.stdout
 
-            on_postgres, on_sqlite = due(self.env(self.url(size))), due(sqlite_env)
+            # (the last column, the owner, is the teammate's role on PostgreSQL and empty on SQLite)
+            on_postgres, on_sqlite = (re.sub(r",[^,\n]*$", ",", due(env), flags=re.M)
+                                      for env in (self.env(self.url(size)), sqlite_env))
             self._compared[size] = None if on_postgres == on_sqlite else (
                 f"the databases differ: {on_postgres.splitlines()[0]} on PostgreSQL, {on_sqlite.splitlines()[0]} "
                 "on SQLite (a cached SQLite database loaded by an earlier fup? --reload rebuilds it)")
@@ -176,7 +189,8 @@ class Postgres:
         import psycopg
 
         try:
-            return self._create(self._name(size, purpose), template=self._name(size))
+            self._create(self._name(size, purpose), template=self._name(size))
+            return self._server.url(self._name(size, purpose), user=TEAMMATE)
         except psycopg.Error as exc:
             raise Unavailable(f"cannot clone the {_label(size)} PostgreSQL database: {exc}") from exc
 
