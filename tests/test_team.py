@@ -389,3 +389,12 @@ def test_undo_of_days_off_on_the_server_plans_my_contacts_without_them(fup, team
     assert due() == "2026-12-01"
     assert fup.ok("undo", env=ana, now="2026-11-23T10:01").stdout.startswith("Undid: away")
     assert due() == "2026-11-27" and "2026-11-26" not in fup.ok("away", "--list", env=ana).stdout
+
+
+def test_a_reply_a_colleague_took_names_them_once(fup, team):
+    owner, ana, ben = team("sales_owner"), team("ana"), team("ben")
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Carla Diaz", env=ana, now="2026-11-30T10:00")
+    fup.ok("log", "carla", "--in", env=ben, now="2026-12-03T10:00")
+    reason = json.loads(fup.ok("show", "carla", "-f", "json", env=ana, now="2026-12-03T11:00").stdout)["next"]["reason"]
+    assert reason == f"first follow-up after their reply on 2026-12-03 (warm cadence) (logged by {team.names['ben']})"

@@ -271,12 +271,14 @@ _DID = {"email": "emailed", "call": "called", "text": "texted", "linkedin": "wro
 
 def _by_colleague(contact: dict, last: tuple | None) -> str:
     """" (ben emailed on 2026-12-01)" when the newest touch was logged by someone other than the
-    contact's owner (team mode): the follow-up counts from it, and the reason says who."""
+    contact's owner (team mode): the follow-up counts from it, and the reason says who; for a
+    reply they took, " (logged by ben)" (the reason already names the reply's day)."""
     if last is None or contact.get("owner") in (None, last[2]):
         return ""
     at, _, who, channel, direction = last
-    did = "logged their reply" if direction == "in" else _DID.get(channel, "was in touch")
-    return f" ({who} {did} on {at.date().isoformat()})"
+    if direction == "in":  # their message: the reason already says when; say who took it
+        return f" (logged by {who})"
+    return f" ({who} {_DID.get(channel, 'was in touch')} on {at.date().isoformat()})"
 
 
 def store_plan(db: Db, contact: dict, touches: list[TouchFacts], commitments: list[CommitmentFacts], rules: Rules,
