@@ -398,3 +398,25 @@ def test_a_reply_a_colleague_took_names_them_once(fup, team):
     fup.ok("log", "carla", "--in", env=ben, now="2026-12-03T10:00")
     reason = json.loads(fup.ok("show", "carla", "-f", "json", env=ana, now="2026-12-03T11:00").stdout)["next"]["reason"]
     assert reason == f"first follow-up after their reply on 2026-12-03 (warm cadence) (logged by {team.names['ben']})"
+
+
+def test_each_teammates_cold_rows_fill_their_own_days(fup, team):
+    """Opening touches (cold rows) are spread over days with room: each person's own days,
+    since each has their own list. Ben's five start today as Ana's do, rather than after hers."""
+    (fup.home / "config.toml").write_text("daily_limit = 3\n")
+    owner, ana, ben = team("sales_owner"), team("ana"), team("ben")
+    fup.ok("reschedule", env=owner)
+    for n in range(5):
+        fup.ok("add", f"Ana Lead{n}", "--no-meeting", env=ana, now="2026-11-30T09:00")
+    for n in range(5):
+        fup.ok("add", f"Ben Lead{n}", "--no-meeting", env=ben, now="2026-11-30T09:10")
+
+    def days(env):
+        return sorted(row["next_due"] for row in json.loads(fup.ok("list", "-f", "json", env=env).stdout))
+
+    assert days(ana) == days(ben) == ["2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04"]
+    today = lambda env: [r["name"] for r in json.loads(fup.ok("today", "-f", "json", env=env, now="2026-11-30T10:00").stdout)]
+    assert today(ana) == ["Ana Lead0"] and today(ben) == ["Ben Lead0"]
+    # a re-plan of everyone by the owner role keeps each person's spread
+    fup.ok("reschedule", env=owner, now="2026-11-30T11:00")
+    assert days(ana) == days(ben)

@@ -317,7 +317,7 @@ def plan_columns(contact: dict, plan: Plan, balance: "Balancer | None" = None) -
     placed by `balance`; used for ORM objects and for plain rows alike (bulk imports)."""
     items = list(plan.items)
     if balance is not None and plan.state != "closed":
-        items = balance(contact.get("next_due"), items, contact.get("id"))
+        items = balance(contact.get("next_due"), items, contact.get("id"), contact.get("owner"))
     first = min((item.due for item in items), default=None)  # (the plan applied the snooze)
     birthday = contact["birthday"]
     columns = {  # (planning never changes the state: that happens when a touch is logged)
@@ -354,16 +354,21 @@ def roll_forward(db: Db, ctx: AppContext) -> int:
     rules, today = ctx.settings.rules, ctx.today
     rows = db
     lo, hi = rank_bounds(COLD_TIER, today - timedelta(days=1))
-    overdue = rows.execute("SELECT id, contact_id, due, weight FROM agenda_item WHERE rank >= :lo AND rank < :hi "
-                           "ORDER BY rank, id", {"lo": lo, "hi": hi}).fetchall()
+    overdue = rows.execute("SELECT a.id, a.contact_id, a.due, a.weight, contact.owner FROM agenda_item a "
+                           "JOIN contact ON contact.id = a.contact_id WHERE a.rank >= :lo AND a.rank < :hi "
+                           "ORDER BY a.rank, a.id", {"lo": lo, "hi": hi}).fetchall()
     if not overdue:
         return 0
-    keep = listed(rows, today, [contact_id for _, contact_id, _, _ in overdue], rules)
-    load = DayLoad(rows, today)
+    # Each owner's list and days on their own (team mode; on SQLite every owner is None).
+    owners = {owner for *_, owner in overdue}
+    keep = set().union(*(listed(rows, today, [cid for _, cid, _, _, o in overdue if o == owner], rules, owner)
+                         for owner in owners))
+    loads = {owner: DayLoad(rows, today, owner) for owner in owners}
     moved = 0
-    for item_id, contact_id, due, weight in overdue:
+    for item_id, contact_id, due, weight, owner in overdue:
         if contact_id in keep:
             continue
+        load = loads[owner]
         item = Item("cold", to_date(due), "", float(weight))
         day = place(item, load, rules, today)
         rows.execute("UPDATE agenda_item SET due = :day, visible_from = :day, rank = :rank WHERE id = :id",
@@ -380,19 +385,25 @@ class Balancer:
     rows due each day: read from the database a window at a time, then kept up to date as
     contacts are re-planned, so a bulk re-plan or import spreads as it goes."""
 
-    def __init__(self, conn: Any, rules: Rules, today: date):
+    def __init__(self, conn: Any, rules: Rules, today: date, owner: str | None = None):
         self.rules, self.today = rules, today
-        self.load = DayLoad(conn, today)
+        self.owner = owner  # whose contacts are placed when a row does not say (an import's: the importer's)
         self._conn = conn
-        self._cold: set[int] | None = None
+        self._loads: dict[str | None, DayLoad] = {}  # each owner's days fill on their own (team mode)
+        self._cold: dict[str | None, set[int]] = {}
 
-    def listed(self, contact_id: int | None) -> bool:
-        """Is the contact in today's list? (The rows that list cold contacts are read once.)"""
+    def _load(self, owner: str | None) -> DayLoad:
+        if owner not in self._loads:
+            self._loads[owner] = DayLoad(self._conn, self.today, owner)
+        return self._loads[owner]
+
+    def listed(self, contact_id: int | None, owner: str | None = None) -> bool:
+        """Is the contact in today's list (its owner's)? (The rows that list cold contacts are read once.)"""
         if contact_id is None:
             return False
-        if self._cold is None:
-            self._cold = listed_cold(self._conn, self.today, self.rules)
-        return contact_id in self._cold or bool(listed_live(self._conn, self.today, [contact_id], self.rules))
+        if owner not in self._cold:
+            self._cold[owner] = listed_cold(self._conn, self.today, self.rules, owner)
+        return contact_id in self._cold[owner] or bool(listed_live(self._conn, self.today, [contact_id], self.rules))
 
     def _stays(self, item: Item, contact_id: int | None) -> Item:
         """An overdue cold row already in today's list stays there, on the day it was stored on:
@@ -402,17 +413,20 @@ class Balancer:
         stored = to_date(row[0]) if row else None
         return item._replace(due=stored) if stored is not None and item.due <= stored <= self.today else item
 
-    def __call__(self, old_next_due: date | None, items: list[Item], contact_id: int | None = None) -> list[Item]:
+    def __call__(self, old_next_due: date | None, items: list[Item], contact_id: int | None = None,
+                 owner: str | None = None) -> list[Item]:
         old = to_date(old_next_due)
+        owner = owner if owner is not None else self.owner
+        load = self._load(owner)
         if not any(item.kind == "cold" for item in items):
             new = min((item.due for item in items), default=None)
-            self.load.move(old, new)
+            load.move(old, new)
             return items
-        self.load.move(old, None)
-        placed = [(self._stays(item, contact_id) if item.due < self.today and self.listed(contact_id)
-                   else item._replace(due=place(item, self.load, self.rules, self.today, keep=old)))
+        load.move(old, None)
+        placed = [(self._stays(item, contact_id) if item.due < self.today and self.listed(contact_id, owner)
+                   else item._replace(due=place(item, load, self.rules, self.today, keep=old)))
                   if item.kind == "cold" else item for item in items]
-        self.load.move(None, min((item.due for item in placed), default=None))
+        load.move(None, min((item.due for item in placed), default=None))
         return sorted(placed, key=item_order)
 
 

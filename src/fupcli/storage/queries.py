@@ -388,13 +388,13 @@ def due_rows(conn: Any, on: date, limit: int = 0, rules: Rules = DEFAULT_RULES, 
     return rows[:limit] if limit else rows
 
 
-def listed(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_RULES) -> set[int]:
+def listed(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_RULES, owner: str | None = None) -> set[int]:
     """Which of the contacts `ids` `due_rows` lists on `on` (all rows, no limit), read without
     building the list: a contact is listed for any item but a cold one visible on `on` (or its
     birthday row: `listed_live`), or for a cold row among the first the day has room for
     (`listed_cold`). The cost follows `ids` and the day's capacity, not the size of the database."""
     wanted = {int(cid) for cid in ids}
-    return listed_live(conn, on, wanted, rules) | (listed_cold(conn, on, rules) & wanted)
+    return listed_live(conn, on, wanted, rules) | (listed_cold(conn, on, rules, owner) & wanted)
 
 
 def listed_live(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_RULES) -> set[int]:
@@ -411,14 +411,16 @@ def listed_live(conn: Any, on: date, ids: Iterable[int], rules: Rules = DEFAULT_
     return found
 
 
-def listed_cold(conn: Any, on: date, rules: Rules = DEFAULT_RULES) -> set[int]:
+def listed_cold(conn: Any, on: date, rules: Rules = DEFAULT_RULES, owner: str | None = None) -> set[int]:
     """The contacts `due_rows` lists on `on` for a cold row: the first cold rows in rank order, as
-    many as the capacity leaves after the contacts above the cold tier (none once those fill it)."""
+    many as the capacity leaves after the contacts above the cold tier (none once those fill it).
+    With `owner` (team mode), in that role's own list."""
     above: set[int] = set()
     cold: set[int] = set()
     cold_lo, cold_hi = _COLD_TIER * TIER_SPAN - 1.0, (_COLD_TIER + 1) * TIER_SPAN - 1.0
     room: int | None = None
-    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(above)) + len(above)):
+    for rank, contact in _ranked(conn, on, rules, lambda: max(0, rules.capacity - len(above)) + len(above),
+                                 owner=owner):
         if rank >= cold_hi:
             break
         if rank < cold_lo:
@@ -518,12 +520,13 @@ _OPEN = ", ".join(f"'{state}'" for state in OPEN_STATES)
 class DayLoad:
     """How many contacts have their first row due on each day (today: on or before it), the
     load `scheduler.place` balances against: read from the (state, next_due) index a block
-    of days at a time, as `place` asks, and kept up to date by `move` for the days read."""
+    of days at a time, as `place` asks, and kept up to date by `move` for the days read.
+    With `owner` (team mode), one role's contacts: each person's days fill on their own."""
 
     BLOCK = 14
 
-    def __init__(self, conn: Any, today: date):
-        self._conn, self._today = conn, today
+    def __init__(self, conn: Any, today: date, owner: str | None = None):
+        self._conn, self._today, self._owner = conn, today, owner
         self._days: dict[date, int] = {}
         self._read: set[date] = set()
         self._full_until: dict[date, tuple[date, int]] = {}
@@ -556,9 +559,12 @@ class DayLoad:
         return probe
 
     def _read_block(self, day: date) -> None:
+        params: dict = {}
+        mine = _mine(self._owner, params, "owner")
         if day == self._today:
-            (overdue,) = self._conn.execute(f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on",
-                                            {"on": day.isoformat()}).fetchone()
+            (overdue,) = self._conn.execute(
+                f"SELECT COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due <= :on{mine}",
+                {**params, "on": day.isoformat()}).fetchone()
             self._days[day] = self._days.get(day, 0) + int(overdue)
             self._read.add(day)
             return
@@ -566,8 +572,8 @@ class DayLoad:
         while hi in self._read:
             hi -= timedelta(days=1)
         for due, count in self._conn.execute(
-            f"SELECT next_due, COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due >= :lo AND next_due <= :hi "
-            "GROUP BY next_due", {"lo": day.isoformat(), "hi": hi.isoformat()}
+            f"SELECT next_due, COUNT(*) FROM contact WHERE state IN ({_OPEN}) AND next_due >= :lo AND next_due <= :hi"
+            f"{mine} GROUP BY next_due", {**params, "lo": day.isoformat(), "hi": hi.isoformat()}
         ):
             key = to_date(due)
             if key not in self._read:

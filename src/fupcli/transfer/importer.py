@@ -350,7 +350,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
     next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
     # Opening touches of people never contacted spread over days with room; fup's own export
     # restores contacts whose history follows (`import touches` re-plans, and balances, them).
-    balance = Balancer(db, rules, ctx.today) if layout != formats.FUP else None
+    balance = Balancer(db, rules, ctx.today, ctx.store.user()) if layout != formats.FUP else None
     step = _progress(len(actions))
     rows, items = [], []
     plans: dict[tuple, Plan] = {}  # new contacts without history share few plans
@@ -389,8 +389,8 @@ def _kept_day(planned: date | None) -> Callable[..., list] | None:
     never earlier than the plan's own day."""
     if planned is None:
         return None
-    return lambda _old, items, _id=None: [item._replace(due=max(item.due, planned)) if item.kind == "cold" else item
-                                         for item in items]
+    return lambda _old, items, _id=None, _owner=None: [
+        item._replace(due=max(item.due, planned)) if item.kind == "cold" else item for item in items]
 
 
 # --- touches and commitments (fup's own format) -------------------------------------
