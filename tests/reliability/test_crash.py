@@ -35,7 +35,7 @@ from typing import Callable, Optional
 from workers import CRASH_BATCH, CRASH_TARGETS, FUP, CrashFacts, crash_facts, expect_line, fup_env, start_child
 
 ROUNDS = 30
-MAX_DELAY = 0.4  # seconds a child writes before it is killed: up to a dozen writes
+MAX_DELAY = 0.4  # seconds a child writes after its first acknowledged write before it is killed
 
 
 @dataclass
@@ -92,12 +92,10 @@ class CrashRounds:
         self.zygote.stdin.write(f"round {start} {self.scratch}\n")
         self.zygote.stdin.flush()
         pid = int(expect_line(self.zygote, "pid ").split()[1])
-        try:
-            time.sleep(delay)  # the child writes meanwhile
-        finally:
-            os.kill(pid, signal.SIGKILL)
         acks, failures, status = [], [], None
-        while status is None:
+
+        def read_one() -> str:
+            nonlocal status
             line = self.zygote.stdout.readline()
             assert line, f"the zygote ended: {self.zygote.stderr.read()}"
             word, _, rest = line.rstrip("\n").partition(" ")
@@ -107,6 +105,18 @@ class CrashRounds:
                 failures.append(rest)
             elif word == "ended":
                 status = int(rest)
+            return word
+
+        try:
+            # The random instant counts from the child's first acknowledged write, so that a slow
+            # machine (a busy CI runner) kills writers mid-stream as often as a fast one does.
+            while status is None and not failures and read_one() != "ack":
+                pass
+            time.sleep(delay)  # the child writes meanwhile
+        finally:
+            os.kill(pid, signal.SIGKILL)
+        while status is None:
+            read_one()
         assert failures == [], f"a write failed in round {self.stats.rounds}: {failures}"
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"status {status}"
         assert acks == list(range(start, start + len(acks)))
