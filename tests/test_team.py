@@ -420,3 +420,22 @@ def test_each_teammates_cold_rows_fill_their_own_days(fup, team):
     # a re-plan of everyone by the owner role keeps each person's spread
     fup.ok("reschedule", env=owner, now="2026-11-30T11:00")
     assert days(ana) == days(ben)
+
+
+def test_a_teammate_on_an_older_schema_is_told_who_can_upgrade_it(fup, team):
+    from sqlalchemy import create_engine
+
+    from fupcli.storage.migrate import upgrade
+
+    owner, ana = team("sales_owner"), team("ana")
+    engine = create_engine(owner["FUP_DB"].replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as connection:
+        upgrade(connection, "0005")
+    engine.dispose()
+    expected = (f"fup: error: the database at {ana['FUP_DB']} needs a schema upgrade, which only the owner of its "
+                f"tables ({team.names['sales_owner']}) can make: run `fup reschedule` as {team.names['sales_owner']}\n")
+    for args in (["today"], ["add", "Carla Diaz"]):
+        result = fup(args, env=ana)
+        assert (result.exit_code, result.stderr) == (6, expected), args
+    fup.ok("reschedule", env=owner)
+    fup.ok("add", "Carla Diaz", env=ana)

@@ -124,6 +124,14 @@ class PostgresDb(Db):
             self._user = self.raw.execute("SELECT current_user").fetchone()[0]
         return self._user
 
+    def tables_owner(self) -> str | None:
+        """The role that owns fup's tables, when this role cannot act as it (None: it can, being
+        it, a member of it, or a superuser): only that owner may upgrade the schema."""
+        row = self.raw.execute(
+            "SELECT t.tableowner, pg_has_role(t.tableowner, 'MEMBER') OR r.rolsuper FROM pg_tables t, pg_roles r "
+            "WHERE t.schemaname = current_schema() AND t.tablename = 'contact' AND r.rolname = current_user").fetchone()
+        return row[0] if row is not None and not row[1] else None
+
     def is_role(self, name: str) -> bool:
         return self.raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
 

@@ -216,8 +216,7 @@ class Store:
             if version is None:  # an empty database: the first write makes the schema
                 return None
             if version != SCHEMA_VERSION:
-                raise DatabaseError(f"the database at {self.url_shown()} needs a schema upgrade; "
-                                    "run any command that writes (e.g. `fup reschedule`)")
+                raise self._needs_upgrade(db)
             return db
         if self.url is not None:
             from .server import ServerDb
@@ -402,7 +401,11 @@ class Store:
         elif self.postgres:
             db = self._pg_connection()
             version = db.schema_version()
+            stranger = version is not None and version != SCHEMA_VERSION and db.tables_owner() is not None
+            error = self._needs_upgrade(db) if stranger else None
             db.rollback()
+            if error is not None:
+                raise error
             if version != SCHEMA_VERSION:
                 self._upgrade_server(version)
         else:  # another server database: Alembic checks the version itself (a no-op at head)
@@ -410,6 +413,15 @@ class Store:
 
             with self.engine().begin() as connection:
                 upgrade(connection)
+
+    def _needs_upgrade(self, db: Any) -> DatabaseError:
+        """Why a server database at an older schema is refused, and who can upgrade it."""
+        owner = db.tables_owner()
+        if owner is not None:  # a teammate: the upgrade is the tables' owner's to make
+            return DatabaseError(f"the database at {self.url_shown()} needs a schema upgrade, which only the owner "
+                                 f"of its tables ({owner}) can make: run `fup reschedule` as {owner}")
+        return DatabaseError(f"the database at {self.url_shown()} needs a schema upgrade; "
+                             "run any command that writes (e.g. `fup reschedule`)")
 
     def _upgrade_server(self, version: str | None) -> None:
         """Create or upgrade fup's schema on a PostgreSQL database, in one transaction (DDL is
