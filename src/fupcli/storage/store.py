@@ -401,11 +401,9 @@ class Store:
         elif self.postgres:
             db = self._pg_connection()
             version = db.schema_version()
-            stranger = version is not None and version != SCHEMA_VERSION and db.tables_owner() is not None
-            error = self._needs_upgrade(db) if stranger else None
+            if version not in (None, SCHEMA_VERSION) and db.tables_owner() is not None:
+                raise self._needs_upgrade(db)  # a teammate: the upgrade is the tables' owner's to make
             db.rollback()
-            if error is not None:
-                raise error
             if version != SCHEMA_VERSION:
                 self._upgrade_server(version)
         else:  # another server database: Alembic checks the version itself (a no-op at head)
