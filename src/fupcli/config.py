@@ -70,7 +70,23 @@ SETTINGS: tuple[Setting, ...] = (
         "`client` is the rhythm of every won contact, `nurture` that of parked ones.",
         "[profiles.hot]\ngaps = [1, 1, 2, 3, 5, 8]\nend = \"park\"\nweight = 3\n\n[profiles.vip]\ngaps = [2, 2, 3, 5, 8, 13]\nend = \"repeat\"\nmax_gap = 21",
     ),
+    Setting("me", [], "Your own email addresses, for `fup sync mail` and `fup sync calendar`: a message from one of "
+            "them is yours, a message to one of them is to you. `fup sync` needs at least one.",
+            'me = ["ana@acme.example", "ana.ruiz@acme.example"]'),
+    Setting("mail", {}, "What `fup sync mail` reads when no source is given on the command line: `maildir`, `mbox` and "
+            "`imap` (lists, as the options of the same names), `max_recipients` (a message to more people, To and Cc, "
+            "is a mass mailing and logs nothing; default 20) and `password_command` (a shell command that prints the "
+            "IMAP password; FUP_IMAP_PASSWORD and ~/.netrc work too).",
+            '[mail]\nmaildir = ["~/Maildir"]\nimap = ["imaps://ana@imap.acme.example/INBOX", '
+            '"imaps://ana@imap.acme.example/Sent"]\nmax_recipients = 20\npassword_command = "pass show mail/acme"'),
+    Setting("calendar", {}, "What `fup sync calendar` reads when no source is given on the command line: `ics` (files "
+            "or URLs) and `caldav` (calendar collection URLs; the password from FUP_CALDAV_PASSWORD, `password_command` or ~/.netrc), and the window: `days_back` "
+            "(default 30) and `days_ahead` (default 60).",
+            '[calendar]\ncaldav = ["https://ana@dav.acme.example/calendars/ana/work/"]\ndays_back = 14'),
 )
+
+MAIL_KEYS = {"maildir": list, "mbox": list, "imap": list, "max_recipients": int, "password_command": str}
+CALENDAR_KEYS = {"ics": list, "caldav": list, "days_back": int, "days_ahead": int, "password_command": str}
 
 
 @record
@@ -81,6 +97,9 @@ class Settings:
     default_channel: str = "email"
     rules: Rules = Rules()
     source: str | None = None  # the config.toml read
+    me: tuple[str, ...] = ()  # my addresses (`fup sync`), lower-case
+    mail: dict | None = None  # [mail], checked: keys of MAIL_KEYS
+    calendar: dict | None = None  # [calendar], checked: keys of CALENDAR_KEYS
 
 
 def _read_toml(path: str) -> dict:
@@ -179,9 +198,42 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if not isinstance(switch, int) or isinstance(switch, bool) or not 1 <= switch <= 100:
         raise BadInput(f"{where}: channel_switch must be a whole number from 1 to 100")
 
+    me = raw.get("me", [])
+    if isinstance(me, str):
+        me = [me]
+    if not isinstance(me, list) or not all(isinstance(a, str) and "@" in a and " " not in a.strip() for a in me):
+        raise BadInput(f"{where}: me must be a list of email addresses, e.g. me = [\"ana@acme.example\"]")
+    mail = _table(where, "mail", raw.get("mail", {}), MAIL_KEYS)
+    calendar = _table(where, "calendar", raw.get("calendar", {}), CALENDAR_KEYS)
+    if not 1 <= mail.get("max_recipients", 20) <= 10_000:
+        raise BadInput(f"{where}: mail.max_recipients must be a whole number from 1 to 10000")
+    for key in ("days_back", "days_ahead"):
+        if not 0 <= calendar.get(key, 0) <= 3650:
+            raise BadInput(f"{where}: calendar.{key} must be a whole number of days from 0 to 3650")
+
     rules = Rules(profiles=profiles, workdays=frozenset(workdays), holidays=frozenset(holidays), checkin_gap=checkin_gap,
                   capacity=limit or capacity, channel_switch=switch)
-    return Settings(limit, capacity, cadence, channel, rules, path)
+    return Settings(limit, capacity, cadence, channel, rules, path, tuple(a.strip().lower() for a in me), mail, calendar)
+
+
+def _table(where: str, name: str, raw: Any, keys: dict[str, type]) -> dict:
+    """A [mail] or [calendar] table, each key of the type declared (lists: of strings)."""
+    if not isinstance(raw, dict):
+        raise BadInput(f"{where}: {name} must be a table ([{name}])")
+    for key, value in raw.items():
+        if key not in keys:
+            raise BadInput(f"{where}: [{name}] has unknown key {key!r}; known: {', '.join(sorted(keys))}")
+        kind = keys[key]
+        if kind is list:
+            if isinstance(value, str):
+                raw[key] = value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise BadInput(f"{where}: {name}.{key} must be a list of strings")
+        elif kind is int and (not isinstance(value, int) or isinstance(value, bool)):
+            raise BadInput(f"{where}: {name}.{key} must be a whole number")
+        elif kind is str and (not isinstance(value, str) or not value.strip()):
+            raise BadInput(f"{where}: {name}.{key} must be a non-empty string")
+    return raw
 
 
 def settings_markdown() -> str:

@@ -152,6 +152,60 @@ class Away(SQLModel, table=True):
     owner: Optional[str] = None  # team mode: whose days off (PostgreSQL: CURRENT_USER); NULL on SQLite
 
 
+class ContactEmail(SQLModel, table=True):
+    """An address of a contact besides `contact.email` (`fup edit WHO --email2`): mail capture
+    and de-duplication match on it too. Stored lower-case, unique across contacts and distinct
+    from every `contact.email`."""
+
+    __tablename__ = "contact_email"
+    __table_args__ = (
+        Index("ux_contact_email_email", "email", unique=True),
+        Index("ix_contact_email_contact", "contact_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    email: str
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class Captured(SQLModel, table=True):
+    """A message or event occurrence `fup sync` turned into a touch or commitment of a contact,
+    so that it does so exactly once: `key` is the Message-ID (or a digest of From, Date and
+    Subject), or an event's UID with its RECURRENCE-ID. For an event still to come it holds the
+    commitment it made, so a moved event moves it and a cancelled one drops it."""
+
+    __tablename__ = "captured"
+    __table_args__ = (
+        Index("ux_captured_key_contact", "key", "contact_id", unique=True),
+        Index("ix_captured_contact", "contact_id"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    key: str
+    kind: str  # 'mail' or 'event'
+    source: Optional[str] = None  # the calendar an event came from (a path or URL, no password)
+    at: datetime = Field(sa_type=DateTime)  # the message's Date, the occurrence's start
+    touch_id: Optional[int] = None  # the touch it logged (not a key: `fup unlog` may remove it)
+    commitment_id: Optional[int] = None  # an event to come: the meeting it holds as a commitment
+    created_at: datetime = Field(sa_type=DateTime)
+
+
+class MailSeen(SQLModel, table=True):
+    """Where `fup sync mail` left off in a mail source, so a second run reads only what is new:
+    a Maildir file's unique name (`key`) per folder, an IMAP folder's UIDVALIDITY and last UID,
+    an mbox file's size, offset and fingerprint (`state`)."""
+
+    __tablename__ = "mail_seen"
+    __table_args__ = (Index("ux_mail_seen_source_key", "source", "key", unique=True),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    source: str  # a Maildir folder's path, `imap://USER@HOST:PORT/FOLDER`, an mbox file's path
+    key: str  # a Maildir file's unique name; '' for a source's single cursor row
+    state: Optional[str] = None  # the cursor: 'uidvalidity last_uid' (IMAP), 'size offset fingerprint' (mbox)
+
+
 class UndoStep(SQLModel, table=True):
     """One write command in the undo history (see `fupcli.journal`)."""
 

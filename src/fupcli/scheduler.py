@@ -512,13 +512,17 @@ def _cadence_item(contact: ContactFacts, talk: Thread, rules: Rules) -> Item | N
                 slack=max(1, gap // COLD_SLACK) if cold else 0)
 
 
+MEETING = "meeting: "  # a meeting to come, from a calendar (`fup sync calendar`): agreed by both, shown as it is
+
+
 def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) -> Item | None:
     """A commitment's row: my hard promise stays due until closed; a check-in on their hard
     promise clears with a touch on or after its due date and comes back `checkin_gap` workdays
     after the last such touch; a soft step (either side's) shows on its date until such a touch,
     then the cadence carries on alone."""
     if c.whose == "mine" and c.firmness == "hard":
-        return Item("promise", c.due, f"you promised: {c.action}", commitment_id=c.id, channel=c.channel)
+        said = c.action if c.action.startswith(MEETING) else f"you promised: {c.action}"
+        return Item("promise", c.due, said, commitment_id=c.id, channel=c.channel)
     checked = max((day for day in touched if day >= c.due), default=None)
     if c.firmness == "soft":
         if checked is not None:

@@ -15,8 +15,8 @@ from typing import Any
 from .doctor import Finding
 from .store import SCHEMA_VERSION, Store
 
-# The tables row-level security must guard (migration 0006): the contact, what hangs from it, the days off.
-GUARDED = ("contact", "touch", "commitment", "agenda_item", "contact_word", "away")
+# The tables row-level security must guard (migrations 0006, 0007): the contact, what hangs from it, the days off.
+GUARDED = ("contact", "touch", "commitment", "agenda_item", "contact_word", "away", "contact_email", "captured")
 
 
 def examine(store: Store) -> list[Finding]:

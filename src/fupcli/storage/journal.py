@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
 # journaled too so that undo gives back the very same rows (and ids).
-JOURNALED = ("contact", "contact_word", "touch", "commitment", "agenda_item", "away")
+JOURNALED = ("contact", "contact_word", "touch", "commitment", "agenda_item", "away", "contact_email", "captured",
+             "mail_seen")
 UNDO_DEPTH = 100  # write commands kept in the history; older ones can no longer be undone
 _OPS = ("INSERT", "UPDATE", "DELETE")
 
@@ -58,8 +59,8 @@ def _columns(conn: Any, table: str) -> list[str]:
 
 
 def _owner(table: str, row: str) -> str:
-    if table == "away":
-        return "NULL"  # the user's own days: nobody's to forget
+    if table in ("away", "mail_seen"):
+        return "NULL"  # the user's own days, where a mail source was left: nobody's to forget
     return f"{row}.id" if table == "contact" else f"{row}.contact_id"
 
 

@@ -1,0 +1,175 @@
+"""Mail headers in, touches out: what one message says, and whether it is a touch.
+
+`read_headers(raw)` takes the header block of one message (bytes, as a Maildir
+file, an mbox or IMAP's `BODY.PEEK[HEADER]` gives it; a body after it is ignored)
+and returns a `Message`: its key (the Message-ID, else a digest of From, Date and
+Subject), sender, To and Cc, Date in local time, decoded Subject, and why it is
+automatic mail if it is. It raises `Unreadable` for a message it cannot place in
+time or at all; nothing else escapes it, whatever the bytes.
+
+`classify(message, me, known, max_recipients)` says what the message is to fup:
+an outgoing email to some contacts, an incoming reply from one, or why it is
+neither (`Verdict`). Both are pure: no database, no clock; `capture.sync` reads
+the sources and writes what they decide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from email.header import decode_header, make_header
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from ..records import record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover
+    from typing import Mapping
+
+MAX_RECIPIENTS = 20  # more than this in To and Cc: a mass mailing, not a conversation
+SUBJECT_WIDTH = 120  # a touch's note: the subject, shortened
+_PARSER = BytesHeaderParser()  # compat32: the cheapest; only the headers read below are decoded
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_SPACE = re.compile(r"\s+")
+_BULK = ("bulk", "list", "junk")
+
+
+class Unreadable(Exception):
+    """The message cannot be read (no Date, a Date that is not one, garbage); str() says why."""
+
+
+@record
+class Message:
+    key: str
+    sender: str | None  # lower-case address
+    recipients: tuple[str, ...]  # To and Cc, lower-case, each once
+    at: datetime  # the Date header, in local time (naive, as fup keeps times)
+    subject: str
+    automatic: str | None  # why it is not from a person: 'list', 'bulk', 'auto-reply'; None: a person's
+
+
+@record
+class Verdict:
+    """What a message is to fup: `direction` 'out' (mine, to `contacts`) or 'in' (from one
+    contact), else None and `skip` says why: automatic, too-many, unknown, not-to-me."""
+
+    direction: str | None
+    contacts: tuple[int, ...] = ()
+    skip: str | None = None
+    unknown: tuple[str, ...] = ()  # addresses I wrote to that no contact has (for --suggest)
+
+
+def header_block(data: bytes) -> bytes:
+    """The headers of a message: everything up to the first empty line."""
+    end = _HEADER_END.search(data)
+    return data[: end.end()] if end else data
+
+
+def _text(value: object) -> str:
+    """A header value as text: encoded words decoded, stray bytes replaced, folding undone."""
+    if value is None:
+        return ""
+    raw = str(value)
+    try:
+        decoded = str(make_header(decode_header(raw)))
+    except Exception:  # noqa: BLE001 - a broken encoded word: keep the text as it came
+        decoded = raw
+    decoded = decoded.encode("utf-8", "replace").decode("utf-8")  # surrogates of 8-bit bytes
+    return _SPACE.sub(" ", decoded).strip()
+
+
+def _addresses(*values: object) -> list[str]:
+    found = []
+    for value in values:
+        if value is None:
+            continue
+        for _, address in getaddresses([str(value)]):
+            address = address.strip().strip("<>").lower()
+            if "@" in address and " " not in address:
+                found.append(address.encode("utf-8", "replace").decode("utf-8"))
+    return found
+
+
+def _moment(value: object) -> datetime:
+    if value is None:
+        raise Unreadable("no Date header")
+    try:
+        moment = parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        raise Unreadable("a Date header that is not a date") from None
+    if moment is None:
+        raise Unreadable("a Date header that is not a date")
+    if moment.tzinfo is None:  # "-0000": the zone is unknown; RFC 5322 reads it as UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone().replace(tzinfo=None)
+    except (OverflowError, ValueError, OSError):
+        raise Unreadable("a Date header out of range") from None
+
+
+def _automatic(headers: object) -> str | None:
+    get = headers.get  # type: ignore[attr-defined]
+    if get("List-Id") is not None or get("List-Unsubscribe") is not None:
+        return "list"
+    if str(get("Precedence", "")).strip().lower() in _BULK:
+        return "bulk"
+    auto = get("Auto-Submitted")
+    if auto is not None and not str(auto).strip().lower().startswith("no"):
+        return "auto-reply"
+    if get("X-Autoreply") is not None or get("X-Autorespond") is not None:
+        return "auto-reply"
+    return None
+
+
+def read_headers(raw: bytes) -> Message:
+    """The `Message` in a header block (a whole message will do); `Unreadable` when it has no
+    usable Date or cannot be parsed at all."""
+    try:
+        headers = _PARSER.parsebytes(header_block(raw), headersonly=True)
+        senders = _addresses(headers.get("From"))
+        recipients = tuple(dict.fromkeys(_addresses(*headers.get_all("To", []), *headers.get_all("Cc", []))))
+        subject = _text(headers.get("Subject"))
+        date_header = headers.get("Date")
+        message_id = _text(headers.get("Message-ID")).strip("<> ")
+        automatic = _automatic(headers)
+    except Unreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any byte soup: skipped and counted, never a crash
+        raise Unreadable(f"unreadable headers ({type(exc).__name__})") from None
+    at = _moment(date_header)
+    sender = senders[0] if senders else None
+    if message_id and " " not in message_id:
+        key = "<" + message_id + ">"
+    else:
+        digest = hashlib.sha256("\n".join((sender or "", str(date_header), subject)).encode("utf-8", "replace"))
+        key = "sha256:" + digest.hexdigest()[:40]
+    return Message(key, sender, recipients, at, subject, automatic)
+
+
+def classify(message: Message, me: frozenset[str], known: Mapping[str, int],
+             max_recipients: int = MAX_RECIPIENTS) -> Verdict:
+    """Mine to known contacts: out; a known contact's to me: in; anything else: why not."""
+    if message.automatic is not None:
+        return Verdict(None, skip="automatic")
+    if len(message.recipients) > max_recipients:
+        return Verdict(None, skip="too-many")
+    if message.sender in me:
+        others = [a for a in message.recipients if a not in me]
+        contacts = tuple(dict.fromkeys(known[a] for a in others if a in known))
+        if contacts:
+            return Verdict("out", contacts)
+        return Verdict(None, skip="unknown", unknown=tuple(others))
+    if message.sender is not None and message.sender in known:
+        if not any(a in me for a in message.recipients):
+            return Verdict(None, skip="not-to-me")
+        return Verdict("in", (known[message.sender],))
+    return Verdict(None, skip="unknown")
+
+
+def note(subject: str) -> str | None:
+    """A touch's note: the subject on one line, shortened."""
+    if not subject:
+        return None
+    return subject if len(subject) <= SUBJECT_WIDTH else subject[: SUBJECT_WIDTH - 1] + "…"
