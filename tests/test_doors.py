@@ -157,6 +157,9 @@ CASES = {
         (["edit", "dee", "--birthday", "", "--cadence", "hot", "--channel", "text", "--phone", "+1 555"], FAST),
         (["edit", "ana", "--url", "https://acme.example/ana", "--source", "a dinner"], FAST), (["edit", "ana"], FAST), (["edit", "ana", "--channel", "fax"], FAST),
         (["edit", "ana", "--email", "bo@lind.example"], FAST), (["edit", "an", "--title", "x"], FAST),
+        (["edit", "ana", "--email2", "ana@home.example", "--email2", "a.r@acme.example"], FAST),
+        (["edit", "ana", "--email2", "bo@lind.example"], FAST), (["edit", "ana", "--rm-email2", "nope@x.example"], FAST),
+        (["edit", "ana", "--email2", ""], FAST),
         (["edit", "ana", "--untag"], TYPER), (["edit", "ana", "--tags", "x"], TYPER), (["edit"], TYPER),
     ],
     "snooze": [

@@ -454,7 +454,10 @@ def _known(db: Db, who: str) -> dict:
 
 
 def _email_taken(db: Db, email: str) -> dict | None:
-    return db.one("SELECT id, name FROM contact WHERE email = :email", {"email": email})
+    """The contact who has this address, as their email or one of their other addresses."""
+    return db.one("SELECT id, name FROM contact WHERE email = :email UNION ALL "
+                  "SELECT c.id, c.name FROM contact_email e JOIN contact c ON c.id = e.contact_id WHERE e.email = :email "
+                  "LIMIT 1", {"email": email})
 
 
 # --- add ----------------------------------------------------------------------
@@ -756,9 +759,16 @@ def _need_team(ctx: AppContext, what: str) -> str:
 
 
 def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str],
-                 append_note: str | None = None, private: bool | None = None) -> dict:
+                 append_note: str | None = None, private: bool | None = None, add_emails: Sequence[str] = (),
+                 remove_emails: Sequence[str] = ()) -> dict:
     """Change fields; an empty string clears an optional one. `append_note` adds a line to the
-    notes, dated today ("2026-11-23: met her CFO"), keeping what is there."""
+    notes, dated today ("2026-11-23: met her CFO"), keeping what is there. `add_emails` and
+    `remove_emails` are the contact's other addresses (`contact_email`), which `fup sync mail`
+    and duplicate checks match on too."""
+    more = [clean_email(e) for e in add_emails]
+    fewer = [clean_email(e) for e in remove_emails]
+    if any(e is None for e in more + fewer):
+        raise BadInput("--email2 and --rm-email2 need an address")
     if append_note is not None and changes.get("notes") is not None:
         raise BadInput("--note replaces the notes and --append-note adds to them: give one of them")
     line = clean_text(append_note, "note", required=True) if append_note is not None else None
@@ -781,7 +791,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         else:
             cleaned[name] = clean_text(value, name.rstrip("s") if name == "notes" else name)
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
-    if not cleaned and not added and not removed and line is None and private is None:
+    if not cleaned and not added and not removed and line is None and private is None and not more and not fewer:
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
     me = _need_team(ctx, "private contacts") if private is not None else None
     with ctx.store.write(Undoable("edit", ctx.now)) as db:
@@ -793,8 +803,11 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             cleaned["private"] = private
         if cleaned.get("email") and cleaned["email"] != contact["email"]:
             clash = _email_taken(db, cleaned["email"])
-            if clash is not None:
+            if clash is not None and clash["id"] != contact["id"]:
                 raise Conflict(f"{clash['name']} (#{clash['id']}) already has email {cleaned['email']}")
+            db.execute("DELETE FROM contact_email WHERE contact_id = :cid AND email = :email",  # (now the main one)
+                       {"cid": contact["id"], "email": cleaned["email"]})
+        _other_emails(db, ctx, contact, more, fewer, cleaned.get("email", contact["email"]))
         moved = cleaned.get("cadence") not in (None, contact["cadence"])
         changes = dict(cleaned)
         cadence = cleaned.get("cadence", contact["cadence"])
@@ -819,6 +832,23 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         refresh(db, ctx, contact, check=not moved)
         journal.label(db, f"edit {_who(contact)}", contact["id"])
         return _view(db, ctx, contact)
+
+
+def _other_emails(db: Db, ctx: AppContext, contact: dict, more: list, fewer: list, main: str | None) -> None:
+    for email in fewer:
+        gone = db.execute("DELETE FROM contact_email WHERE contact_id = :cid AND email = :email",
+                          {"cid": contact["id"], "email": email})
+        if gone.rowcount == 0:
+            raise NotFound(f"{contact['name']} has no other address {email}")
+    for email in dict.fromkeys(more):
+        if email == main:
+            continue  # (already theirs)
+        clash = _email_taken(db, email)
+        if clash is not None:
+            if clash["id"] == contact["id"]:
+                continue
+            raise Conflict(f"{clash['name']} (#{clash['id']}) already has email {email}")
+        db.insert("contact_email", {"contact_id": contact["id"], "email": email, "created_at": ctx.now})
 
 
 def snooze(ctx: AppContext, who: str, until: str) -> dict:

@@ -381,6 +381,8 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
                        ("met at", "source"), ("channel", "channel"), ("birthday", "birthday"), ("notes", "notes")):
         if view.get(key):
             out.write(f"  {label}: {_one_line(view[key])}\n")
+    if view.get("other_emails"):
+        out.write(f"  also: {', '.join(view['other_emails'])}\n")
     if view["tags"]:
         out.write(f"  tags: {', '.join(view['tags'])}\n")
     out.write(f"  next: {next_line(view, today_)}\n")
