@@ -26,7 +26,7 @@ from ..records import record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Mapping
+    from typing import Callable, Mapping
 
 MAX_RECIPIENTS = 20  # more than this in To and Cc: a mass mailing, not a conversation
 SUBJECT_WIDTH = 120  # a touch's note: the subject, shortened
@@ -72,6 +72,12 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     raw = str(value)
+    if any("\udc80" <= char <= "\udcff" for char in raw):  # raw 8-bit bytes, against the RFC: UTF-8, else Windows-1252
+        data = raw.encode("utf-8", "surrogateescape")
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raw = data.decode("cp1252", "replace")
     try:
         decoded = str(make_header(decode_header(raw)))
     except Exception:  # noqa: BLE001 - a broken encoded word: keep the text as it came
@@ -109,16 +115,15 @@ def _moment(value: object) -> datetime:
         raise Unreadable("a Date header out of range") from None
 
 
-def _automatic(headers: object) -> str | None:
-    get = headers.get  # type: ignore[attr-defined]
-    if get("List-Id") is not None or get("List-Unsubscribe") is not None:
+def _automatic(get: Callable[[str], str | None]) -> str | None:
+    if get("list-id") is not None or get("list-unsubscribe") is not None:
         return "list"
-    if str(get("Precedence", "")).strip().lower() in _BULK:
+    if (get("precedence") or "").strip().lower() in _BULK:
         return "bulk"
-    auto = get("Auto-Submitted")
-    if auto is not None and not str(auto).strip().lower().startswith("no"):
+    auto = get("auto-submitted")
+    if auto is not None and not auto.strip().lower().startswith("no"):
         return "auto-reply"
-    if get("X-Autoreply") is not None or get("X-Autorespond") is not None:
+    if get("x-autoreply") is not None or get("x-autorespond") is not None:
         return "auto-reply"
     return None
 
@@ -127,15 +132,20 @@ def read_headers(raw: bytes) -> Message:
     """The `Message` in a header block (a whole message will do); `Unreadable` when it has no
     usable Date or cannot be parsed at all."""
     try:
-        headers = _PARSER.parsebytes(header_block(raw), headersonly=True)
-        senders = _addresses(headers.get("From"))
-        recipients = tuple(dict.fromkeys(_addresses(*headers.get_all("To", []), *headers.get_all("Cc", []))))
-        subject = _text(headers.get("Subject"))
-        date_header = headers.get("Date")
-        message_id = _text(headers.get("Message-ID")).strip("<> ")
-        automatic = _automatic(headers)
-    except Unreadable:
-        raise
+        fields: dict[str, list[str]] = {}
+        for name, value in _PARSER.parsebytes(header_block(raw), headersonly=True).raw_items():
+            fields.setdefault(name.lower(), []).append(str(value))
+
+        def get(name: str) -> str | None:
+            values = fields.get(name)
+            return values[0] if values else None
+
+        senders = _addresses(get("from"))
+        recipients = tuple(dict.fromkeys(_addresses(*fields.get("to", ()), *fields.get("cc", ()))))
+        subject = _text(get("subject"))
+        date_header = get("date")
+        message_id = _text(get("message-id")).strip("<> ")
+        automatic = _automatic(get)
     except Exception as exc:  # noqa: BLE001 - any byte soup: skipped and counted, never a crash
         raise Unreadable(f"unreadable headers ({type(exc).__name__})") from None
     at = _moment(date_header)
