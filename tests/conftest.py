@@ -182,3 +182,61 @@ def pg_url(pg_server: "PgServer") -> Iterator[str]:
         yield url
     finally:
         pg_server.drop_database(name)
+
+
+# IMAP: `imap_server` is one throwaway Dovecot per session (tests/imapserver.py),
+# started only when a test asks for it, on free 127.0.0.1 ports (plain IMAP and
+# IMAPS), every user logging in with `imap_server.password`. Without dovecot those
+# tests skip, or fail when CI=true.
+if TYPE_CHECKING:
+    from imapserver import ImapServer
+
+
+@pytest.fixture(scope="session")
+def imap_server() -> Iterator["ImapServer"]:
+    """The session's Dovecot IMAP server (started on first use, stopped at the end).
+
+    Skips the test when no server can be had; fails it instead when CI=true.
+    """
+    import imapserver
+
+    try:
+        server = imapserver.start()
+    except imapserver.ImapUnavailable as exc:
+        reason = f"no IMAP server: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# CalDAV: `caldav_server` is one Radicale per session (tests/caldavserver.py), run in
+# a thread of the test process and started only when a test asks for it, on a free
+# 127.0.0.1 port, with one user (`caldav_server.user`, `.password`). Without Radicale
+# those tests skip, or fail when CI=true.
+if TYPE_CHECKING:
+    from caldavserver import CaldavServer
+
+
+@pytest.fixture(scope="session")
+def caldav_server() -> Iterator["CaldavServer"]:
+    """The session's Radicale CalDAV server (started on first use, stopped at the end).
+
+    Skips the test when no server can be had; fails it instead when CI=true.
+    """
+    import caldavserver
+
+    try:
+        server = caldavserver.start()
+    except caldavserver.CaldavUnavailable as exc:
+        reason = f"no CalDAV server: {exc}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    try:
+        yield server
+    finally:
+        server.stop()
