@@ -305,3 +305,21 @@ def test_no_touch_for_an_address_that_is_not_a_contact(sender, to, noise, subjec
     for me in (frozenset(ME), frozenset([sender])):
         verdict = classify(message, me, known)
         assert verdict.contacts == ()
+
+
+def test_a_team_database_syncs_once_and_undoes_per_person(fup, pg_url, tmp_path) -> None:
+    """On PostgreSQL (schema 0007's tables under row security and the journal trigger)."""
+    (fup.home / "config.toml").write_text(f"me = {json.dumps(list(ME))}\n", encoding="utf-8")
+    server = {"FUP_DB": pg_url}
+    for email, name in CAST.items():
+        fup.ok("add", name, "--email", email, "--no-meeting", env=server, now="2026-11-02T08:00")
+    fup.ok("edit", "ben", "--email2", "ben.okafor@gmail.example", env=server)
+    root = mailtrees.make_maildir(tmp_path / "Maildir", plusplus=True)
+    first = fup.json("sync", "mail", "--maildir", str(root), "-f", "json", env=server)
+    assert len(first["logged"]) == len(_expected_touches())
+    again = fup.json("sync", "mail", "--maildir", str(root), "-f", "json", env=server)
+    assert again["read"] == 0 and again["logged"] == []
+    assert fup.ok("undo", env=server).stdout.startswith("Undid: sync mail: ")
+    assert fup.json("export", "touches", "-f", "json", env=server) == []
+    redo = fup.json("sync", "mail", "--maildir", str(root), "-f", "json", env=server)
+    assert len(redo["logged"]) == len(first["logged"])

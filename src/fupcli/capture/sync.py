@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _CHUNK = 500
 _SAME_TOUCH = timedelta(hours=12)  # a touch logged by hand this close to a message is that message
-PROGRESS_THRESHOLD = 2000
 COUNTS = ("already", "automatic", "too-many", "not-to-me", "unknown", "cancelled", "unreadable")  # why not logged
 
 
@@ -100,21 +99,20 @@ def _known(ctx: AppContext, me: frozenset[str]) -> tuple[Any, dict[str, int], di
     return conn, known, names
 
 
-def _progress(total: int | None, what: str) -> Callable[[], None]:
+def _progress(what: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(advance, stop) of a progress display on stderr when it is a terminal; else no-ops."""
     import sys
 
-    if not sys.stderr.isatty() or (total is not None and total < PROGRESS_THRESHOLD):
-        return lambda: None
+    if not sys.stderr.isatty():
+        return (lambda: None), (lambda: None)
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import Progress, SpinnerColumn, TextColumn
 
-    progress = Progress(console=Console(stderr=True), transient=True)
-    task = progress.add_task(what, total=total)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed} read"),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task(what, total=None)
     progress.start()
-    import atexit
-
-    atexit.register(progress.stop)
-    return lambda: progress.advance(task)
+    return (lambda: progress.advance(task)), progress.stop
 
 
 # --- mail ---------------------------------------------------------------------
@@ -151,27 +149,30 @@ def sync_mail(ctx: AppContext, maildirs: Sequence[str] = (), mboxes: Sequence[st
     found: dict[tuple[str, int], Found] = {}
     seen_after: dict[str, list[tuple[str, str | None]]] = {}
     read = 0
-    advance = _progress(None, "reading mail")
-    for source in sources:
-        source.load_seen(seen_before[source.key])
-        for raw in source.messages():
-            read += 1
-            advance()
-            try:
-                message = read_headers(raw)
-            except Unreadable:
-                counts["unreadable"] += 1
-                continue
-            verdict = classify(message, me, known, max_recipients)
-            if verdict.direction is None:
-                counts[verdict.skip] += 1
-                unknown.update(verdict.unknown)
-                continue
-            at = min(message.at, ctx.now)  # (a sender's clock ahead of ours: logged as of now)
-            for contact_id in verdict.contacts:
-                found.setdefault((message.key, contact_id),
-                                 Found(message.key, contact_id, verdict.direction, at, note(message.subject)))
-        seen_after[source.key] = source.seen_rows()
+    advance, stop = _progress("reading mail")
+    try:
+        for source in sources:
+            source.load_seen(seen_before[source.key])
+            for raw in source.messages():
+                read += 1
+                advance()
+                try:
+                    message = read_headers(raw)
+                except Unreadable:
+                    counts["unreadable"] += 1
+                    continue
+                verdict = classify(message, me, known, max_recipients)
+                if verdict.direction is None:
+                    counts[verdict.skip] += 1
+                    unknown.update(verdict.unknown)
+                    continue
+                at = min(message.at, ctx.now)  # (a sender's clock ahead of ours: logged as of now)
+                for contact_id in verdict.contacts:
+                    found.setdefault((message.key, contact_id),
+                                     Found(message.key, contact_id, verdict.direction, at, note(message.subject)))
+            seen_after[source.key] = source.seen_rows()
+    finally:
+        stop()
     conn = ctx.store.reader()
     fresh = [f for f in found.values() if (f.key, f.contact_id) not in _captured(conn, found)]
     counts["already"] += len(found) - len(fresh)
