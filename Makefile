@@ -22,7 +22,7 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" FUP_HOME="$(CURDIR)/$(DEMO_HOME)" bash examples/demo.sh > /dev/null
 	FUP_HOME="$(CURDIR)/$(DEMO_HOME)" FUP_NOW=$(DEMO_NOW) $(BIN)/fup today
 
-# Installs the PostgreSQL server package first if its binaries are missing (tests/ensure-servers.sh).
+# Installs the PostgreSQL and Dovecot server packages first if they are missing (tests/ensure-servers.sh).
 test: $(STAMP)
 	bash tests/ensure-servers.sh
 	$(BIN)/python -m pytest
