@@ -89,7 +89,7 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     assert proc.returncode == 0 and proc.stdout.startswith("fup ")
 
 
-@pytest.mark.parametrize("script", ["demo.sh", "week.sh", "your-data.sh"])
+@pytest.mark.parametrize("script", ["demo.sh", "week.sh", "your-data.sh", "sync.sh"])
 def test_examples_run(tmp_path: Path, script: str) -> None:
     env = {**os.environ, "FUP_HOME": str(tmp_path / "home"), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     proc = subprocess.run(["bash", str(ROOT / "examples" / script)], env=env, capture_output=True, text=True, timeout=300)

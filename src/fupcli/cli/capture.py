@@ -91,8 +91,8 @@ def as_text(report: "object") -> str:
                      + (f": {touch['note']}" if touch["note"] else ""))
     for change in r.planned:  # type: ignore[attr-defined]
         moved = f" (was {change['from']})" if change.get("from") else ""
-        lines.append(f"  {change['due']}  {change['change']}: {change['action']} with {change['name']} "
-                     f"(#{change['contact']}){moved}")
+        lines.append(f"  {change['due']}  {change['change']}  {change['name']} (#{change['contact']})  "
+                     f"{change['action']}{moved}")
     if r.suggestions:  # type: ignore[attr-defined]
         lines.append("You write to these people, who are not contacts (`fup add NAME --email ADDRESS`):")
         lines += [f"  {address}  {n} message{'' if n == 1 else 's'}" for address, n in r.suggestions]  # type: ignore[attr-defined]
