@@ -407,7 +407,13 @@ def sync_calendar(ctx: AppContext, ics: Sequence[str] = (), caldav: Sequence[str
     for label, texts in blobs:
         keys = listed.setdefault(label, set())
         for text in texts:
-            occurrences, bad = read_ics(text, start, end)
+            try:
+                occurrences, bad = read_ics(text, start, end)
+            except BadInput:
+                if len(texts) == 1:  # the one file given is not a calendar: say so
+                    raise
+                counts["unreadable"] += 1  # one broken object on a CalDAV server: skipped and counted
+                continue
             counts["unreadable"] += bad
             for occ in occurrences:
                 read += 1
