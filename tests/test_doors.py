@@ -199,6 +199,11 @@ CASES = {
         (["away", "fri", "--list"], FAST),
         (["away", "a", "b", "c"], TYPER), (["away", "--clear"], TYPER), (["away", "--help"], TYPER), (["away", "--list=1"], TYPER),
     ],
+    "review": [
+        (["review"], FAST), (["review", "--on", "tomorrow"], FAST), (["review", "--limit", "3"], FAST),
+        (["review", "--on", "nonsense"], FAST), (["review", "--limit", "-1"], TYPER), (["review", "x"], TYPER),
+        (["review", "--help"], TYPER),
+    ],
     "(root)": [
         (["--db", f"{HOME}/fup.db", "show", "ana"], FAST), (["--db=" + f"{HOME}/fup.db", "list"], FAST),
         (["--version"], FAST),
@@ -445,7 +450,43 @@ BUDGET = {
 
 
 def test_the_budget_cases_cover_the_fast_commands() -> None:
-    assert set(BUDGET) == set(commands.RUN)
+    assert set(BUDGET) | {"review"} == set(commands.RUN)  # (review needs a terminal: its own test below)
+
+
+def test_review_in_a_terminal_imports_no_heavy_module(seeded: Path, tmp_path: Path) -> None:
+    """`fup review` through the fast door, on a real pseudo-terminal: the first row, `q`, the summary."""
+    import pty
+    import select
+    import time
+
+    home = _copy(seeded, tmp_path, "home")
+    with _environment(home):
+        env = dict(os.environ)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the probe on the terminal
+        os.execve(sys.executable, [sys.executable, "-c", PROBE, "review"], env)
+    output, sent, deadline = b"", False, time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child is gone
+                break
+            if not chunk:
+                break
+            output += chunk
+            if not sent and b"[s,n,m,t,d,z,a,x,e,u,k,q,?]" in output:
+                os.write(fd, b"q")
+                sent = True
+    finally:
+        os.close(fd)
+        os.waitpid(pid, 0)
+    text = output.decode("utf-8", "replace")
+    assert sent, text
+    assert "EXIT=0 HEAVY=\r\n" in text or text.rstrip().endswith("EXIT=0 HEAVY="), text
 
 
 @pytest.mark.parametrize("name", list(BUDGET))

@@ -1154,3 +1154,34 @@ def away_list(ctx: AppContext) -> list[tuple[date, date]]:
 
     conn = ctx.store.reader()
     return away_periods(conn) if conn is not None else []
+
+
+# --- a note on a touch ------------------------------------------------------------
+
+
+def note_touch(ctx: AppContext, who: str, note: str, touch_id: int | None = None) -> dict:
+    """Add a line to the note of a contact's touch (touch `touch_id`, which must be theirs, else
+    their newest, as `unlog_touch` picks it), keeping what the note says already; the plan does
+    not depend on notes, so nothing is re-planned. `noted` in the result is the touch as it now is."""
+    text = clean_text(note, "note", required=True)
+    with ctx.store.write(Undoable("note", ctx.now)) as db:
+        contact = _contact(db, who)
+        query = "SELECT id, at, channel, direction, outcome, note FROM touch WHERE contact_id = :cid"
+        if touch_id is not None:
+            touch = db.one(query + " AND id = :id", {"cid": contact["id"], "id": touch_id})
+            if touch is None:
+                raise NotFound(f"{contact['name']} has no touch {touch_id} (`fup show {contact['id']}` lists theirs)")
+        else:
+            touch = db.one(query + " ORDER BY at DESC, id DESC LIMIT 1", {"cid": contact["id"]})
+            if touch is None:
+                raise NotFound(f"{contact['name']} has no touch to add a note to")
+        combined = f"{touch['note']}\n{text}" if touch["note"] else text
+        if len(combined) > MAX_TEXT:
+            raise BadInput(f"the note would be longer than {MAX_TEXT} characters")
+        db.update("touch", touch["id"], {"note": combined})
+        _change(db, contact, updated_at=ctx.now)
+        journal.label(db, f"note {_who(contact)}: touch {touch['id']}", contact["id"])
+        view = _view(db, ctx, contact)
+        view["noted"] = {"id": touch["id"], "at": to_moment(touch["at"]).isoformat(), "channel": touch["channel"],
+                         "direction": touch["direction"], "outcome": touch["outcome"], "note": combined}
+        return view

@@ -402,6 +402,17 @@ def away(
     commands.away(_ctx(ctx), start=start, end=end, list_=list_, clear=clear)
 
 
+@app.command()
+def review(
+    ctx: typer.Context,
+    on: Annotated[Optional[str], typer.Option(metavar="WHEN", help="The day to review, as `fup today --on`. " + WHEN_HELP)] = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, help="Rows to go through (0 = all); default daily_limit, as `fup today`.")] = None,
+) -> None:
+    """Go through today's list one row at a time, one key per row (s sent, n no answer, t talked,
+    d done, z snooze, ...; ? lists them): each key is the matching command, one undo step each."""
+    commands.review(_ctx(ctx), on=on, limit=limit)
+
+
 app.command("export")(export_command)
 app.command("import")(import_command)
 app.command("undo")(undo_command)

@@ -356,6 +356,21 @@ def away(app_ctx: AppContext, start: str | None = None, end: str | None = None, 
         render.away_list(core.away_list(app_ctx), app_ctx.today)
 
 
+def review(app_ctx: AppContext, on: str | None = None, limit: int | None = None) -> None:
+    """`fup review`: walk the day's list, one key per row (the loop: `cli.review`)."""
+    import sys
+
+    from ..errors import BadInput
+
+    if not sys.stdin.isatty():
+        raise BadInput("fup review needs a terminal (use `fup today` and `fup log` in scripts)")
+    from .keys import Keys
+    from .review import review as walk
+
+    with Keys(sys.stdin.fileno(), sys.stdout) as keys:
+        walk(app_ctx, keys, on=on, limit=limit)
+
+
 # The commands with a fast door: `fup NAME` runs RUN[NAME]. `specgen` writes spec.py for exactly these.
 RUN = {
     "today": today,
@@ -374,4 +389,5 @@ RUN = {
     "state": state,
     "undo": undo,
     "away": away,
+    "review": review,
 }

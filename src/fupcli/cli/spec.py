@@ -184,4 +184,10 @@ COMMANDS = {
             {'name': 'clear', 'kind': 'option', 'opts': ('--clear',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
+    'review': {
+        'params': [
+            {'name': 'on', 'kind': 'option', 'opts': ('--on',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'limit', 'kind': 'option', 'opts': ('--limit',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 0, 'max': None, 'nargs': 1},
+        ],
+    },
 }
