@@ -19,7 +19,6 @@ import hashlib
 import re
 from datetime import datetime, timezone
 from email.header import decode_header, make_header
-from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from ..records import record
@@ -30,9 +29,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 MAX_RECIPIENTS = 20  # more than this in To and Cc: a mass mailing, not a conversation
 SUBJECT_WIDTH = 120  # a touch's note: the subject, shortened
-_PARSER = BytesHeaderParser()  # compat32: the cheapest; only the headers read below are decoded
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
+WANTED = ("from", "to", "cc", "subject", "date", "message-id", "list-id", "list-unsubscribe", "precedence",
+          "auto-submitted", "x-autoreply", "x-autorespond")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")  # a line break that folds a header onto the next line
+_WANTED = re.compile(r"^(" + "|".join(re.escape(name) for name in WANTED) + r")[ \t]*:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
+                     re.MULTILINE | re.IGNORECASE)  # a wanted field and the lines folded onto it
 _SPACE = re.compile(r"\s+")
+_RAW_BYTE = re.compile("[\udc80-\udcff]")  # a byte the parser could not decode (surrogateescape)
 _BULK = ("bulk", "list", "junk")
 
 
@@ -63,8 +66,19 @@ class Verdict:
 
 def header_block(data: bytes) -> bytes:
     """The headers of a message: everything up to the first empty line."""
-    end = _HEADER_END.search(data)
-    return data[: end.end()] if end else data
+    ends = [found + size for found, size in ((data.find(b"\n\n"), 2), (data.find(b"\n\r\n"), 3)) if found >= 0]
+    return data[: min(ends)] if ends else data
+
+
+def _fields(block: bytes) -> dict[str, list[str]]:
+    """The header fields fup reads (`WANTED`) of a block, by lower-case name, folded lines
+    joined, in order. Bytes that are not ASCII are kept as surrogates (as the standard
+    library's parser keeps them), for `_text` to read. Two regular expressions over the whole
+    block, no loop over its lines: most of a real header is Received and DKIM lines."""
+    fields: dict[str, list[str]] = {}
+    for name, value in _WANTED.findall(block.decode("ascii", "surrogateescape")):
+        fields.setdefault(name.lower(), []).append(_FOLD.sub(" ", value).strip() if "\n" in value else value.strip())
+    return fields
 
 
 def _text(value: object) -> str:
@@ -72,28 +86,39 @@ def _text(value: object) -> str:
     if value is None:
         return ""
     raw = str(value)
-    if any("\udc80" <= char <= "\udcff" for char in raw):  # raw 8-bit bytes, against the RFC: UTF-8, else Windows-1252
+    if _RAW_BYTE.search(raw):  # raw 8-bit bytes, against the RFC: UTF-8, else Windows-1252
         data = raw.encode("utf-8", "surrogateescape")
         try:
             raw = data.decode("utf-8")
         except UnicodeDecodeError:
             raw = data.decode("cp1252", "replace")
-    try:
-        decoded = str(make_header(decode_header(raw)))
-    except Exception:  # noqa: BLE001 - a broken encoded word: keep the text as it came
-        decoded = raw
+    decoded = raw
+    if "=?" in raw:
+        try:
+            decoded = str(make_header(decode_header(raw)))
+        except Exception:  # noqa: BLE001 - a broken encoded word: keep the text as it came
+            pass
     decoded = decoded.encode("utf-8", "replace").decode("utf-8")  # surrogates of 8-bit bytes
     return _SPACE.sub(" ", decoded).strip()
 
 
 def _addresses(*values: object) -> list[str]:
+    """The addresses in address headers, lower-case. A plain list (`a@x, Name <b@y>`) is split
+    here; one with quotes, comments or groups goes through `email.utils.getaddresses`."""
     found = []
     for value in values:
         if value is None:
             continue
-        for _, address in getaddresses([str(value)]):
+        text = str(value)
+        if '"' in text or "(" in text or ";" in text or "\\" in text:
+            pairs = getaddresses([text])
+            candidates = [address for _, address in pairs]
+        else:
+            candidates = [part.rsplit("<", 1)[1].split(">", 1)[0] if "<" in part else part
+                          for part in text.split(",")]
+        for address in candidates:
             address = address.strip().strip("<>").lower()
-            if "@" in address and " " not in address:
+            if "@" in address and " " not in address and "\t" not in address:
                 found.append(address.encode("utf-8", "replace").decode("utf-8"))
     return found
 
@@ -132,9 +157,7 @@ def read_headers(raw: bytes) -> Message:
     """The `Message` in a header block (a whole message will do); `Unreadable` when it has no
     usable Date or cannot be parsed at all."""
     try:
-        fields: dict[str, list[str]] = {}
-        for name, value in _PARSER.parsebytes(header_block(raw), headersonly=True).raw_items():
-            fields.setdefault(name.lower(), []).append(str(value))
+        fields = _fields(header_block(raw))
 
         def get(name: str) -> str | None:
             values = fields.get(name)
@@ -144,7 +167,7 @@ def read_headers(raw: bytes) -> Message:
         recipients = tuple(dict.fromkeys(_addresses(*fields.get("to", ()), *fields.get("cc", ()))))
         subject = _text(get("subject"))
         date_header = get("date")
-        message_id = _text(get("message-id")).strip("<> ")
+        message_id = _SPACE.sub(" ", get("message-id") or "").strip().strip("<> ")
         automatic = _automatic(get)
     except Exception as exc:  # noqa: BLE001 - any byte soup: skipped and counted, never a crash
         raise Unreadable(f"unreadable headers ({type(exc).__name__})") from None

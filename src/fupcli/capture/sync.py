@@ -174,13 +174,15 @@ def sync_mail(ctx: AppContext, maildirs: Sequence[str] = (), mboxes: Sequence[st
     finally:
         stop()
     conn = ctx.store.reader()
-    fresh = [f for f in found.values() if (f.key, f.contact_id) not in _captured(conn, found)]
+    held = _captured(conn, found)
+    fresh = [f for f in found.values() if (f.key, f.contact_id) not in held]
     counts["already"] += len(found) - len(fresh)
     fresh.sort(key=lambda f: (f.at, f.contact_id))
     logged = []
     if not dry_run:
         with ctx.store.write(Undoable("sync", ctx.now)) as db:
-            fresh = [f for f in fresh if (f.key, f.contact_id) not in _captured(db, found)]  # (a sync since)
+            held = _captured(db, found)  # (a sync that ran meanwhile)
+            fresh = [f for f in fresh if (f.key, f.contact_id) not in held]
             logged = _log_found(db, ctx, fresh, "mail")
             for key, rows in seen_after.items():
                 _store_seen(db, key, rows)
