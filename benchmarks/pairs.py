@@ -17,8 +17,16 @@ The last two pairs run fup at the mid size on PostgreSQL against fup on SQLite
 (postgres.py: a server from tests/pgserver.py, started and loaded from the same
 dataset only when the first of them is built, stopped by run.py after the pairs).
 
-Building a pair copies databases (and may start PostgreSQL); a Bench with `dry` set
-builds pairs for their titles only (run.py's --only), copying and starting nothing.
+The two `fup sync mail` pairs read a generated Maildir (mailgen.py, 50k messages,
+5k with --quick): the first sync into a copy of a home holding only `me` and 2,000
+contacts, against the standard library parsing the same headers (headerloop.py);
+and a second sync, with nothing new, against the first. The Maildir (cached) and
+the two homes they copy (one never synced, one synced once) are made by run.py when
+the first of them is built.
+
+Building a pair copies databases (and may start PostgreSQL, or make the Maildir); a
+Bench with `dry` set builds pairs for their titles only (run.py's --only), copying and
+starting nothing.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import mailgen
 import taskwarrior
 from postgres import Postgres, Unavailable
 from timing import CommandFailed, Probe, fixed, interleave, median_peak_kib, median_seconds, run_process
@@ -46,6 +55,17 @@ DUE = "2026-12-04"  # a Friday, eleven days after FUP_NOW
 
 def size_label(size: int) -> str:
     return f"{size / 1000:g}k" if size >= 1000 else str(size)
+
+
+@dataclass(frozen=True)
+class MailSetup:
+    """What the `fup sync mail` pairs read: the Maildir, and the FUP_HOMEs they copy (`home`:
+    config.toml with `me` and the contacts, never synced; `synced`: the same after one sync)."""
+
+    maildir: Path
+    messages: int
+    home: Path
+    synced: Path
 
 
 @dataclass
@@ -70,6 +90,10 @@ class Bench:
     datasets: dict[int, Path] = field(default_factory=dict)  # the generated dataset (CSV files) of each size
     postgres: Postgres | None = None  # PostgreSQL's server and databases, started by the first pair needing it
     dry: bool = False  # build pairs for their titles only: no copies, no server
+    mail_messages: int = mailgen.MESSAGES  # in the Maildir of the `fup sync mail` pairs
+    mail_setup: Callable[[], MailSetup] | None = None  # run.py's: makes the Maildir and homes, on first use
+    mail: MailSetup | None = None
+    mail_failed: str | None = None
 
     @property
     def small(self) -> int:
@@ -102,6 +126,21 @@ class Bench:
         if self.postgres is None:
             return "PostgreSQL was not set up for this run"
         return self.postgres.lacking(size)
+
+    def lacking_mail(self) -> str | None:
+        """Why the `fup sync mail` pairs cannot run, or None. The first call makes the Maildir
+        (or finds it cached) and the homes (not when `dry`: a dry pair is never run)."""
+        if self.dry:
+            return "dry: built for its title only"
+        if self.mail is None and self.mail_failed is None:
+            if self.mail_setup is None:
+                self.mail_failed = "no Maildir was set up for this run"
+            else:
+                try:
+                    self.mail = self.mail_setup()
+                except (CommandFailed, OSError) as exc:
+                    self.mail_failed = f"the Maildir or its homes could not be made: {exc}"
+        return self.mail_failed
 
     def lacking(self, sizes: tuple[int, ...] = (), peers: tuple[str, ...] = ()) -> str | None:
         """Why a pair cannot run (a size not loaded, a peer missing), or None."""
@@ -473,6 +512,49 @@ def log_postgres_vs_sqlite(bench: Bench) -> Pair:
     return pair
 
 
+# --- fup sync mail ----------------------------------------------------------------------
+
+
+def sync_probe(bench: Bench, template: Path, label: str, scratch: list[Path]) -> Probe:
+    """`fup sync mail --maildir DIR` into a fresh copy of `template` each run (copied untimed)."""
+    assert bench.mail is not None
+    home = bench.scratch / label.replace(" ", "-")
+    scratch.append(home)
+
+    def prepare(_run: int) -> None:
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.copytree(template, home)
+
+    return Probe(label, fixed([bench.fup, "sync", "mail", "--maildir", str(bench.mail.maildir)]),
+                 bench.fup_env(home), prepare)
+
+
+def sync_mail_vs_stdlib(bench: Bench) -> Pair:
+    count = size_label(bench.mail_messages)
+    pair = Pair(f"`fup sync mail --maildir` {count} messages vs a stdlib header-parsing loop", 1.5)
+    pair.skipped = bench.lacking_mail()
+    if pair.skipped is None:
+        assert bench.mail is not None
+        pair.a = sync_probe(bench, bench.mail.home, f"fup sync mail {count}", pair.scratch)
+        loop = str(Path(__file__).resolve().parent / "headerloop.py")
+        pair.b = [Probe(f"BytesHeaderParser loop {count}", fixed([bench.python, loop, str(bench.mail.maildir)]),
+                        dict(os.environ))]
+        pair.runs = bench.heavy_runs
+    return pair
+
+
+def sync_mail_again_vs_first(bench: Bench) -> Pair:
+    count = size_label(bench.mail_messages)
+    pair = Pair("`fup sync mail` again, nothing new, vs the first run", 0.2)
+    pair.skipped = bench.lacking_mail()
+    if pair.skipped is None:
+        assert bench.mail is not None
+        pair.a = sync_probe(bench, bench.mail.synced, f"fup sync mail again {count}", pair.scratch)
+        pair.b = [sync_probe(bench, bench.mail.home, f"fup sync mail first {count}", pair.scratch)]
+        pair.runs = bench.heavy_runs
+    return pair
+
+
 PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     today_vs_task,
     *(partial(fup_vs_task, fup, task) for fup, task in EVERYDAY),
@@ -484,6 +566,8 @@ PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     version_vs_python,
     memory_today_vs_task,
     memory_log_vs_annotate,
+    sync_mail_vs_stdlib,
+    sync_mail_again_vs_first,
     today_postgres_vs_sqlite,
     log_postgres_vs_sqlite,
 )
