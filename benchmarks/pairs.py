@@ -555,6 +555,34 @@ def sync_mail_again_vs_first(bench: Bench) -> Pair:
     return pair
 
 
+def review_vs_today(bench: Bench) -> Pair:
+    """`fup review` to its first row and key prompt, on a pseudo-terminal (firstrow.py answers `q`),
+    against `fup today` on the same database."""
+    mid = size_label(bench.mid)
+    pair = Pair(f"`fup review` to the first row @{mid} vs `fup today` @{mid}", 3.0)
+    pair.skipped = bench.lacking((bench.mid,))
+    if pair.skipped is None:
+        env = bench.fup_env(bench.homes[bench.mid])
+        wrapper = str(Path(__file__).with_name("firstrow.py"))
+        pair.a = Probe(f"fup review first row @{mid}", fixed([bench.python, wrapper, bench.fup, "review"]), env)
+        pair.b = [Probe(f"fup today @{mid}", fixed([bench.fup, "today"]), env)]
+        pair.runs = bench.runs
+    return pair
+
+
+def stats_vs_export(bench: Bench) -> Pair:
+    """`fup stats` reads the whole touch history and prints a page; `fup export touches` prints it all."""
+    big = size_label(bench.big)
+    pair = Pair(f"`fup stats` @{big} vs `fup export touches` @{big}", 0.5)
+    pair.skipped = bench.lacking((bench.big,))
+    if pair.skipped is None:
+        env = bench.fup_env(bench.homes[bench.big])
+        pair.a = Probe(f"fup stats @{big}", fixed([bench.fup, "stats"]), env)
+        pair.b = [Probe(f"fup export touches @{big}", fixed([bench.fup, "export", "touches"]), env)]
+        pair.runs = bench.heavy_runs
+    return pair
+
+
 PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     today_vs_task,
     *(partial(fup_vs_task, fup, task) for fup, task in EVERYDAY),
@@ -568,6 +596,8 @@ PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     memory_log_vs_annotate,
     sync_mail_vs_stdlib,
     sync_mail_again_vs_first,
+    review_vs_today,
+    stats_vs_export,
     today_postgres_vs_sqlite,
     log_postgres_vs_sqlite,
 )
