@@ -27,6 +27,7 @@ from .. import __version__
 from .data import backup_command, confirm_or_abort, doctor_command, forget_command, undo_command
 from .transfer import export_command, import_command
 from .capture import sync_command
+from .stats import stats_command
 from ..context import AppContext
 from ..dates import WHEN_HELP
 from ..errors import PIPE_CLOSED, ExitCode, FupError, check_choice, describe_failure, flush_stdout, silence_stdout
@@ -420,6 +421,7 @@ app.command("backup")(backup_command)
 app.command("doctor")(doctor_command)
 app.command("forget")(forget_command)
 app.command("sync")(sync_command)
+app.command("stats")(stats_command)
 
 
 def _stdout_file() -> tuple[int, int] | None:
