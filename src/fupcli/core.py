@@ -628,6 +628,20 @@ def log_touch(
         return view
 
 
+def _pick_touch(db: Db, contact: dict, touch_id: int | None, purpose: str) -> dict:
+    """Touch `touch_id`, which must be the contact's, else their newest; NotFound otherwise."""
+    query = "SELECT id, at, channel, direction, outcome, note FROM touch WHERE contact_id = :cid"
+    if touch_id is not None:
+        touch = db.one(query + " AND id = :id", {"cid": contact["id"], "id": touch_id})
+        if touch is None:
+            raise NotFound(f"{contact['name']} has no touch {touch_id} (`fup show {contact['id']}` lists theirs)")
+        return touch
+    touch = db.one(query + " ORDER BY at DESC, id DESC LIMIT 1", {"cid": contact["id"]})
+    if touch is None:
+        raise NotFound(f"{contact['name']} has no touch {purpose}")
+    return touch
+
+
 def unlog_touch(ctx: AppContext, who: str, touch_id: int | None = None) -> dict:
     """Remove a contact's touch (touch `touch_id`, which must be theirs, else the newest in their
     timeline) and re-plan them from the touches that remain: the last touch, the unanswered
@@ -642,15 +656,7 @@ def unlog_touch(ctx: AppContext, who: str, touch_id: int | None = None) -> dict:
     `fup undo` right after a mistaken log takes back all of it."""
     with ctx.store.write(Undoable("unlog", ctx.now)) as db:
         contact = _contact(db, who)
-        query = "SELECT id, at, channel, direction, outcome FROM touch WHERE contact_id = :cid"
-        if touch_id is not None:
-            touch = db.one(query + " AND id = :id", {"cid": contact["id"], "id": touch_id})
-            if touch is None:
-                raise NotFound(f"{contact['name']} has no touch {touch_id} (`fup show {contact['id']}` lists theirs)")
-        else:
-            touch = db.one(query + " ORDER BY at DESC, id DESC LIMIT 1", {"cid": contact["id"]})
-            if touch is None:
-                raise NotFound(f"{contact['name']} has no touch to unlog")
+        touch = _pick_touch(db, contact, touch_id, "to unlog")
         db.execute("DELETE FROM touch WHERE id = :id", {"id": touch["id"]})
         _change(db, contact, updated_at=ctx.now)
         refresh(db, ctx, contact)
@@ -1166,15 +1172,7 @@ def note_touch(ctx: AppContext, who: str, note: str, touch_id: int | None = None
     text = clean_text(note, "note", required=True)
     with ctx.store.write(Undoable("note", ctx.now)) as db:
         contact = _contact(db, who)
-        query = "SELECT id, at, channel, direction, outcome, note FROM touch WHERE contact_id = :cid"
-        if touch_id is not None:
-            touch = db.one(query + " AND id = :id", {"cid": contact["id"], "id": touch_id})
-            if touch is None:
-                raise NotFound(f"{contact['name']} has no touch {touch_id} (`fup show {contact['id']}` lists theirs)")
-        else:
-            touch = db.one(query + " ORDER BY at DESC, id DESC LIMIT 1", {"cid": contact["id"]})
-            if touch is None:
-                raise NotFound(f"{contact['name']} has no touch to add a note to")
+        touch = _pick_touch(db, contact, touch_id, "to add a note to")
         combined = f"{touch['note']}\n{text}" if touch["note"] else text
         if len(combined) > MAX_TEXT:
             raise BadInput(f"the note would be longer than {MAX_TEXT} characters")
