@@ -73,7 +73,8 @@ class Commitment:
 
 
 def two_way(t: Touch) -> bool:
-    return t.direction == "in" or t.outcome in TWO_WAY
+    """An answer, as docs/stats.md defines it: two-way, or a no."""
+    return t.direction == "in" or t.outcome in TWO_WAY or t.outcome == "not-interested"
 
 
 def follow_up(t: Touch) -> bool:
@@ -386,6 +387,20 @@ def test_since_and_until_choose_the_period_and_the_weeks_follow_until(fup):
     defaults = fup.json("stats", "--until", "2026-10-31", "-f", "json")["period"]
     assert defaults["since"] == (date(2026, 10, 31) - timedelta(days=83)).isoformat()
 
+
+
+def test_a_no_answers_the_follow_up_before_it_and_is_no_follow_up_itself(fup):
+    play(fup, [
+        ("2026-10-01T09:00", ["add", "Eva Lind", "--met", "2026-10-01"]),
+        ("2026-10-02T09:00", ["log", "eva"]),
+        ("2026-10-05T09:00", ["log", "eva"]),
+        ("2026-10-06T15:00", ["log", "eva", "call", "--outcome", "not-interested"]),
+    ])
+    data = fup.json("stats", "-f", "json", now="2026-11-23T09:00")
+    rows = {r["followup"]: (r["sent"], r["answered"], r["unanswered"], r["open"]) for r in data["reply_rate"] if r["sent"]}
+    assert rows == {"1": (1, 0, 1, 0), "2": (1, 1, 0, 0)}  # the second follow-up got its answer: a no
+    assert data["days_to_reply"] == {"count": 1, "median": 1.25, "p90": 1.25}
+    assert data["pipeline"]["by_state"]["closed"] == 1
 
 def test_no_database_is_one_line_or_zeros(fup):
     result = fup.ok("stats")

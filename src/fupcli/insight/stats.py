@@ -1,28 +1,27 @@
-"""The figures of `fup stats`, read from the history in aggregate SQL; no printing.
+"""The figures of `fup stats`, read from the history; no printing.
 
 `figures(conn, since, until, today, tag)` runs a few read statements on the command's
 DB-API connection (`Store.reader()`: sqlite3 on a file, `PostgresDb` on a server) and
 returns one plain dict, the shape of `fup stats --format json` (`charts` draws the same
 dict as tables and bars). The definitions, each with a worked example, are in docs/stats.md.
 
-- the history (`_Query.history`): one pass, with window functions, over each contact's
-  follow-ups and two-way touches in (at, id) order, from the start of the period (or of
-  the 12 weeks) on; what came before is carried in as one row per contact. It numbers
-  each follow-up, ties each touch to the follow-up it settles, and is counted in SQL into
-  reply rates by number, the ranks of the days to reply, touches per day, channel and
-  direction, and wins: a few hundred rows come back whatever the size of the history.
-  Greetings, which the walk leaves out, are counted by a second, small statement;
+- the history (`_Query.history`): one statement reads the touches from the start of the
+  period (or of the 12 weeks) in (contact, at, id) order, and one loop walks them: it
+  numbers each follow-up, ties each touch to the follow-up it settles, and counts the
+  reply rates by number, the days to reply, touches per day, channel and direction, and
+  wins. What came before the start is carried in by a per-contact count (`_carried`);
 - promises: the commitments due in the period, counted per whose and status;
 - pipeline: the contacts, counted per state and cadence, with those reopened and parked.
 
 Times are compared as stored: ISO text on SQLite (which sorts as time does), timestamps on
 PostgreSQL; the parameters are bound as ISO text on SQLite and as dates on PostgreSQL, and
-the few expressions the two write differently are in `_DIALECTS`.
+the few expressions the two write differently are in `_DIALECTS`; the walk compares the times
+as they come back (text or datetime) with bounds of the same type.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from ..errors import BadInput
 from ..vocabulary import CHANNELS, STATES, TWO_WAY_OUTCOMES
@@ -41,30 +40,33 @@ SECONDS_PER_DAY = 86400
 DAYS_DECIMALS = 2  # days to reply: to a hundredth of a day (about a quarter of an hour)
 PERCENT_DECIMALS = 1
 
-_OUTCOMES = ", ".join(f"'{outcome}'" for outcome in sorted(TWO_WAY_OUTCOMES))
+# The kinds of touch the history walk tells apart (`_Query.history`).
+_FOLLOW_UP, _ANSWER, _WON, _OTHER = 0, 1, 2, 3  # _WON is an answer too; _OTHER: greetings
+
+# An answer, for the figures, is a two-way touch (`vocabulary.is_two_way`) or a no: the scheduler
+# does not count a no as engagement (it closes the contact instead), but a rep who asks "did
+# they answer?" counts it, and it is no follow-up of mine.
+ANSWER_OUTCOMES = TWO_WAY_OUTCOMES | {"not-interested"}
+_OUTCOMES = ", ".join(f"'{outcome}'" for outcome in sorted(ANSWER_OUTCOMES))
 
 
-def two_way_sql(alias: str) -> str:
-    """SQL for `vocabulary.is_two_way` of the touch `alias`: they reached out, or answered."""
+def answer_sql(alias: str) -> str:
+    """SQL for "the touch `alias` is an answer": they reached out, answered, or said no."""
     return f"({alias}.direction = 'in' OR {alias}.outcome IN ({_OUTCOMES}))"
 
 
 def follow_up_sql(alias: str) -> str:
-    """SQL for "the touch `alias` is a follow-up": outgoing, not two-way, not a greeting."""
+    """SQL for "the touch `alias` is a follow-up": outgoing, not an answer, not a greeting."""
     return f"({alias}.direction = 'out' AND {alias}.outcome NOT IN ({_OUTCOMES}, 'greeting'))"
 
 
 # The expressions SQLite and PostgreSQL write differently; {0} and {1} are SQL operands.
 _DIALECTS = {
     "sqlite": {
-        "seconds": "CAST(ROUND((julianday({1}) - julianday({0})) * 86400) AS INTEGER)",  # from time {0} to {1}
         "day": "substr({0}, 1, 10)",  # the calendar day of a stored time
-        "concat": "group_concat({0}, '')",  # an aggregate: the values joined, in the window's order
     },
     "postgresql": {
-        "seconds": "CAST(ROUND(EXTRACT(EPOCH FROM ({1} - {0}))) AS BIGINT)",
         "day": "CAST({0} AS DATE)",
-        "concat": "string_agg({0}, '')",
     },
 }
 
@@ -166,8 +168,11 @@ class _Query:
         after = until + timedelta(days=1)
         days = {"since": since, "until": until, "after": after, "today": today, "week0": weeks[0],
                 "week_end": weeks[-1] + timedelta(days=7), "start": min(since, weeks[0])}
-        text = dialect != "postgresql"  # SQLite stores ISO text: compare with ISO text
+        self.text = text = dialect != "postgresql"  # SQLite stores ISO text: compare with ISO text
         self.params: dict[str, Any] = {name: day.isoformat() if text else day for name, day in days.items()}
+        # the bounds the history walk compares times with, as the times come back: text or datetime
+        self.bounds = tuple(day.isoformat() if text else datetime.combine(day, time())
+                            for day in (since, after, weeks[0], days["week_end"]))
         if tag:
             self.params["tag"] = f"%;{_escape_like(tag)};%"
 
@@ -190,126 +195,90 @@ class _Query:
         """Reply rate by follow-up number and days to reply (the follow-ups sent in the
         period), touches per week of the 12 weeks, and the wins of the period.
 
-        The walk: every contact's follow-ups and two-way touches from `start` (the earlier of
-        the period's first day and the first of the 12 weeks) in (at, id) order, after one
-        row per contact that carries in the history before `start`. Two running values per
-        touch: `flags`, the contact's touches so far as '1' (two-way) and '0' (follow-up),
-        whose trailing '0's number a follow-up (the follow-ups since the last two-way touch;
-        the carried row stands for the last two-way touch before `start` and the follow-ups
-        since, ten at most, which is all a "10+" needs); and `prev_followup_at`, when the
-        touch before it went out if that was a follow-up. A touch settles the follow-up
-        before it: answered if the touch is two-way, unanswered if it is another follow-up;
-        a follow-up of the period that no touch settles is open.
+        One statement reads the touches from `start` (the earlier of the period's first day
+        and the first of the 12 weeks) in (contact, at, id) order, each with its kind; one
+        loop walks them. Per contact it keeps `number`, the follow-ups since the last answer
+        (started from what `_carried` says came before `start`), and `prev_followup_at`, when
+        the touch before went out if that was a follow-up. A touch settles the follow-up
+        before it: answered if the touch is an answer, unanswered if it is another follow-up; a
+        follow-up of the period that no touch settles is open. Greetings settle nothing and
+        count only for the activity.
 
-        The walk is counted (`tally`) per number, kind, sent, settles, seconds to the answer,
-        day, channel, direction and win, and the tally per figure: the follow-ups sent by
-        number, those settled by the number of the follow-up settled (the settling touch's
-        trailing '0's, less its own '0' if it is a follow-up) and how, the seconds at the
-        ranks of a median and a 90th percentile, the touches per day of the 12 weeks, the wins.
+        Why a loop and not SQL: the same walk in window functions (a running string of the
+        touches' kinds, `LAG`, a `GROUP BY` of the result) took twice as long on SQLite at
+        2M touches; sorting and reading the rows is most of what is left.
         """
-        two_way, follow_up = two_way_sql("t"), follow_up_sql("t")
-        carried_count = (  # the follow-ups after the last two-way touch before `start`, ten at most
+        answer, follow_up = answer_sql("t"), follow_up_sql("t")
+        kind = (f"CASE WHEN {answer} THEN CASE WHEN t.outcome = 'won' THEN {_WON} ELSE {_ANSWER} END"
+                f" WHEN {follow_up} THEN {_FOLLOW_UP} ELSE {_OTHER} END")
+        touches = self.conn.execute(
+            f"SELECT t.contact_id, t.at, {kind}, t.channel, t.direction FROM touch t"
+            f" WHERE t.at >= :start{self._tagged('t')} ORDER BY t.contact_id, t.at, t.id", self.params)
+        since, after, week0, week_end = self.bounds
+        carried = self._carried()
+        top = TOP_BUCKET
+        sent_by, answered, unanswered = [0] * top, [0] * top, [0] * top
+        waits: list[float] = []  # the seconds from each answered follow-up of the period to its answer
+        per_day: dict[tuple[Any, str, str], int] = {}
+        wins = 0
+        contact, number, prev_followup_at = None, 0, None
+        for contact_id, at, what, channel, direction in touches:
+            if week0 <= at < week_end:
+                key = (at[:10] if self.text else at.date(), channel, direction)
+                per_day[key] = per_day.get(key, 0) + 1
+            if what == _OTHER:
+                continue
+            if contact_id != contact:
+                contact, number, prev_followup_at = contact_id, carried.get(contact_id, 0), None
+            if prev_followup_at is not None and since <= prev_followup_at < after:
+                if what == _FOLLOW_UP:
+                    unanswered[min(number, top) - 1] += 1
+                else:
+                    answered[min(number, top) - 1] += 1
+                    waits.append(self._seconds(prev_followup_at, at))
+            if what == _FOLLOW_UP:
+                number += 1
+                prev_followup_at = at
+                if since <= at < after:
+                    sent_by[min(number, top) - 1] += 1
+            else:
+                number, prev_followup_at = 0, None
+                if what == _WON and since <= at < after:
+                    wins += 1
+        reply_rate = [_bucket(label, sent_by[i], answered[i], unanswered[i], sent_by[i] - answered[i] - unanswered[i])
+                      for i, label in enumerate(BUCKETS)]
+        days = {"count": 0, "median": None, "p90": None}
+        if waits:
+            waits.sort()
+            count = len(waits)
+            median = (waits[(count + 1) // 2 - 1] + waits[count // 2]) / 2
+            days = {"count": count, "median": in_days(median), "p90": in_days(waits[(9 * count + 9) // 10 - 1])}
+        per_week: dict[tuple[int, str, str], int] = {}
+        for (day, channel, direction), n in per_day.items():
+            key = ((_as_day(day) - self.weeks[0]).days // 7, channel, direction)
+            per_week[key] = per_week.get(key, 0) + n
+        return reply_rate, days, _activity(self.weeks, per_week), wins
+
+    def _carried(self) -> dict[int, int]:
+        """{contact id: the follow-ups after the contact's last answer before `start`,
+        ten at most (all a "10+" needs)}, for the contacts that have any."""
+        carried_count = (
             "SELECT COUNT(*) FROM (SELECT 1 FROM touch f WHERE f.contact_id = c.id AND f.at < :start"
             f" AND {follow_up_sql('f')} AND (a.id IS NULL OR f.at > a.at OR (f.at = a.at AND f.id > a.id))"
             f" LIMIT {TOP_BUCKET}) AS recent"
         )
         last_answer = (
-            f"SELECT l.id FROM touch l WHERE l.contact_id = c.id AND l.at < :start AND {two_way_sql('l')}"
+            f"SELECT l.id FROM touch l WHERE l.contact_id = c.id AND l.at < :start AND {answer_sql('l')}"
             " ORDER BY l.at DESC, l.id DESC LIMIT 1"
         )
-        history = (
-            "SELECT c.id AS contact_id, NULL AS at, NULL AS id, 1 AS tw,"
-            f" CASE WHEN a.id IS NULL THEN '' ELSE '1' END || substr('{'0' * TOP_BUCKET}', 1,"
-            f" CAST(({carried_count}) AS INTEGER)) AS flag, NULL AS channel, NULL AS direction, 0 AS won"
-            f" FROM contact c LEFT JOIN touch a ON a.id = ({last_answer}) WHERE 1 = 1{self._tagged('c')}"
-            " UNION ALL "
-            f"SELECT t.contact_id, t.at, t.id, CASE WHEN {two_way} THEN 1 ELSE 0 END,"
-            f" CASE WHEN {two_way} THEN '1' ELSE '0' END, t.channel, t.direction,"
-            " CASE WHEN t.outcome = 'won' THEN 1 ELSE 0 END"
-            f" FROM touch t WHERE t.at >= :start AND ({two_way} OR {follow_up}){self._tagged('t')}"
-        )
-        walk = (
-            f"SELECT at, tw, channel, direction, won, {self.sql['concat'].format('flag')} OVER w AS flags,"
-            " LAG(CASE WHEN tw = 1 THEN NULL ELSE at END) OVER w AS prev_followup_at"
-            f" FROM ({history}) history"
-            " WINDOW w AS (PARTITION BY contact_id ORDER BY at NULLS FIRST, id ROWS UNBOUNDED PRECEDING)"
-        )
-        sent = "tw = 0 AND at >= :since AND at < :after"
-        settles = "prev_followup_at >= :since AND prev_followup_at < :after"
-        in_weeks = "at >= :week0 AND at < :week_end"
-        won = "won = 1 AND at >= :since AND at < :after"
-        trailing_zeros = (  # of a follow-up's flags; of a two-way touch's flags without its own '1'
-            "CASE WHEN tw = 0 THEN length(flags) - length(rtrim(flags, '0'))"
-            " ELSE length(flags) - 1 - length(rtrim(substr(flags, 1, length(flags) - 1), '0')) END"
-        )
-        tally = (
-            f"SELECT CASE WHEN ({sent}) OR ({settles}) THEN {trailing_zeros} END AS n, tw,"
-            f" CASE WHEN {sent} THEN 1 ELSE 0 END AS sent, CASE WHEN {settles} THEN 1 ELSE 0 END AS settles,"
-            f" CASE WHEN tw = 1 AND {settles} THEN {self.sql['seconds'].format('prev_followup_at', 'at')} END AS secs,"
-            f" CASE WHEN {in_weeks} THEN {self.sql['day'].format('at')} END AS day, channel, direction,"
-            f" CASE WHEN {won} THEN 1 ELSE 0 END AS won, COUNT(*) AS touches"
-            f" FROM ({walk}) walk WHERE at IS NOT NULL AND (({sent}) OR ({settles}) OR ({in_weeks}) OR ({won}))"
-            " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
-        )
-        top = TOP_BUCKET
-        rank = "(upto - touches < {0} AND {0} <= upto)"
-        # columns: part, number (or seconds), two-way, touches, rank below, count, day, channel, direction
-        sql = (
-            f"WITH tally AS ({tally}) "
-            f"SELECT 'sent', CASE WHEN n > {top} THEN {top} ELSE n END, 0, SUM(touches), CAST(NULL AS BIGINT),"
-            " CAST(NULL AS BIGINT), CAST(NULL AS DATE), NULL, NULL"  # (typed: PostgreSQL types a UNION from its first part)
-            " FROM tally WHERE sent = 1 GROUP BY 2 "
-            f"UNION ALL SELECT 'settled', CASE WHEN n - 1 + tw > {top} THEN {top} ELSE n - 1 + tw END, tw,"
-            " SUM(touches), NULL, NULL, NULL, NULL, NULL FROM tally WHERE settles = 1 GROUP BY 2, 3 "
-            "UNION ALL SELECT 'won', NULL, NULL, SUM(touches), NULL, NULL, NULL, NULL, NULL FROM tally WHERE won = 1 "
-            "UNION ALL SELECT 'day', NULL, NULL, SUM(touches), NULL, NULL, day, channel, direction FROM tally"
-            " WHERE day IS NOT NULL GROUP BY day, channel, direction "
-            "UNION ALL SELECT 'days', secs, NULL, upto, upto - touches, total, NULL, NULL, NULL FROM ("
-            " SELECT secs, touches, CAST(SUM(touches) OVER (ORDER BY secs ROWS UNBOUNDED PRECEDING) AS BIGINT) AS upto,"
-            " CAST(SUM(touches) OVER () AS BIGINT) AS total FROM ("
-            "  SELECT secs, CAST(SUM(touches) AS BIGINT) AS touches FROM tally WHERE secs IS NOT NULL GROUP BY secs"
-            " ) answered"
-            f") ranked WHERE {rank.format('(total + 1) / 2')} OR {rank.format('total / 2 + 1')}"
-            f" OR {rank.format('(9 * total + 9) / 10')}"
-        )
-        greetings = (  # the touches the walk leaves out (neither follow-ups nor two-way), for the activity
-            f"SELECT {self.sql['day'].format('t.at')}, t.channel, t.direction, COUNT(*) FROM touch t"
-            f" WHERE t.at >= :week0 AND t.at < :week_end AND NOT ({two_way} OR {follow_up}){self._tagged('t')}"
-            " GROUP BY 1, 2, 3"
-        )
-        sent_by, answered, unanswered = [0] * top, [0] * top, [0] * top
-        ranked: list[tuple[int, int, int]] = []  # (seconds, ranks below it, ranks up to it)
-        per_week: dict[tuple[int, str, str], int] = {}
-        count = wins = 0
+        sql = (f"SELECT id, n FROM (SELECT c.id, ({carried_count}) AS n FROM contact c"
+               f" LEFT JOIN touch a ON a.id = ({last_answer}) WHERE 1 = 1{self._tagged('c')}) carried WHERE n > 0")
+        return {contact_id: int(n) for contact_id, n in self._rows(sql)}
 
-        def add_day(day: Any, channel: str, direction: str, touches: int) -> None:
-            key = ((_as_day(day) - self.weeks[0]).days // 7, channel, direction)
-            per_week[key] = per_week.get(key, 0) + touches
-
-        for part, number, tw, touches, below, total, day, channel, direction in self._rows(sql):
-            if part == "sent":
-                sent_by[int(number) - 1] += int(touches)
-            elif part == "settled":
-                (answered if int(tw) else unanswered)[int(number) - 1] += int(touches)
-            elif part == "won":
-                wins = int(touches or 0)
-            elif part == "day":
-                add_day(day, channel, direction, int(touches))
-            else:
-                ranked.append((int(number), int(below), int(touches)))
-                count = int(total)
-        for day, channel, direction, touches in self._rows(greetings):
-            add_day(day, channel, direction, int(touches))
-        reply_rate = [_bucket(label, sent_by[i], answered[i], unanswered[i], sent_by[i] - answered[i] - unanswered[i])
-                      for i, label in enumerate(BUCKETS)]
-        days = {"count": 0, "median": None, "p90": None}
-        if count:
-            def at_rank(rank: int) -> int:
-                return next(secs for secs, below, upto in ranked if below < rank <= upto)
-
-            median = (at_rank((count + 1) // 2) + at_rank(count // 2 + 1)) / 2
-            days = {"count": count, "median": in_days(median), "p90": in_days(at_rank((9 * count + 9) // 10))}
-        return reply_rate, days, _activity(self.weeks, per_week), wins
+    def _seconds(self, start: Any, end: Any) -> float:
+        if self.text:
+            start, end = datetime.fromisoformat(start), datetime.fromisoformat(end)
+        return round((end - start).total_seconds())
 
     # --- promises and pipeline ----------------------------------------------------------------
 
@@ -334,7 +303,7 @@ class _Query:
         """Contacts by state and cadence (now); `won` (counted with the history), reopened and
         parked in the period."""
         last_touch_parks = (
-            f"SELECT CASE WHEN t.at >= :since AND t.at < :after AND NOT {two_way_sql('t')} THEN 1 ELSE 0 END"
+            f"SELECT CASE WHEN t.at >= :since AND t.at < :after AND NOT {answer_sql('t')} THEN 1 ELSE 0 END"
             " FROM touch t WHERE t.contact_id = c.id ORDER BY t.at DESC, t.id DESC LIMIT 1"
         )
         sql = (
