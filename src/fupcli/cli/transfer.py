@@ -44,7 +44,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
 ) -> None:
     """Import contacts (fup, LinkedIn or Google CSV), or touches and commitments (fup CSV); all or nothing."""
-    from ..transfer import importer
+    from ..transfer import history, importer
 
     app_ctx = ctx.obj
     what = check_choice(what, ("contacts", "touches", "commitments"), "import")
@@ -54,7 +54,7 @@ def import_command(
         if what == "contacts":
             report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run)
         else:
-            report = importer.import_history(app_ctx, what, file, dry_run)
+            report = history.import_history(app_ctx, what, file, dry_run)
     except importer.ImportProblems as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")

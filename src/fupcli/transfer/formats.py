@@ -66,6 +66,9 @@ class ContactRecord:
     snoozed_until: str = ""
     next_due: str = ""
     reopened_at: str = ""  # absent from exports before it was added: taken as empty
+    # every address book: the addresses and numbers beyond the first, in the file's order
+    other_emails: list[str] = field(default_factory=list)
+    other_phones: list[str] = field(default_factory=list)
 
 
 def is_linkedin_header(cells: Sequence[str]) -> bool:
