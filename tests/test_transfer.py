@@ -1308,9 +1308,9 @@ def test_a_later_row_fills_a_contact_new_in_the_same_file(tmp_path, monkeypatch)
 
 def test_history_imports_in_chunks_keep_ids_and_give_fresh_ones_without_clashes(tmp_path, monkeypatch):
     """Touches go in a chunk at a time; rows whose id is taken get fresh ids that clash with no other."""
-    import fupcli.transfer.importer as importer
+    import fupcli.transfer.history as history
 
-    monkeypatch.setattr(importer, "HISTORY_CHUNK", 3)
+    monkeypatch.setattr(history, "HISTORY_CHUNK", 3)
     monkeypatch.setenv("FUP_HOME", str(tmp_path / "a"))
     monkeypatch.setenv("FUP_NOW", "2026-11-23T09:00")
     monkeypatch.delenv("FUP_DB", raising=False)

@@ -536,6 +536,14 @@ def _commitment_item(c: CommitmentFacts, touched: Sequence[date], rules: Rules) 
     return Item("their-promise", due, reason, commitment_id=c.id, channel=c.channel)
 
 
+def last_seen(last_touch: date | None, created: date | None) -> date | None:
+    """What the birthday rule takes as the last touch: the later of the last touch and the day
+    the contact was added. A birthday whose row opened before either is not shown, so no
+    contact is overdue with a birthday from before fup knew of it (an import on the day after
+    it), as a `fup add` on that day, with its meeting, would not be."""
+    return max((day for day in (last_touch, created) if day is not None), default=None)
+
+
 def not_before(snoozed_until: date | None, reopened_at: datetime | date | None) -> date | None:
     """The first day a cadence row of a contact may be due: the end of its snooze, the day it
     was reopened (nothing of a reopened contact is overdue on the day it reopens)."""
@@ -832,4 +840,5 @@ def next_item(
     touches = list(touches)
     plan = plan_contact(contact, touches, commitments, rules)
     reopened = contact.reopened_at.date() if contact.reopened_at is not None else None
-    return row_on(plan.state, plan.items, now.date(), reopened, contact.birthday, plan.last_touch, rules)
+    seen = last_seen(plan.last_touch, contact.created_at.date())
+    return row_on(plan.state, plan.items, now.date(), reopened, contact.birthday, seen, rules)

@@ -182,12 +182,12 @@ class Review:
         need: the row's own item (its commitment) and the last touch."""
         from ..render import when_text
         from ..scheduler import row_on
-        from ..storage.queries import iter_commitments, iter_touches, resolve, to_date
+        from ..storage.queries import iter_commitments, iter_touches, resolve, seen_of, to_date
 
         conn = self.ctx.store.reader()
         contact = resolve(conn, str(row.contact_id))
         item = row_on(contact["state"], contact["agenda"], self.day, to_date(contact["reopened_at"]),
-                      contact["birthday"], to_date(contact["last_touch_at"]), self.rules)
+                      contact["birthday"], seen_of(contact), self.rules)
         last = None
         for last in iter_touches(conn, row.contact_id):  # (oldest first: the last one is the newest)
             pass

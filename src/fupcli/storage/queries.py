@@ -26,6 +26,7 @@ from ..scheduler import (
     first_visible,
     first_visible_day,
     item_order,
+    last_seen,
     rank_bounds,
     row_on,
     rows_on,
@@ -56,6 +57,11 @@ def parse_id(text: str) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+def seen_of(contact: dict) -> date | None:
+    """`scheduler.last_seen` of a contact row: its last touch, or the day it was added if later."""
+    return last_seen(to_date(contact["last_touch_at"]), to_date(contact["created_at"]))
 
 
 def to_date(value: Any) -> date | None:
@@ -298,19 +304,20 @@ def _birthdays(conn: Any, on: date, rules: Rules, ids: list[int] | None = None,
         return
     params: dict[str, Any] = {f"b{i}": day for i, day in enumerate(days)}
     sql = (
-        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due, owner "
-        f"FROM contact WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
+        "SELECT id, name, company, channel, last_touch_at, birthday, snoozed_until, reopened_at, next_due, owner, "
+        f"created_at FROM contact WHERE birthday_md IN ({', '.join(f':b{i}' for i in range(len(days)))}) AND state != 'closed'"
     ) + _mine(owner, params, "owner")
     if ids is not None:
         sql += f" AND id IN ({', '.join(str(int(i)) for i in ids)})"
-    for cid, name, company, channel, last, birthday, snoozed, reopened, next_due, owner in conn.execute(sql, params):
+    for cid, name, company, channel, last, birthday, snoozed, reopened, next_due, owner, created in conn.execute(sql, params):
         window = windows.get(birthday[-5:]) if birthday else None
         if window is None:  # (changed in this very transaction: the indexed MM-DD is still the old one)
             continue
         day, shown = window
         floor = to_date(reopened)  # (a snooze hides the cadence only)
         start = max(shown, floor) if floor is not None else shown
-        if start > on or (last is not None and to_date(last) >= shown):
+        seen = last_seen(to_date(last), to_date(created))
+        if start > on or (seen is not None and seen >= shown):
             continue
         contact = {"id": cid, "name": name, "company": company, "channel": channel, "last_touch_at": last,
                    "next_due": next_due, "snoozed_until": snoozed, "owner": owner}
@@ -652,11 +659,11 @@ def contact_view(contact: dict, today: date, rules: Rules = DEFAULT_RULES) -> di
     items = contact["agenda"]
     snoozed = to_date(contact["snoozed_until"])
     hidden_until = to_date(contact["reopened_at"])  # (the stored agenda carries the snooze)
-    last = to_date(contact["last_touch_at"])
-    first = first_visible(contact["state"], items, today, hidden_until, contact["birthday"], last, rules)
+    seen = seen_of(contact)
+    first = first_visible(contact["state"], items, today, hidden_until, contact["birthday"], seen, rules)
     nxt = None
     if first is not None:
-        item = row_on(contact["state"], items, max(first, today), hidden_until, contact["birthday"], last, rules)
+        item = row_on(contact["state"], items, max(first, today), hidden_until, contact["birthday"], seen, rules)
         if item is not None:
             nxt = {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason,
                    "channel": item.channel or contact["channel"]}
@@ -746,7 +753,7 @@ def _own(rows: Iterable[dict]) -> list[dict]:
 def birthday_only(contact: dict, on: date, rules: Rules = DEFAULT_RULES) -> bool:
     """True when the contact's birthday is the one thing due on `on` (a plain touch then is a greeting)."""
     visible = rows_on(contact["state"], contact["agenda"], on, to_date(contact["reopened_at"]), contact["birthday"],
-                      to_date(contact["last_touch_at"]), rules)
+                      seen_of(contact), rules)
     return len(visible) == 1 and visible[0].kind == "birthday"
 
 
@@ -756,8 +763,7 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     contact = resolve(conn, who)
     view = contact_view(contact, today, rules)
     hidden_until = to_date(contact["reopened_at"])
-    now = rows_on(contact["state"], contact["agenda"], today, hidden_until, contact["birthday"],
-                  to_date(contact["last_touch_at"]), rules)
+    now = rows_on(contact["state"], contact["agenda"], today, hidden_until, contact["birthday"], seen_of(contact), rules)
     later = [item for item in contact["agenda"] if item not in now and contact["state"] != "closed"]
     view["agenda"] = [
         {"kind": item.kind, "due": item.due.isoformat(), "reason": item.reason, "channel": item.channel or contact["channel"],
@@ -820,11 +826,12 @@ def _with_open_commitments(conn: Any, views: Iterable[dict]) -> Iterator[dict]:
 
 
 def _brief_views(conn: Any, where: str, params: dict, today: date, rules: Rules) -> Iterator[dict]:
-    sql = ("SELECT id, name, company, state, cadence, tags, next_due, reopened_at, birthday, last_touch_at, owner "
-           f"FROM contact WHERE {where} ORDER BY name_key, id")
-    for cid, name, company, state, cadence, tags, next_due, reopened, birthday, last, owner in conn.execute(sql, params):
+    sql = ("SELECT id, name, company, state, cadence, tags, next_due, reopened_at, birthday, last_touch_at, owner, "
+           f"created_at FROM contact WHERE {where} ORDER BY name_key, id")
+    for cid, name, company, state, cadence, tags, next_due, reopened, birthday, last, owner, created in conn.execute(sql, params):
         if birthday or reopened:
-            first = first_visible_day(state, to_date(next_due), today, to_date(reopened), birthday, to_date(last), rules)
+            seen = last_seen(to_date(last), to_date(created))
+            first = first_visible_day(state, to_date(next_due), today, to_date(reopened), birthday, seen, rules)
             shown = first.isoformat() if first else None
         else:  # the stored first agenda date, as is (ISO text from SQLite)
             shown = None if state == "closed" or next_due is None else str(next_due)[:10]

@@ -22,7 +22,8 @@ from ..dates import parse_date
 from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
 from ..storage.queries import due_rows, iter_commitments, iter_contacts, iter_touches
-from ..scheduler import BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day
+from ..scheduler import (BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day,
+                         last_seen)
 
 EXPORTS = tuple(EXPORT_COLUMNS)
 EXPORT_FORMATS = ("csv", "json", "ics")
@@ -143,7 +144,8 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
             yield row[:18]
             continue
         state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[18]
-        first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, _day(last_touch_at), rules)
+        seen = last_seen(_day(last_touch_at), _day(row[14]))  # (row[14]: created_at)
+        first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, seen, rules)
         yield (*row[:15], first.isoformat() if first else None, *row[16:18])
 
 
