@@ -5,17 +5,25 @@ the csv module writes them) and neutralises cells a spreadsheet would run as
 a formula, as OWASP's CSV-injection guidance says: a cell starting with
 `=`, `+`, `-`, `@`, TAB, CR or LF gets a leading `'`. So that the escape can
 be undone exactly, a cell that already starts with `'` gets one more.
-Reading: `read_csv` decodes (BOM or not), finds the header line (LinkedIn puts
-notes above it), and yields each record with the physical line it starts on,
-so errors can say `FILE:LINE` even when a quoted cell spans several lines.
+Reading, in the order a caller does it: `decode_text` turns the bytes into text
+(a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 with a note, or the
+encoding the user names), `find_header` finds the header line (LinkedIn puts
+notes above it), `sniff_delimiter` tells `,` from `;` and TAB, `read_csv`
+yields each record with the physical line it starts on (LF, CRLF or CR-only),
+so errors can say `FILE:LINE` even when a quoted cell spans several lines, and
+`check_header` refuses a header that would lose cells (a name used twice).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Sequence
+
+from ..errors import BadInput
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 ESCAPE = "'"
@@ -146,6 +154,80 @@ def decode(data: bytes) -> str:
         raise CsvProblem(_line_of(body, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
 
 
+WINDOWS_1252_NOTE = "read as Windows-1252 (not UTF-8); use --encoding to choose another"
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str | None]:
+    """The text of a file, and a note for the user when the encoding was a guess (else None).
+
+    `encoding` (a Python codec name, from `--encoding`) is used as given; an unknown
+    name is a BadInput. Without it: a BOM says UTF-8 or UTF-16 (Excel's "Unicode Text"
+    is UTF-16LE with a BOM); text without one is UTF-8 when it decodes as UTF-8, else
+    Windows-1252, what Excel on Windows saves as "CSV". Bytes Windows-1252 leaves
+    undefined (0x81 0x8D 0x8F 0x90 0x9D) are refused with their line rather than
+    guessed at, and so is a NUL, the mark of a binary file. A leading BOM never
+    reaches the text.
+    """
+    if encoding is not None:
+        return _decode_as(data, encoding, f"cannot be read as {shown(encoding)}"), None
+    if data.startswith(codecs.BOM_UTF8):
+        return _decode_as(data[3:], "utf-8", _MARKED % "UTF-8"), None
+    for bom, codec in _UTF16_BOMS:
+        if data.startswith(bom):
+            return _decode_as(data[2:], codec, _MARKED % "UTF-16"), None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise CsvProblem(_line_at(data[:nul].decode("latin-1")), _nul_message(data))
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), WINDOWS_1252_NOTE
+    except UnicodeDecodeError as exc:
+        raise CsvProblem(
+            _line_at(data[:exc.start].decode("latin-1")),
+            f"not UTF-8 or Windows-1252 text (byte 0x{data[exc.start]:02X} is neither); "
+            "use --encoding to name the file's encoding",
+        ) from None
+
+
+_MARKED = "not %s text although it starts with that byte order mark; use --encoding to name the file's encoding"
+
+
+def _decode_as(data: bytes, codec: str, failure: str) -> str:
+    """`data` decoded with `codec`, without a leading BOM; bytes that do not decode are a
+    CsvProblem (`failure`, with their line), a codec Python does not know a BadInput."""
+    try:
+        text = data.decode(codec)
+    except UnicodeError as exc:
+        start = getattr(exc, "start", 0)
+        raise CsvProblem(_line_at(data[:start].decode(codec, "replace")), failure) from None
+    except (LookupError, ValueError, TypeError):  # an unknown name, a NUL in it, a bytes-to-bytes codec
+        raise BadInput(f"--encoding {shown(codec)}: unknown encoding") from None
+    text = text[1:] if text.startswith(BOM) else text
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise CsvProblem(_line_at(text[:nul]), "NUL byte: this looks like a binary file")
+    return text
+
+
+def _nul_message(data: bytes) -> str:
+    """Why a NUL is refused; UTF-16 without a BOM (NUL in every other byte of plain text) is named."""
+    start = data[:200]
+    if len(start) >= 4 and start[1::2].count(0) == len(start[1::2]):
+        return "NUL byte: this looks like a binary file (or UTF-16 without a BOM: try --encoding utf-16-le)"
+    if len(start) >= 4 and start[0::2].count(0) == len(start[0::2]):
+        return "NUL byte: this looks like a binary file (or UTF-16 without a BOM: try --encoding utf-16-be)"
+    return "NUL byte: this looks like a binary file"
+
+
+def _line_at(before: str) -> int:
+    """The physical line (1-based) that follows the text `before`: LF, CRLF and a lone CR each end a line."""
+    return before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+
+
 def shown(name: object) -> str:
     """A file name as a one-line message shows it: unprintable characters (a newline, NUL, an
     undecodable byte's lone surrogate) escaped, so every error stays on one line."""
@@ -168,22 +250,85 @@ def find_header(text: str, is_header: Callable[[list[str]], bool], limit: int = 
     return -1
 
 
-def read_csv(text: str, header_at: int = 0) -> tuple[list[str], Iterator[Record]]:
-    """The header (at line index `header_at`) and an iterator of the records after it.
+DELIMITERS = (",", ";", "\t")  # in the order ties are settled
+_SNIFF_RECORDS = 20
+_SNIFF_CHARS = 1 << 16
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
-    Lines are read lazily from the text, so a file of millions of rows is never
-    held as a list of lines or records (unless the caller makes one).
+
+def sniff_delimiter(text: str, header_at: int = 0) -> str:
+    """`,`, `;` or TAB: the delimiter of the header (physical line `header_at`) and the records after it.
+
+    The first records (up to 20, within 64 KiB) are read as CSV with each candidate, so a
+    delimiter inside a quoted cell, or a quoted cell spanning lines, counts for nothing.
+    - Candidates that split the header into two or more cells compete: the one giving the
+      most sampled records as many cells as the header wins (Excel writes every row with
+      every delimiter), ties going to `,` then `;` then TAB. So a `;` file whose notes hold
+      commas is read with `;`, as long as the header names hold no commas.
+    - A header that no candidate splits is a one-column table: the candidate that splits
+      the fewest sampled records wins (ties as above), so its cells come back whole when
+      the sample shows them all.
+    `|` is not a candidate: spreadsheets do not write it, and header names ("Phone | mobile")
+    do hold it.
+    """
+    start = 0
+    for _, end in zip(range(header_at), _LINE_END.finditer(text)):
+        start = end.end()
+    sample = text[start:start + _SNIFF_CHARS]
+    cut = len(text) - start > len(sample)
+    widths = {delimiter: _widths(sample, delimiter, cut) for delimiter in DELIMITERS}
+    splitting = [d for d in DELIMITERS if widths[d] and widths[d][0] > 1]
+    if splitting:
+        return max(splitting, key=lambda d: (widths[d].count(widths[d][0]), -DELIMITERS.index(d)))
+    return min(DELIMITERS, key=lambda d: (sum(width > 1 for width in widths[d]), DELIMITERS.index(d)))
+
+
+def _widths(sample: str, delimiter: str, cut: bool) -> list[int]:
+    """How many cells each of the first non-empty records of `sample` has when read with `delimiter`."""
+    widths = []
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        for cells in reader:
+            if cells:
+                widths.append(len(cells))
+                if len(widths) > _SNIFF_RECORDS:
+                    return widths[:_SNIFF_RECORDS]
+    except csv.Error:  # a wrong delimiter can leave a quote open to the end of the sample
+        return widths
+    return widths[:-1] if cut and len(widths) > 1 else widths  # the last record may be cut short
+
+
+def check_header(header: list[str], line: int) -> None:
+    """Refuse a header (at physical `line`) that names no column, holds a NUL, or names a
+    column twice: the second column's cells would silently replace the first's."""
+    if not any(name.strip() for name in header):
+        raise CsvProblem(line, "empty header line: the first line must name the columns")
+    seen: dict[str, int] = {}
+    for column, name in enumerate(header, 1):
+        if "\x00" in name:
+            raise CsvProblem(line, f"NUL byte in the name of column {column}: this looks like a binary file")
+        if name and name in seen:
+            raise CsvProblem(line, f'duplicate column "{shown(name)}" (columns {seen[name]} and {column})')
+        seen.setdefault(name, column)
+
+
+def read_csv(text: str, header_at: int = 0, delimiter: str = ",") -> tuple[list[str], Iterator[Record]]:
+    """The header (the record starting at line index `header_at`) and an iterator of the records after it.
+
+    Lines end in LF, CRLF or a lone CR (old Mac Excel); every record carries the physical
+    line it starts on. Lines are read lazily from the text, so a file of millions of rows
+    is never held as a list of lines or records (unless the caller makes one). The header
+    is not checked here: callers use `check_header`.
     """
     lines = io.StringIO(text, newline="")
     for _ in range(header_at):
         next(lines, None)
-    first = next(lines, None)
+    counter = _LineCounter(lines, header_at + 1)
+    reader = csv.reader(counter, strict=True, delimiter=delimiter)
     try:
-        header = [c.strip() for c in next(csv.reader([first]))] if first is not None else []
+        header = [c.strip() for c in next(reader, [])]
     except csv.Error as exc:  # e.g. a field larger than the csv module's limit
         raise CsvProblem(header_at + 1, f"malformed CSV header: {exc}") from None
-    counter = _LineCounter(lines, header_at + 2)
-    reader = csv.reader(counter, strict=True)
 
     def records() -> Iterator[Record]:
         while True:
