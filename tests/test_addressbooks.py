@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "addressbooks"
 
 
@@ -40,3 +42,228 @@ def test_a_birthday_coming_up_still_shows_for_a_contact_imported_before_it(fup, 
     fup.ok("import", "contacts", book, now="2027-02-25T09:00")
     rows = fup.json("today", "-f", "json", now="2027-02-26T09:00")  # Friday before the Sunday
     assert [(r["kind"], r["due"], r["days_overdue"]) for r in rows] == [("birthday", "2027-02-26", 0)]
+
+
+# --- every address book in ---------------------------------------------------------------------
+
+
+def people(fup) -> dict[str, dict]:
+    """Every contact as `fup show --format json` gives it, by name."""
+    return {c["name"]: fup.json("show", str(c["id"]), "-f", "json") for c in fup.json("list", "-f", "json")}
+
+
+# (file, layout, {name: (email, other emails, phone, other phones, company, birthday)})
+BOOKS = {
+    "outlook-desktop.csv": ("outlook", {
+        "Léa Fournier": ("lea.fournier@atelier-nord.example", ["lea@fournier.example"], "+33 6 55 50 01 11",
+                         ["+33 1 55 50 01 10"], "Atelier Nord", "1988-04-17"),
+        "Tom Becker": ("tom.becker@northwind.example", [], "(555) 010-2233", [], "Northwind Traders", None),
+        "Greta Lund": (None, [], "555-0147", [], None, "1979-12-03"),
+    }),
+    "outlook-com.csv": ("outlook", {
+        "Ravi Menon": ("ravi.menon@example.org", ["ravi@menon.example"], "+91 98 5550 0101", [], "Chai & Code", "1990-09-21"),
+        "Mia Wong": (None, [], "+852 5550 0199", [], "Harbour Labs", None),
+    }),
+    "excel-windows.csv": ("sheet", None),
+    "excel-mac.csv": ("sheet", None),
+    "excel-unicode.txt": ("sheet", None),
+    "libreoffice.csv": ("sheet", {
+        "Ana Ruiz": ("ana.ruiz@example.com", [], "0301234567", [], "Acme Analytics", "1985-03-12"),
+        "Søren Lund": ("soren.lund@example.org", [], "+45 12 34 56 78", [], "Gyldendal, Copenhagen", None),
+        "Chloé Dubois": ("chloe.dubois@example.com", [], "+33 1 23 45 67 89", [], None, None),
+    }),
+    "sheet.xlsx": ("sheet", {
+        "Ana Ruiz": ("ana.ruiz@example.com", [], "0301234567", [], "Acme Analytics", "1985-03-12"),
+        "Bo Lindqvist": ("bo.lindqvist@example.org", [], "+49 30 1234567", [], "Northwind", None),
+        "Cy Park": ("cy.park@example.com", [], "301234567", [], "Contoso", None),
+        "Dee Okafor": ("dee.okafor@example.org", [], "0301234567", [], "Fabrikam", "1990-07-01"),  # (format 0000000000)
+    }),
+    "apple-contacts.vcf": ("vcard", None),
+    "google-contacts.vcf": ("vcard", None),
+    "android-2.1.vcf": ("vcard", None),
+    "outlook.vcf": ("vcard", None),
+    "thunderbird-4.0.vcf": ("vcard", None),
+}
+
+
+@pytest.mark.parametrize("book", sorted(BOOKS))
+def test_every_address_book_fixture_imports_and_a_second_run_adds_nobody(fup, book):
+    layout, expected = BOOKS[book]
+    path = str(EXAMPLES / book)
+    dry = fup.ok("import", "contacts", path, "--dry-run")
+    assert f"({layout} format)" in dry.stdout and fup.dump() is None
+    first = fup.ok("import", "contacts", path)
+    count = len(fup.json("list", "-f", "json"))
+    assert first.stdout.startswith(f"Imported contacts ({layout} format): {count} new, 0 updated, 0 unchanged.")
+    again = fup.ok("import", "contacts", path)
+    assert again.stdout.startswith(f"Imported contacts ({layout} format): 0 new, 0 updated, {count} unchanged.")
+    if expected is not None:
+        got = {name: (c["email"], c["other_emails"], c["phone"], c["other_phones"], c["company"], c["birthday"])
+               for name, c in people(fup).items()}
+        assert got == expected
+
+
+def test_the_excel_files_read_alike_whatever_their_encoding_delimiter_and_line_ends(fup, tmp_path):
+    seen = []
+    for book in ("excel-windows.csv", "excel-mac.csv", "excel-unicode.txt"):
+        fup.ok("import", "contacts", str(EXAMPLES / book), env={"FUP_HOME": str(tmp_path / book)})
+        listed = fup.json("list", "-f", "json", env={"FUP_HOME": str(tmp_path / book)})
+        seen.append(sorted(c["name"] for c in listed))
+    assert all(len(names) == 3 for names in seen)
+    windows = fup("import", "contacts", str(EXAMPLES / "excel-windows.csv"), "--dry-run")
+    assert "read as Windows-1252 (not UTF-8)" in windows.stderr
+    forced = fup("import", "contacts", str(EXAMPLES / "excel-windows.csv"), "--dry-run", "--encoding", "cp1252")
+    assert forced.exit_code == 0 and "Windows-1252" not in forced.stderr
+
+
+def test_a_workbook_fup_cannot_read_and_an_unknown_encoding_are_one_line(fup):
+    ods = fup("import", "contacts", str(EXAMPLES / "sheet.ods"))
+    assert ods.exit_code == 2 and ods.stderr.count("\n") == 1
+    assert "is an OpenDocument spreadsheet: save it as CSV or .xlsx" in ods.stderr
+    bad = fup("import", "contacts", str(EXAMPLES / "libreoffice.csv"), "--encoding", "klingon")
+    assert bad.exit_code == 2 and bad.stderr == "fup: error: --encoding klingon: unknown encoding\n"
+    assert fup.dump() is None
+
+
+def test_map_reads_your_own_columns_and_the_dry_run_lists_the_others(fup, tmp_path):
+    sheet = write(tmp_path / "leads.csv", "Vorname;Nachname;Firma;Mail;Mail privat;Geburtstag;Umsatz\r\n"
+                                          "Jana;Novak;Kovo s.r.o.;jana@kovo.example;jana@novak.example;31.12.1980;12000\r\n")
+    args = ["--map", "name=Vorname", "--map", "name=Nachname", "--map", "company=Firma", "--map", "email=Mail",
+            "--map", "email=Mail privat", "--map", "birthday=Geburtstag", "--date-format", "%d.%m.%Y"]
+    dry = fup.ok("import", "contacts", sheet, *args, "--dry-run")
+    assert "columns not imported: Umsatz" in dry.stderr
+    fup.ok("import", "contacts", sheet, *args)
+    jana = fup.json("show", "jana", "-f", "json")
+    assert (jana["name"], jana["company"], jana["email"], jana["other_emails"], jana["birthday"], jana["source"]) == (
+        "Jana Novak", "Kovo s.r.o.", "jana@kovo.example", ["jana@novak.example"], "1980-12-31", "leads.csv")
+    assert "also: jana@novak.example" in fup.ok("show", "jana").stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--map", "name"], "expected FIELD=COLUMN"),
+    (["--map", "nickname=Vorname"], "'nickname' is not one of fup's fields"),
+    (["--map", "name=Vorname", "--map", "email=E-Mail"], "the file has no column 'E-Mail'"),
+    (["--map", "tags=Umsatz"], "map at least one of name, email or company"),
+    (["--map", "name=Vorname", "--from", "google"], "cannot be used with --from google"),
+    (["--map", "name=Vorname", "--date-format", "%Y"], "needs at least %d and %m"),
+    (["--from", "sheet"], "no column is named name"),
+    (["--from", "outlook"], "this is not a outlook contacts file"),
+])
+def test_mistyped_map_and_date_options_are_one_line_and_write_nothing(fup, tmp_path, args, words):
+    sheet = write(tmp_path / "leads.csv", "Vorname;Mail;Umsatz\nJana;jana@kovo.example;12000\n")
+    result = fup("import", "contacts", sheet, *args)
+    assert result.exit_code == 2 and words in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert fup.dump() is None
+
+
+def test_a_date_that_does_not_fit_names_the_column_the_row_and_the_form(fup, tmp_path):
+    sheet = write(tmp_path / "leads.csv", "Name,Birthday\nJana Novak,31.12.1980\nBo Berg,1980-31-12\n")
+    plain = fup("import", "contacts", sheet)
+    assert plain.exit_code == 2
+    assert f"{sheet}:2: Birthday '31.12.1980' is not a date like 2024-03-12; give its form with --date-format" in plain.stderr
+    formed = fup("import", "contacts", sheet, "--date-format", "%d.%m.%Y")
+    assert formed.exit_code == 2
+    assert f"{sheet}:3: Birthday '1980-31-12'" in formed.stderr  # ISO-shaped, so read as ISO: month 31
+    us = fup("import", "contacts", write(tmp_path / "us.csv", "Name,Birthday\nJana Novak,12/31/1980\n"),
+             "--date-format", "%d.%m.%Y")
+    assert "Birthday '12/31/1980' is not a date in the form %d.%m.%Y (e.g. 12.03.2024)" in us.stderr
+    assert fup.dump() is None
+
+
+def test_rows_without_a_name_are_named_from_what_they_have_and_listed(fup, tmp_path):
+    sheet = write(tmp_path / "list.csv", "Name,Email,Company\n,ana.ruiz@acme.example,\n,,Kovo\nBo Berg,,\n")
+    result = fup.ok("import", "contacts", sheet)
+    assert f"2 rows had no name and were named from their email or company: {sheet}:2, {sheet}:3" in result.stdout
+    assert sorted(c["name"] for c in fup.json("list", "-f", "json")) == ["Bo Berg", "ana.ruiz (acme.example)",
+                                                                           "someone at Kovo"]
+    nothing = fup("import", "contacts", write(tmp_path / "empty.csv", "Name,Email,Company,Notes\n,,,just a note\n"))
+    assert nothing.exit_code == 2 and "nothing to identify a person" in nothing.stderr
+
+
+def test_every_problem_of_a_row_is_reported_and_skip_bad_imports_the_rest(fup, tmp_path):
+    sheet = write(tmp_path / "list.csv", "Name,Email,Birthday\nAna Ruiz,ana@,13-45\nBo Berg,bo@example.com,\n"
+                                         "Cy Park,cy at example,\n")
+    result = fup("import", "contacts", sheet)
+    assert result.exit_code == 2
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()[:-1]] == [f"{sheet}:2", f"{sheet}:2", f"{sheet}:4"]
+    assert fup.dump() is None
+    skipped = fup.ok("import", "contacts", sheet, "--skip-bad")
+    assert skipped.stdout.splitlines()[0] == "Imported contacts (sheet format): 1 new, 0 updated, 0 unchanged."
+    assert "Skipped 3 problems (--skip-bad):" in skipped.stdout and f"  {sheet}:4: invalid email" in skipped.stdout
+    assert [c["name"] for c in fup.json("list", "-f", "json")] == ["Bo Berg"]
+
+
+def test_namesakes_at_one_company_with_different_emails_are_two_people(fup, tmp_path):
+    sheet = write(tmp_path / "list.csv", "Name,Company,Email,URL\n"
+                                         "Ana Ruiz,Acme,ana@acme.example,\n"
+                                         "Ana Ruiz,Acme,ana.ruiz@acme.example,\n"
+                                         "Bo Berg,Kovo,,https://www.linkedin.com/in/bo-berg-1\n"
+                                         "Bo Berg,Kovo,,https://www.linkedin.com/in/bo-berg-2\n"
+                                         "Cy Park,Contoso,cy@contoso.example,\n"
+                                         "Cy Park,Contoso,,\n")
+    result = fup.ok("import", "contacts", sheet)
+    assert result.stdout.startswith("Imported contacts (sheet format): 5 new, 0 updated, 1 unchanged.")
+
+
+def test_any_email_matches_an_existing_contact(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example")
+    fup.ok("edit", "ana", "--email2", "ana@home.example")
+    sheet = write(tmp_path / "list.csv", "Name,Email,Phone\nAna R.,ana@home.example,+34 600 000 001\n")
+    result = fup.ok("import", "contacts", sheet)
+    assert result.stdout.startswith("Imported contacts (sheet format): 0 new, 1 updated, 0 unchanged.")
+    ana = fup.json("show", "ana", "-f", "json")
+    assert (ana["name"], ana["phone"], ana["other_emails"]) == ("Ana Ruiz", "+34 600 000 001", ["ana@home.example"])
+    fup.ok("add", "Bo Berg", "--email", "bo@example.com")
+    both = write(tmp_path / "both.csv", "Name,Email,Email 2\nBo Berg,bo@example.com,ana@acme.example\n")
+    before = fup.dump()
+    clash = fup("import", "contacts", both, "--map", "name=Name", "--map", "email=Email", "--map", "email=Email 2")
+    assert clash.exit_code == 2  # one row, two people: which one is it?
+    assert f"{both}:2: email ana@acme.example belongs to another contact" in clash.stderr
+    assert fup.dump() == before
+
+
+def test_update_replaces_what_differs_and_the_dry_run_says_each_change(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example", "--company", "Acme", "--title", "CTO")
+    sheet = write(tmp_path / "list.csv", "Name,Email,Company,Title,Phone\n"
+                                         "Ana Ruiz-Lopez,ana@acme.example,Acme,VP Engineering,+34 600 000 001\n")
+    before = fup.dump()
+    dry = fup.ok("import", "contacts", sheet, "--update", "--dry-run")
+    assert dry.stdout.splitlines() == [
+        "Would import contacts (sheet format): 0 new, 1 updated, 0 unchanged.  Nothing was written.",
+        "  #1 name: 'Ana Ruiz' -> 'Ana Ruiz-Lopez'",
+        "  #1 title: 'CTO' -> 'VP Engineering'",
+        "  #1 phone: (empty) -> '+34 600 000 001'",
+        "  #1 source: (empty) -> 'list.csv'",
+    ]
+    assert fup.dump() == before
+    fup.ok("import", "contacts", sheet, "--update")
+    ana = fup.json("show", "1", "-f", "json")
+    assert (ana["name"], ana["title"], ana["phone"]) == ("Ana Ruiz-Lopez", "VP Engineering", "+34 600 000 001")
+    assert fup.json("show", "lopez", "-f", "json")["id"] == 1  # found by the new name's words
+    fup.ok("undo")
+    assert fup.json("show", "1", "-f", "json")["title"] == "CTO"
+
+
+def test_without_update_a_match_only_fills_empty_fields(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example", "--title", "CTO")
+    sheet = write(tmp_path / "list.csv", "Name,Email,Title,Phone\nAna Ruiz,ana@acme.example,VP,+34 600\n")
+    fup.ok("import", "contacts", sheet)
+    ana = fup.json("show", "ana", "-f", "json")
+    assert (ana["title"], ana["phone"]) == ("CTO", "+34 600")
+
+
+def test_the_layout_is_told_by_the_first_line_even_when_notes_hold_a_linkedin_header(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--note", "First Name,Last Name,URL,Email Address,Company,Position,Connected On")
+    exported = write(tmp_path / "export.csv", fup.ok("export", "contacts").stdout)
+    result = fup.ok("import", "contacts", exported, "--dry-run")
+    assert result.stdout.startswith("Would import contacts (fup format): 0 new, 0 updated, 1 unchanged.")
+
+
+@pytest.mark.parametrize("header, words", [
+    ("Name,Email,Name", 'duplicate column "Name" (columns 1 and 3)'),
+    ("Name,Em\0ail", "NUL"),
+])
+def test_a_broken_header_is_one_line_and_writes_nothing(fup, tmp_path, header, words):
+    result = fup("import", "contacts", write(tmp_path / "list.csv", f"{header}\nAna,ana@example.com,x\n"))
+    assert result.exit_code == 2 and words in result.stderr and "Traceback" not in result.stderr
+    assert fup.dump() is None

@@ -182,4 +182,4 @@ def test_two_first_commands_at_once_make_the_schema_once(pg_url, tmp_path):
         assert proc.returncode == 0, err
     with psycopg.connect(pg_url) as conn:
         assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 3
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0007",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]

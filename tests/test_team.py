@@ -253,7 +253,7 @@ def test_a_server_database_at_0005_upgrades_with_its_rows_kept_and_owned_by_the_
     assert refused.exit_code != 0 and "needs a schema upgrade" in refused.stderr
     assert fup.ok("reschedule", env=server, now="2026-11-24T09:00").stdout == "Rescheduled 1 contact.\n"
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0007"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0008"
         assert conn.execute("SELECT owner, private, next_due IS NOT NULL FROM contact").fetchall() == [
             ("postgres", False, True)]
         assert conn.execute("SELECT logged_by FROM touch").fetchall() == [("postgres",)]

@@ -653,7 +653,7 @@ def test_touches_and_commitments_through_stdin(fup, tmp_path):
 # --- import: bad files ------------------------------------------------------------------------
 
 BAD_CONTACT_FILES = {
-    "unknown header": (b"Full Name,Mail\r\nAna Ruiz,ana@example.com\r\n", [1]),
+    "unknown header": (b"Person,Address\r\nAna Ruiz,ana@example.com\r\n", [1]),  # (no column says it is the name)
     "bad email after a quoted newline": (
         "\n".join([
             GOOGLE_HEADER,
@@ -702,22 +702,23 @@ BAD_CONTACT_FILES = {
         ]).encode(),
         [3],
     ),
-    "not UTF-8": (
+    "neither UTF-8 nor Windows-1252": (  # (0x81 is one of the five bytes Windows-1252 leaves out)
         (LINKEDIN_NOTES + LINKEDIN_HEADER + "\n" + "Ana,Ruiz,,,Acme,CTO,12 Mar 2024\n").encode()
-        + b"Jos\xe9,Garc\xeda,,,Acme,CFO,12 Mar 2024\n",
+        + b"Jos\x81,Garc\xeda,,,Acme,CFO,12 Mar 2024\n",
         [6],
     ),
     "several problems, all reported": (
         "\n".join([
             GOOGLE_HEADER,
             google_row("Ana", "Ruiz", email="@"),
-            google_row("", "", org="Nameless Inc"),
+            google_row("", "", org="Nameless Inc"),  # (named "someone at Nameless Inc")
             google_row("Cy", "Park", notes="fine\nrow"),
             google_row("Dee", "Ok", birthday="13-40"),
             google_row("Eve", "Fine", email="eve@example.com"),
+            google_row("", ""),  # nothing to identify a person
             "",
         ]).encode(),
-        [2, 3, 6],
+        [2, 6, 8],
     ),
 }
 

@@ -169,6 +169,20 @@ class ContactEmail(SQLModel, table=True):
     created_at: datetime = Field(sa_type=DateTime)
 
 
+class ContactPhone(SQLModel, table=True):
+    """A phone number of a contact besides `contact.phone` (several from an address book: a
+    vCard's TELs, Google's `Phone 2 - Value`, Outlook's mobile and business phones), kept
+    as written."""
+
+    __tablename__ = "contact_phone"
+    __table_args__ = (Index("ix_contact_phone_contact", "contact_id"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    contact_id: int = Field(sa_column=Column(Integer, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False))
+    phone: str
+    created_at: datetime = Field(sa_type=DateTime)
+
+
 class Captured(SQLModel, table=True):
     """A message or event occurrence `fup sync` turned into a touch or commitment of a contact,
     so that it does so exactly once: `key` is the Message-ID (or a digest of From, Date and

@@ -383,6 +383,8 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
             out.write(f"  {label}: {_one_line(view[key])}\n")
     if view.get("other_emails"):
         out.write(f"  also: {', '.join(view['other_emails'])}\n")
+    if view.get("other_phones"):
+        out.write(f"  other phones: {', '.join(view['other_phones'])}\n")
     if view["tags"]:
         out.write(f"  tags: {', '.join(view['tags'])}\n")
     out.write(f"  next: {next_line(view, today_)}\n")

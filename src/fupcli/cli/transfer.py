@@ -37,31 +37,53 @@ def export_command(
 def import_command(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(metavar="WHAT", help="contacts, touches or commitments.")],
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file, or - for standard input.")],
-    source: Annotated[str, typer.Option("--from", help="contacts: auto (detect by header), fup, linkedin or google.")] = "auto",
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A CSV file (contacts also .xlsx or vCard .vcf), or - for standard input.")],
+    source: Annotated[str, typer.Option("--from", help="contacts: auto (detect), fup, linkedin, google, outlook, vcard or sheet (with --map).")] = "auto",
     cadence: Annotated[Optional[str], typer.Option(help="contacts: cadence for the new contacts (default none); their opening touches are spread over the coming workdays.")] = None,
     tag: Annotated[Optional[List[str]], typer.Option("--tag", help="contacts: add this tag to every imported contact.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="contacts: a field the file gives that differs replaces the stored one (else only empty fields are filled).")] = False,
+    mapping: Annotated[Optional[List[str]], typer.Option("--map", metavar="FIELD=COLUMN", help="contacts: read COLUMN as fup's FIELD (name, company, title, email, phone, url, tags, notes, birthday, source); repeat for more columns.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="contacts: the file's text encoding (default: UTF-8 or UTF-16 by their marks, else Windows-1252).")] = None,
+    date_format: Annotated[Optional[str], typer.Option("--date-format", metavar="FORMAT", help="contacts: how the file writes dates that are not ISO, e.g. %d.%m.%Y or %m/%d/%Y.")] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="contacts: import the good rows and list the bad ones (default: a bad row stops the whole import).")] = False,
 ) -> None:
-    """Import contacts (fup, LinkedIn or Google CSV), or touches and commitments (fup CSV); all or nothing."""
+    """Import contacts (fup, LinkedIn, Google or Outlook CSV, a sheet, .xlsx, vCard), or touches and commitments (fup CSV); all or nothing."""
     from ..transfer import history, importer
 
     app_ctx = ctx.obj
     what = check_choice(what, ("contacts", "touches", "commitments"), "import")
-    if what != "contacts" and (source != "auto" or cadence is not None or tag):
-        raise BadInput("--from, --cadence and --tag apply to `fup import contacts` only")
+    contact_only = source != "auto" or cadence is not None or tag or update or mapping or encoding or date_format or skip_bad
+    if what != "contacts" and contact_only:
+        raise BadInput("--from, --cadence, --tag, --update, --map, --encoding, --date-format and --skip-bad "
+                       "apply to `fup import contacts` only")
     try:
         if what == "contacts":
-            report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run)
+            report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run, encoding=encoding,
+                                              mapping=mapping or [], date_format=date_format, skip_bad=skip_bad,
+                                              update=update)
         else:
             report = history.import_history(app_ctx, what, file, dry_run)
     except importer.ImportProblems as exc:
         for problem in exc.problems:
             sys.stderr.write(problem + "\n")
         raise
+    for note in report.notes:
+        sys.stderr.write(f"note: {note}\n")
     verb = "Would import" if dry_run else "Imported"
     layout = f" ({report.layout} format)" if what == "contacts" else ""
     line = f"{verb} {report.what}{layout}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged."
     if report.spread_until:
         line += f" Opening touches spread until {report.spread_until.isoformat()}."
     sys.stdout.write(line + ("  Nothing was written." if dry_run else "") + "\n")
+    if report.stand_ins:
+        count = len(report.stand_ins)
+        sys.stdout.write(f"{count} row{'s' if count != 1 else ''} had no name and {'were' if count != 1 else 'was'} named "
+                         f"from {'their' if count != 1 else 'its'} email or company: {', '.join(report.stand_ins)}\n")
+    if report.skipped:
+        sys.stdout.write(f"Skipped {len(report.skipped)} problem{'s' if len(report.skipped) != 1 else ''} (--skip-bad):\n")
+        for problem in report.skipped:
+            sys.stdout.write(f"  {problem}\n")
+    if dry_run:  # (`--update`: each change, `#ID field: old -> new`)
+        for change in report.details:
+            sys.stdout.write(f"  {change}\n")

@@ -15,8 +15,9 @@ from typing import Any
 from .doctor import Finding
 from .store import SCHEMA_VERSION, Store
 
-# The tables row-level security must guard (migrations 0006, 0007): the contact, what hangs from it, the days off.
-GUARDED = ("contact", "touch", "commitment", "agenda_item", "contact_word", "away", "contact_email", "captured")
+# The tables row-level security must guard (migrations 0006, 0007, 0008): the contact, what hangs from it, the days off.
+GUARDED = ("contact", "touch", "commitment", "agenda_item", "contact_word", "away", "contact_email", "captured",
+           "contact_phone")
 
 
 def examine(store: Store) -> list[Finding]:

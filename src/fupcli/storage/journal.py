@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The tables a command changes, parents first; `agenda_item` is the scheduler's cache,
 # journaled too so that undo gives back the very same rows (and ids).
-JOURNALED = ("contact", "contact_word", "touch", "commitment", "agenda_item", "away", "contact_email", "captured",
+JOURNALED = ("contact", "contact_word", "touch", "commitment", "agenda_item", "away", "contact_email", "contact_phone",
+             "captured",
              "mail_seen")
 UNDO_DEPTH = 100  # write commands kept in the history; older ones can no longer be undone
 _OPS = ("INSERT", "UPDATE", "DELETE")

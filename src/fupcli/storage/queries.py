@@ -774,6 +774,8 @@ def contact_card(conn: Any, who: str, today: date, rules: Rules = DEFAULT_RULES)
     view["commitments"] = _own(iter_commitments(conn, contact["id"]))
     view["other_emails"] = [email for (email,) in conn.execute(
         "SELECT email FROM contact_email WHERE contact_id = :cid ORDER BY id", {"cid": contact["id"]}).fetchall()]
+    view["other_phones"] = [phone for (phone,) in conn.execute(
+        "SELECT phone FROM contact_phone WHERE contact_id = :cid ORDER BY id", {"cid": contact["id"]}).fetchall()]
     return view
 
 

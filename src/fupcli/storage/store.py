@@ -46,8 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .journal import Undoable
 
 # The Alembic revision this code expects; a test checks it is the migrations' head.
-SCHEMA_VERSION = "0007"
-KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+SCHEMA_VERSION = "0008"
+KNOWN_VERSIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

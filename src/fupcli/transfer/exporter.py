@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
 from .csvio import CsvWriter, neutralise_sql, shown
+from .textcells import phone_cell_sql
 from ..dates import parse_date
 from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
@@ -132,9 +133,11 @@ def _contact_export_sql(dialect: str, text: dict[str, str]) -> str:
 
 def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules = DEFAULT_RULES) -> Iterator[tuple]:
     """Contacts as export rows, formatted by SQL (and made spreadsheet-safe there when
-    `neutralised`): the stored `next_due` (snooze applied) is the agenda's first day, so only
-    a contact with a birthday needs the scheduler."""
+    `neutralised`, with phones that look like numbers marked as text): the stored `next_due`
+    (snooze applied) is the agenda's first day, so only a contact with a birthday needs the scheduler."""
     text = {name: neutralise_sql(name) if neutralised else name for name in TEXT_COLUMNS["contacts"]}
+    if neutralised:  # and a phone a spreadsheet would read as a number keeps a text mark (textcells)
+        text["phone"] = phone_cell_sql("phone", text["phone"])
     # A birthday can only come first when the agenda's first day is within its window (7 days, and
     # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
     long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
