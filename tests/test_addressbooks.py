@@ -7,6 +7,8 @@ The fixtures are the small fictional files in examples/addressbooks/.
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -267,3 +269,40 @@ def test_a_broken_header_is_one_line_and_writes_nothing(fup, tmp_path, header, w
     result = fup("import", "contacts", write(tmp_path / "list.csv", f"{header}\nAna,ana@example.com,x\n"))
     assert result.exit_code == 2 and words in result.stderr and "Traceback" not in result.stderr
     assert fup.dump() is None
+
+
+# --- out again: other addresses in the CSV, vCard 4.0 ------------------------------------------
+
+
+def test_other_emails_and_phones_go_out_and_come_back_byte_for_byte(fup, tmp_path):
+    fup.ok("import", "contacts", str(EXAMPLES / "outlook-desktop.csv"))
+    first = fup.ok("export", "contacts").stdout
+    header, lea = list(csv.reader(io.StringIO(first, newline="")))[:2]
+    assert header[-2:] == ["other_emails", "other_phones"]
+    assert lea[-2:] == ["lea@fournier.example", "'+33 1 55 50 01 10"]
+    copy = write(tmp_path / "export.csv", first)
+    fup.ok("import", "contacts", copy, env={"FUP_HOME": str(tmp_path / "copy")})
+    assert fup.ok("export", "contacts", env={"FUP_HOME": str(tmp_path / "copy")}).stdout == first
+    rows = fup.json("export", "contacts", "-f", "json")
+    assert rows[0]["other_emails"] == ["lea@fournier.example"] and rows[0]["other_phones"] == ["+33 1 55 50 01 10"]
+
+
+def test_export_vcf_is_vcard_4_that_imports_back_the_same_people(fup, tmp_path):
+    fup.ok("import", "contacts", str(EXAMPLES / "outlook-desktop.csv"))
+    fup.ok("add", "Bo Berg", "--birthday", "02-29", "--tag", "vip", "--note", "likes; commas, and\nlines")
+    cards = fup.ok("export", "contacts", "--format", "vcf").stdout_bytes
+    assert cards.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n") and cards.count(b"BEGIN:VCARD") == 4
+    assert b"BDAY:--0229\r\n" in cards and b"NOTE:likes; commas\\, and\\nlines\r\n" in cards
+    assert all(len(line) <= 75 for line in cards.split(b"\r\n"))
+    path = tmp_path / "all.vcf"
+    path.write_bytes(cards)
+    again = fup.ok("import", "contacts", str(path))
+    assert again.stdout.startswith("Imported contacts (vcard format): 0 new, 0 updated, 4 unchanged.")
+    home = {"FUP_HOME": str(tmp_path / "copy")}
+    fup.ok("import", "contacts", str(path), env=home)
+    keys = ("name", "company", "title", "email", "phone", "url", "birthday", "tags", "notes", "other_emails", "other_phones")
+    mine = [{k: c[k] for k in keys} for c in fup.json("export", "contacts", "-f", "json")]
+    theirs = [{k: c[k] for k in keys} for c in fup.json("export", "contacts", "-f", "json", env=home)]
+    assert theirs == mine
+    refused = fup("export", "touches", "--format", "vcf")
+    assert refused.exit_code == 2 and "--format vcf is for `fup export contacts` only" in refused.stderr

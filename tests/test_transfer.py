@@ -68,6 +68,7 @@ NOW = "2026-11-23T09:00"  # conftest's FIXED_NOW: a Monday
 CONTACT_HEADER = [
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
     "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
+    "other_emails", "other_phones",
 ]
 TOUCH_HEADER = ["id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again"]
 COMMITMENT_HEADER = [
@@ -1043,9 +1044,9 @@ def test_an_older_contacts_export_without_reopened_at_imports_and_a_bad_one_is_r
     assert rows[0]["reopened_at"] == "2026-11-16T09:30:00"
     assert fup.json("show", "sara", "-f", "json")["reopened_at"] == "2026-11-16T09:30:00"
 
-    # An export made before the column existed: the same rows, no reopened_at.
+    # An export made before the column existed: the same rows, no reopened_at (nor the later columns).
     lines = export(fup, "contacts").decode().split("\r\n")
-    old = write(tmp_path / "old.csv", "\r\n".join(line.rsplit(",", 1)[0] for line in lines if line) + "\r\n")
+    old = write(tmp_path / "old.csv", "\r\n".join(line.rsplit(",", 3)[0] for line in lines if line) + "\r\n")
     env = {"FUP_HOME": str(tmp_path / "old-home")}
     result = fup("import", "contacts", str(old), env=env)
     assert result.exit_code == 0, result.stderr

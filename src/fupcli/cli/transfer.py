@@ -22,7 +22,7 @@ from ..errors import BadInput, check_choice
 def export_command(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(metavar="WHAT", help="contacts, touches, commitments or due.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (default), json, or ics (due only).")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv (default), json, ics (due only) or vcf (contacts only: vCard 4.0).")] = "csv",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="Write FILE atomically (mode 0600) instead of stdout.")] = None,
     bom: Annotated[bool, typer.Option("--bom", help="Start the CSV with a UTF-8 BOM, for Excel.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Do not neutralise cells a spreadsheet would run as formulas.")] = False,
@@ -30,7 +30,7 @@ def export_command(
     limit: Annotated[Optional[int], typer.Option(min=0, help="due: at most N rows (0 = all).")] = None,
     days: Annotated[Optional[int], typer.Option(min=1, max=3660, help="ics: how many days ahead (default 30).")] = None,
 ) -> None:
-    """Export contacts, touches, commitments or the due list as CSV or JSON; the due list also as an iCalendar feed."""
+    """Export contacts, touches, commitments or the due list as CSV or JSON; contacts also as vCard, the due list as an iCalendar feed."""
     commands.export(ctx.obj, what=what, fmt=fmt, output=output, bom=bom, raw=raw, on=on, limit=limit, days=days)
 
 

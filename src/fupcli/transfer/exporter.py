@@ -27,7 +27,7 @@ from ..scheduler import (BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_re
                          last_seen)
 
 EXPORTS = tuple(EXPORT_COLUMNS)
-EXPORT_FORMATS = ("csv", "json", "ics")
+EXPORT_FORMATS = ("csv", "json", "ics", "vcf")
 
 
 def export(
@@ -48,6 +48,8 @@ def export(
         raise BadInput("--on, --limit and --days apply to `fup export due` only")
     if fmt == "ics" and what != "due":
         raise BadInput("--format ics is for `fup export due` only")
+    if fmt == "vcf" and what != "contacts":
+        raise BadInput("--format vcf is for `fup export contacts` only")
     if fmt != "ics" and days is not None:
         raise BadInput("--days applies to --format ics only")
     if fmt != "csv" and (bom or raw):
@@ -88,6 +90,10 @@ def export(
 def _write(stream: IO[str], what: str, fmt: str, rows: Iterable[tuple], raw: bool, bom: bool) -> None:
     if fmt == "json":
         write_json(stream, what, rows)
+    elif fmt == "vcf":
+        from .vcard import write_vcards
+
+        write_vcards(stream, (_vcard_contact(dict(zip(EXPORT_COLUMNS["contacts"], row))) for row in rows))
     else:
         write_csv(stream, what, rows, raw=raw, bom=bom)
 
@@ -121,13 +127,25 @@ _ISO_MOMENT_SQL = {
 _DAY_SQL = {"sqlite": "substr({0}, 1, 10)", "postgresql": "to_char({0}, 'YYYY-MM-DD')"}
 
 
+# A contact's other addresses and numbers, joined by ';' in the order they were added.
+_JOINED_SQL = {
+    "sqlite": "(SELECT group_concat({1}, ';') FROM (SELECT {1} FROM {0} x WHERE x.contact_id = contact.id ORDER BY x.id))",
+    "postgresql": "(SELECT string_agg({1}, ';' ORDER BY x.id) FROM {0} x WHERE x.contact_id = contact.id)",
+}
+
+
+def joined_sql(dialect: str, table: str, column: str) -> str:
+    return _JOINED_SQL[dialect].format(table, column)
+
+
 def _contact_export_sql(dialect: str, text: dict[str, str]) -> str:
     moment, day = _ISO_MOMENT_SQL[dialect].format, _DAY_SQL[dialect].format
     return (
         "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, "
         "state, birthday, {notes}, ".format(**text)
         + f"{moment('created_at')}, {day('next_due')}, {day('snoozed_until')}, {moment('reopened_at')}, "
-        "last_touch_at FROM contact ORDER BY id"
+        + "{other_emails}, {other_phones}, ".format(**text)
+        + "last_touch_at FROM contact ORDER BY id"
     )
 
 
@@ -135,21 +153,38 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
     """Contacts as export rows, formatted by SQL (and made spreadsheet-safe there when
     `neutralised`, with phones that look like numbers marked as text): the stored `next_due`
     (snooze applied) is the agenda's first day, so only a contact with a birthday needs the scheduler."""
-    text = {name: neutralise_sql(name) if neutralised else name for name in TEXT_COLUMNS["contacts"]}
+    dialect = getattr(conn, "dialect", "sqlite")
+    columns = {name: name for name in TEXT_COLUMNS["contacts"]}
+    columns.update(other_emails=joined_sql(dialect, "contact_email", "email"),
+                   other_phones=joined_sql(dialect, "contact_phone", "phone"))
+    text = {name: neutralise_sql(sql) if neutralised else sql for name, sql in columns.items()}
     if neutralised:  # and a phone a spreadsheet would read as a number keeps a text mark (textcells)
         text["phone"] = phone_cell_sql("phone", text["phone"])
+        text["other_phones"] = phone_cell_sql(columns["other_phones"], text["other_phones"])
     # A birthday can only come first when the agenda's first day is within its window (7 days, and
     # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
     long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
-    for row in conn.execute(_contact_export_sql(getattr(conn, "dialect", "sqlite"), text)):
+    for row in conn.execute(_contact_export_sql(dialect, text)):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
-            yield row[:18]
+            yield row[:20]
             continue
-        state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[18]
+        state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[20]
         seen = last_seen(_day(last_touch_at), _day(row[14]))  # (row[14]: created_at)
         first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, seen, rules)
-        yield (*row[:15], first.isoformat() if first else None, *row[16:18])
+        yield (*row[:15], first.isoformat() if first else None, *row[16:20])
+
+
+def _vcard_contact(contact: dict) -> dict:
+    """An export row as `vcard.write_vcards` takes a contact: lists split, the birthday a date
+    (or 'MM-DD' without a year)."""
+    birthday = contact["birthday"]
+    return {**contact, "other_emails": _split(contact["other_emails"]), "other_phones": _split(contact["other_phones"]),
+            "birthday": date.fromisoformat(birthday) if birthday and len(birthday) == 10 else birthday or None}
+
+
+def _split(joined: str | None) -> list[str]:
+    return [part for part in (joined or "").split(";") if part]
 
 
 def _day(value: Any) -> date | None:
@@ -163,7 +198,8 @@ def write_csv(stream: IO[str], what: str, rows: Iterable[tuple], raw: bool = Fal
 # The columns of each export that may hold text a person typed (or named, like a
 # profile in config.toml); the others are numbers, dates and fup's own words.
 TEXT_COLUMNS = {
-    "contacts": ("name", "company", "title", "email", "phone", "url", "tags", "source", "cadence", "notes"),
+    "contacts": ("name", "company", "title", "email", "phone", "url", "tags", "source", "cadence", "notes",
+                 "other_emails", "other_phones"),
     "touches": ("contact_name", "note"),
     "commitments": ("contact_name", "action"),
 }
@@ -177,6 +213,7 @@ def write_json(stream: IO[str], what: str, rows: Iterable[tuple]) -> None:
         data = dict(zip(columns, row))
         if what == "contacts":
             data["tags"] = [tag for tag in (data["tags"] or "").split(";") if tag]
+            data["other_emails"], data["other_phones"] = _split(data["other_emails"]), _split(data["other_phones"])
         stream.write(("\n  " if first else ",\n  ") + json.dumps(data, ensure_ascii=False))
         first = False
     stream.write("]\n" if first else "\n]\n")

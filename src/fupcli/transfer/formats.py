@@ -22,6 +22,7 @@ from . import textcells
 CONTACT_COLUMNS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
     "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
+    "other_emails", "other_phones",
 )
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
@@ -316,7 +317,8 @@ def _record(layout: str, line: int, cells: dict[str, str], options: ReadOptions,
             [t for t in c("tags", "").split(";") if t.strip()], c("source", ""), c("notes", ""),
             date_cell(c("birthday", ""), "birthday", fmt), c("id", ""), c("channel", "").strip(), c("cadence", "").strip(),
             c("state", "").strip(), moment("created_at"), moment("snoozed_until"), moment("next_due"), moment("reopened_at"),
-            other_emails=_split_list(c("other_emails", "")), other_phones=_split_list(c("other_phones", "")),
+            other_emails=_split_list(c("other_emails", "")),
+            other_phones=_split_list(textcells.phone_value(c("other_phones", ""))),
         )
     get = lambda key: (cells.get(key) or "").strip()  # noqa: E731
     if layout == SHEET:

@@ -366,6 +366,8 @@ def _tags(categories: list[str]) -> list[str]:
 
 def _source(prodid: str, categories: list[str]) -> str:
     product = prodid.lower()
+    if product == PRODID.lower():  # fup's own cards: where we met is not in them, so not "vCard" either
+        return ""
     if "apple" in product:
         return "Apple Contacts"
     if "google" in product or "myContacts" in categories:  # Google's export has no PRODID, but this group
