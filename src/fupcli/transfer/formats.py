@@ -311,7 +311,10 @@ def _record(layout: str, line: int, cells: dict[str, str], options: ReadOptions,
 
     if layout == FUP:  # fup's own columns, as exported (validation strips and checks them)
         c = cells.get
-        moment = lambda column: moment_cell(c(column, ""), column, fmt)  # noqa: E731
+        if fmt is None:  # (ISO as exported: validation reads it)
+            moment = lambda column: c(column, "").strip()  # noqa: E731
+        else:
+            moment = lambda column: moment_cell(c(column, ""), column, fmt)  # noqa: E731
         return ContactRecord(
             line, c("name", ""), c("company", ""), c("title", ""), c("email", ""), textcells.phone_value(c("phone", "")), c("url", ""),
             [t for t in c("tags", "").split(";") if t.strip()], c("source", ""), c("notes", ""),

@@ -125,7 +125,7 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
         if source == formats.VCARD or (source == "auto" and vcard.looks_like_vcard(text[:4096])):
             return Table(formats.VCARD, _vcard_records(name, text), notes)
         header_at = 0
-        first = csvio.read_csv(text, 0, csvio.sniff_delimiter(text, 0))[0] if source in ("auto", formats.LINKEDIN) else []
+        first = _first_header(text) if source in ("auto", formats.LINKEDIN) else []
         if source == formats.LINKEDIN or (source == "auto" and not mapping and formats.detect(first) is None):
             found = csvio.find_header(text, formats.is_linkedin_header)  # (below LinkedIn's notes)
             header_at = found if found >= 0 else 0
@@ -170,6 +170,18 @@ def _layout(name: str, header: list[str], line: int, source: str, mapping: Seque
     if layout == formats.SHEET:
         options.mapping = formats.sheet_mapping(header)
     return layout
+
+
+def _first_header(text: str) -> list[str]:
+    """The cells of the first line, for detection (read from its start: the file may be large)."""
+    start = text[:_HEADER_CHARS]
+    try:
+        return csvio.read_csv(start, 0, csvio.sniff_delimiter(start, 0))[0]
+    except csvio.CsvProblem:
+        return []
+
+
+_HEADER_CHARS = 1 << 16
 
 
 def _problems_at(name: str, read: Callable[[], Any]) -> Any:
@@ -243,56 +255,63 @@ def _name_key(name: str | None, company: str | None) -> tuple[str, str]:
 class _Matcher:
     """Finds the contact a record stands for: by fup id (same name), then any of its emails,
     then its profile URL, then exact name + company, but never two people whose emails or
-    profile URLs differ (a namesake at the same company is someone else)."""
+    profile URLs differ (a namesake at the same company is someone else). It keeps keys
+    only: what a contact has is read from its fields (`current`) when a name is shared."""
 
-    def __init__(self) -> None:
+    def __init__(self, current: dict[Any, dict]) -> None:
+        self.current = current
         self.by_id: dict[int, tuple[str, Any]] = {}
         self.by_email: dict[str, Any] = {}
         self.by_url: dict[str, Any] = {}
-        self.by_name: dict[tuple[str, str], list[Any]] = {}
-        self.known: dict[Any, tuple[set, set]] = {}  # key -> (its emails, its profile URLs)
+        self.by_name: dict[tuple[str, str], Any] = {}  # a key, or a list of keys for namesakes
 
     def add(self, key: Any, emails: Iterable[str], url: str | None, name: str, company: str | None,
             contact_id: int | None = None, loose: bool = True) -> None:
         """Index a contact; `loose=False` indexes only its id and emails (rows of one fup export are distinct)."""
         if contact_id is not None:
             self.by_id.setdefault(contact_id, (name, key))
-        mails, urls = self.known.setdefault(key, (set(), set()))
         for email in emails:
-            if email:
-                self.by_email.setdefault(email, key)
-                mails.add(email)
+            self.by_email.setdefault(email, key)
         if not loose:
             return
-        if _norm_url(url):
-            self.by_url.setdefault(_norm_url(url), key)
-            urls.add(_norm_url(url))
-        same_name = self.by_name.setdefault(_name_key(name, company), [])
-        if key not in same_name:
-            same_name.append(key)
+        if url and (norm := _norm_url(url)):
+            self.by_url.setdefault(norm, key)
+        name_key = _name_key(name, company)
+        found = self.by_name.get(name_key)
+        if found is None:
+            self.by_name[name_key] = key
+        elif isinstance(found, list):
+            if key not in found:
+                found.append(key)
+        elif found != key:
+            self.by_name[name_key] = [found, key]
 
-    def find(self, fields: dict) -> Any:
+    def find(self, fields: dict, emails: list[str]) -> Any:
+        """The key of the contact `fields` (with its addresses `emails`) stands for, or None."""
         same = self.by_id.get(fields.get("id")) if fields.get("id") is not None else None
         if same is not None and same[0] == fields["name"]:
             return same[1]
-        emails = _emails_of(fields)
         for email in emails:
             if email in self.by_email:
                 return self.by_email[email]
         url = _norm_url(fields.get("url"))
         if url and url in self.by_url:
             return self.by_url[url]
-        for key in self.by_name.get(_name_key(fields["name"], fields.get("company")), []):
-            mails, urls = self.known.get(key, (set(), set()))
-            if (emails and mails) or (url and urls):  # both have one, and they differ: two people
-                continue
+        found = self.by_name.get(_name_key(fields["name"], fields.get("company")))
+        for key in (found if isinstance(found, list) else () if found is None else (found,)):
+            known = self.current[key]
+            if (emails and _emails_of(known)) or (url and _norm_url(known.get("url"))):
+                continue  # both have one, and they differ: two people
             return key
         return None
 
 
 def _emails_of(fields: dict) -> list[str]:
     """A record's or contact's addresses, the main one first."""
-    return [e for e in [fields.get("email"), *fields.get("other_emails", [])] if e]
+    first, others = fields.get("email"), fields.get("other_emails")
+    if not others:
+        return [first] if first else []
+    return [e for e in (first, *others) if e]
 
 
 def _iso_moment(value: str, what: str) -> datetime:
@@ -351,13 +370,14 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         "notes": check(lambda: clean_text(rec.notes, "notes")),
         "birthday": check(lambda: parse_birthday(rec.birthday)) if rec.birthday else None,
         "tags": check(lambda: clean_tags(rec.tags + tags)) or [],
-        "other_emails": [email for raw in rec.other_emails if (email := check(lambda raw=raw: clean_email(raw)))],
-        "other_phones": [phone for raw in rec.other_phones if (phone := check(lambda raw=raw: clean_text(raw, "phone")))],
+        "other_emails": [email for raw in rec.other_emails if (email := check(lambda raw=raw: clean_email(raw)))] or (),
+        "other_phones": [phone for raw in rec.other_phones if (phone := check(lambda raw=raw: clean_text(raw, "phone")))] or (),
         "stand_in": not own and not rec.name.strip(),
     }
     if not name.strip() and not own:
         problems.append("nothing to identify a person: no name, email, company, phone or profile URL")
-    fields["other_emails"] = [e for e in dict.fromkeys(fields["other_emails"]) if e != fields["email"]]
+    if fields["other_emails"]:
+        fields["other_emails"] = [e for e in dict.fromkeys(fields["other_emails"]) if e != fields["email"]] or ()
     if own:
         fields["id"] = parse_id(rec.id) if rec.id.strip() else None
         if rec.id.strip() and (fields["id"] is None or not rec.id.strip().isascii()):
@@ -472,8 +492,8 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
     (action, key, fields) triples. Without `update` a match only fills empty fields; with it,
     a field the file gives and that differs replaces the stored one (`report.details` says
     each change as `#ID field: old -> new`). Emails and phones beyond the first are added."""
-    matcher = _Matcher()
     current: dict[Any, dict] = {}
+    matcher = _Matcher(current)
     used_ids = set()
     owner: dict[str, Any] = {}  # every address, to the contact that has it
     for cid, row in existing:
@@ -486,8 +506,9 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
     actions: list[tuple[str, Any, dict]] = []
     changeable = ("name", *FILLABLE) if update else FILLABLE
     for line, fields in valid:
-        key = matcher.find(fields)
-        taken = [e for e in _emails_of(fields) if owner.get(e, key) != key]  # (a match takes all of them)
+        emails = _emails_of(fields)
+        key = matcher.find(fields, emails)
+        taken = [e for e in emails if owner.get(e, key) != key]  # (a match takes all of them)
         if taken:
             problems.append(f"{name}:{line}: email {taken[0]} belongs to another contact")
             continue
@@ -499,9 +520,9 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
             if fields.get("id") is not None:
                 used_ids.add(fields["id"])
             current[key] = fields  # later rows of the file that match it fill this same dict
-            matcher.add(key, _emails_of(fields), fields.get("url"), fields["name"], fields.get("company"),
+            matcher.add(key, emails, fields.get("url"), fields["name"], fields.get("company"),
                         contact_id=fields.get("id"), loose=layout != formats.FUP)
-            for email in _emails_of(fields):
+            for email in emails:
                 owner[email] = key
             actions.append(("new", key, fields))
             report.new += 1
@@ -515,7 +536,7 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
             changes.pop("email")  # the main address stays; the file's is kept besides it
         new_tags = [t for t in fields["tags"] if t not in target["tags"]]
         known = set(_emails_of(target))
-        new_emails = [e for e in _emails_of(fields) if e not in known and e != changes.get("email")]
+        new_emails = [e for e in emails if e not in known and e != changes.get("email")]
         new_phones = [p for p in [fields.get("phone"), *fields.get("other_phones", [])]
                       if p and p != target.get("phone") and p != changes.get("phone") and p not in target.get("other_phones", [])]
         if not changes and not new_tags and not new_emails and not new_phones:
