@@ -306,3 +306,15 @@ def test_export_vcf_is_vcard_4_that_imports_back_the_same_people(fup, tmp_path):
     assert theirs == mine
     refused = fup("export", "touches", "--format", "vcf")
     assert refused.exit_code == 2 and "--format vcf is for `fup export contacts` only" in refused.stderr
+
+
+def test_a_team_database_keeps_every_email_and_phone_and_undoes_the_import(fup, pg_url):
+    """On PostgreSQL (schema 0008's contact_phone under row security and the journal trigger)."""
+    server = {"FUP_DB": pg_url}
+    fup.ok("import", "contacts", str(EXAMPLES / "outlook-desktop.csv"), env=server)
+    fup.ok("import", "contacts", str(EXAMPLES / "outlook-desktop.csv"))
+    assert fup.ok("export", "contacts", env=server).stdout == fup.ok("export", "contacts").stdout
+    lea = fup.json("show", "lea", "-f", "json", env=server)
+    assert (lea["other_emails"], lea["other_phones"]) == (["lea@fournier.example"], ["+33 1 55 50 01 10"])
+    fup.ok("undo", env=server)
+    assert fup.json("list", "-f", "json", env=server) == []
