@@ -46,6 +46,7 @@ from ..vocabulary import STATES, check_channel
 
 FILLABLE = ("company", "title", "email", "phone", "url", "source", "notes", "birthday")
 PROGRESS_THRESHOLD = 2000
+WRITE_CHUNK = 5000  # new contacts built and written at a time
 
 
 class ImportProblems(FupError):
@@ -416,6 +417,7 @@ def import_contacts(
     options = formats.ReadOptions(date_format=_check_date_format(date_format))
     name, data = read_input(path)
     table = read_table(name, data, source, encoding, options, mapping)
+    del data  # (the records read from the decoded text, or the workbook, from here on)
     layout = table.layout
     default_source = Path(name).name if layout == formats.SHEET and name != "<stdin>" else ""
 
@@ -581,8 +583,21 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
     # restores contacts whose history follows (`import touches` re-plans, and balances, them).
     balance = Balancer(db, rules, ctx.today, ctx.store.user()) if layout != formats.FUP else None
     step = _progress(len(actions))
-    rows, items, emails, phones = [], [], [], []
+    rows: list[dict] = []
+    items: list[dict] = []
+    emails: list[dict] = []
+    phones: list[dict] = []
     plans: dict[tuple, Plan] = {}  # new contacts without history share few plans
+
+    def flush() -> None:  # the new contacts so far, with what hangs from them (written a chunk at a time)
+        db.insert_many("contact", rows)
+        db.insert_many("contact_word", [word for row in rows for word in word_rows(row["id"], row["name_key"])])
+        db.insert_many("agenda_item", items)
+        db.insert_many("contact_email", emails)
+        db.insert_many("contact_phone", phones)
+        for written in (rows, items, emails, phones):
+            written.clear()
+
     for fields in new_rows:
         if fields.get("id") is None:
             fields["id"] = next_id
@@ -602,10 +617,10 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
             report.spread_until = max(report.spread_until or row["next_due"], row["next_due"])
         rows.append(row)
         items += agenda
+        if len(rows) >= WRITE_CHUNK:
+            flush()
         step()
-    db.insert_many("contact", rows)
-    db.insert_many("contact_word", [word for row in rows for word in word_rows(row["id"], row["name_key"])])
-    db.insert_many("agenda_item", items)
+    flush()
     filled = []
     for action, key, fields in actions:
         if action != "fill":
@@ -621,8 +636,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
         db.update("contact", cid, {**values, "updated_at": ctx.now})
         filled.append(cid)
         step()
-    db.insert_many("contact_email", emails)
-    db.insert_many("contact_phone", phones)
+    flush()
     _refresh_ids(db, ctx, filled)
 
 
