@@ -318,3 +318,16 @@ def test_a_team_database_keeps_every_email_and_phone_and_undoes_the_import(fup, 
     assert (lea["other_emails"], lea["other_phones"]) == (["lea@fournier.example"], ["+33 1 55 50 01 10"])
     fup.ok("undo", env=server)
     assert fup.json("list", "-f", "json", env=server) == []
+
+
+def test_edit_adds_and_removes_other_phone_numbers(fup):
+    fup.ok("add", "Ana Ruiz", "--phone", "+34 600 000 001")
+    fup.ok("edit", "ana", "--phone2", "0301234567", "--phone2", "+34 600 000 001", "--phone2", "0301234567")
+    assert fup.json("show", "ana", "-f", "json")["other_phones"] == ["0301234567"]  # (the main one is not repeated)
+    assert "other phones: 0301234567" in fup.ok("show", "ana").stdout
+    missing = fup("edit", "ana", "--rm-phone2", "555")
+    assert missing.exit_code != 0 and "Ana Ruiz has no other phone number 555" in missing.stderr
+    fup.ok("edit", "ana", "--rm-phone2", "0301234567")
+    assert fup.json("show", "ana", "-f", "json")["other_phones"] == []
+    fup.ok("undo")
+    assert fup.json("show", "ana", "-f", "json")["other_phones"] == ["0301234567"]

@@ -160,6 +160,8 @@ CASES = {
         (["edit", "ana", "--email2", "ana@home.example", "--email2", "a.r@acme.example"], FAST),
         (["edit", "ana", "--email2", "bo@lind.example"], FAST), (["edit", "ana", "--rm-email2", "nope@x.example"], FAST),
         (["edit", "ana", "--email2", ""], FAST),
+        (["edit", "ana", "--phone2", "+34 600 000 001", "--phone2", "0301234567"], FAST),
+        (["edit", "ana", "--rm-phone2", "555"], FAST), (["edit", "ana", "--phone2", " "], FAST),
         (["edit", "ana", "--untag"], TYPER), (["edit", "ana", "--tags", "x"], TYPER), (["edit"], TYPER),
     ],
     "snooze": [

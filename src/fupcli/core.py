@@ -766,15 +766,21 @@ def _need_team(ctx: AppContext, what: str) -> str:
 
 def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: list[str], remove_tags: list[str],
                  append_note: str | None = None, private: bool | None = None, add_emails: Sequence[str] = (),
-                 remove_emails: Sequence[str] = ()) -> dict:
+                 remove_emails: Sequence[str] = (), add_phones: Sequence[str] = (),
+                 remove_phones: Sequence[str] = ()) -> dict:
     """Change fields; an empty string clears an optional one. `append_note` adds a line to the
     notes, dated today ("2026-11-23: met her CFO"), keeping what is there. `add_emails` and
     `remove_emails` are the contact's other addresses (`contact_email`), which `fup sync mail`
-    and duplicate checks match on too."""
+    and duplicate checks match on too; `add_phones` and `remove_phones` its other numbers
+    (`contact_phone`)."""
     more = [clean_email(e) for e in add_emails]
     fewer = [clean_email(e) for e in remove_emails]
     if any(e is None for e in more + fewer):
         raise BadInput("--email2 and --rm-email2 need an address")
+    more_phones = [clean_text(p, "phone") for p in add_phones]
+    fewer_phones = [clean_text(p, "phone") for p in remove_phones]
+    if any(p is None for p in more_phones + fewer_phones):
+        raise BadInput("--phone2 and --rm-phone2 need a number")
     if append_note is not None and changes.get("notes") is not None:
         raise BadInput("--note replaces the notes and --append-note adds to them: give one of them")
     line = clean_text(append_note, "note", required=True) if append_note is not None else None
@@ -797,7 +803,8 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
         else:
             cleaned[name] = clean_text(value, name.rstrip("s") if name == "notes" else name)
     added, removed = clean_tags(add_tags), clean_tags(remove_tags)
-    if not cleaned and not added and not removed and line is None and private is None and not more and not fewer:
+    if (not cleaned and not added and not removed and line is None and private is None and not more and not fewer
+            and not more_phones and not fewer_phones):
         raise BadInput("nothing to change; give at least one field option (see fup edit --help)")
     me = _need_team(ctx, "private contacts") if private is not None else None
     with ctx.store.write(Undoable("edit", ctx.now)) as db:
@@ -814,6 +821,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             db.execute("DELETE FROM contact_email WHERE contact_id = :cid AND email = :email",  # (now the main one)
                        {"cid": contact["id"], "email": cleaned["email"]})
         _other_emails(db, ctx, contact, more, fewer, cleaned.get("email", contact["email"]))
+        _other_phones(db, ctx, contact, more_phones, fewer_phones, cleaned.get("phone", contact["phone"]))
         moved = cleaned.get("cadence") not in (None, contact["cadence"])
         changes = dict(cleaned)
         cadence = cleaned.get("cadence", contact["cadence"])
@@ -855,6 +863,19 @@ def _other_emails(db: Db, ctx: AppContext, contact: dict, more: list, fewer: lis
                 continue
             raise Conflict(f"{clash['name']} (#{clash['id']}) already has email {email}")
         db.insert("contact_email", {"contact_id": contact["id"], "email": email, "created_at": ctx.now})
+
+
+def _other_phones(db: Db, ctx: AppContext, contact: dict, more: list, fewer: list, main: str | None) -> None:
+    for phone in fewer:
+        gone = db.execute("DELETE FROM contact_phone WHERE contact_id = :cid AND phone = :phone",
+                          {"cid": contact["id"], "phone": phone})
+        if gone.rowcount == 0:
+            raise NotFound(f"{contact['name']} has no other phone number {phone}")
+    known = {phone for (phone,) in db.execute("SELECT phone FROM contact_phone WHERE contact_id = :cid",
+                                              {"cid": contact["id"]}).fetchall()}
+    for phone in dict.fromkeys(more):
+        if phone != main and phone not in known:
+            db.insert("contact_phone", {"contact_id": contact["id"], "phone": phone, "created_at": ctx.now})
 
 
 def snooze(ctx: AppContext, who: str, until: str) -> dict:

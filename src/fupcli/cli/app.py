@@ -334,11 +334,14 @@ def edit(
     private: Annotated[Optional[bool], typer.Option("--private/--shared", show_default=False, help="Team mode (PostgreSQL): only you see the contact (your own), or the team does.")] = None,
     email2: Annotated[Optional[List[str]], typer.Option("--email2", metavar="ADDRESS", help="Add another address of theirs (mail sync and duplicate checks match on it); repeat for more.")] = None,
     rm_email2: Annotated[Optional[List[str]], typer.Option("--rm-email2", metavar="ADDRESS", help="Remove one of their other addresses.")] = None,
+    phone2: Annotated[Optional[List[str]], typer.Option("--phone2", metavar="NUMBER", help="Add another phone number of theirs; repeat for more.")] = None,
+    rm_phone2: Annotated[Optional[List[str]], typer.Option("--rm-phone2", metavar="NUMBER", help="Remove one of their other phone numbers.")] = None,
 ) -> None:
     """Change a contact's fields; an empty value ("") clears an optional field."""
     commands.edit(_ctx(ctx), who=who, name=name, company=company, title=title, email=email, phone=phone, url=url,
                   source=source, channel=channel, cadence=cadence, birthday=birthday, note=note, tag=tag, untag=untag,
-                  append_note=append_note, private=private, email2=email2, rm_email2=rm_email2)
+                  append_note=append_note, private=private, email2=email2, rm_email2=rm_email2, phone2=phone2,
+                  rm_phone2=rm_phone2)
 
 
 @app.command()

@@ -247,14 +247,16 @@ def edit(app_ctx: AppContext, who: str, name: str | None = None, company: str | 
          email: str | None = None, phone: str | None = None, url: str | None = None, source: str | None = None,
          channel: str | None = None, cadence: str | None = None, birthday: str | None = None, note: str | None = None,
          tag: list[str] | None = None, untag: list[str] | None = None, append_note: str | None = None,
-         private: bool | None = None, email2: list[str] | None = None, rm_email2: list[str] | None = None) -> None:
+         private: bool | None = None, email2: list[str] | None = None, rm_email2: list[str] | None = None,
+         phone2: list[str] | None = None, rm_phone2: list[str] | None = None) -> None:
     """`fup edit`: change a contact's fields and tags."""
     from .. import core, render
 
     changes = dict(name=name, company=company, title=title, email=email, phone=phone, url=url, source=source,
                    channel=channel, cadence=cadence, birthday=birthday, notes=note)
     view = core.edit_contact(app_ctx, who, changes, tag or [], untag or [], append_note, private=private,
-                             add_emails=email2 or [], remove_emails=rm_email2 or [])
+                             add_emails=email2 or [], remove_emails=rm_email2 or [], add_phones=phone2 or [],
+                             remove_phones=rm_phone2 or [])
     render.written(f"Updated {view['name']} (#{view['id']}).", view, app_ctx.today)
 
 

@@ -155,6 +155,8 @@ COMMANDS = {
             {'name': 'private', 'kind': 'option', 'opts': ('--private',), 'secondary_opts': ('--shared',), 'is_flag': True, 'multiple': False, 'required': False, 'default': None, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'email2', 'kind': 'option', 'opts': ('--email2',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
             {'name': 'rm_email2', 'kind': 'option', 'opts': ('--rm-email2',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'phone2', 'kind': 'option', 'opts': ('--phone2',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'rm_phone2', 'kind': 'option', 'opts': ('--rm-phone2',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
         ],
     },
     'snooze': {
