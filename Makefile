@@ -22,7 +22,8 @@ demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" FUP_HOME="$(CURDIR)/$(DEMO_HOME)" bash examples/demo.sh > /dev/null
 	FUP_HOME="$(CURDIR)/$(DEMO_HOME)" FUP_NOW=$(DEMO_NOW) $(BIN)/fup today
 
-# Installs the PostgreSQL and Dovecot server packages first if they are missing (tests/ensure-servers.sh).
+# Installs what the tests start themselves first if it is missing (tests/ensure-servers.sh):
+# the PostgreSQL and Dovecot servers, and LibreOffice (headless) for the spreadsheet round trip.
 test: $(STAMP)
 	bash tests/ensure-servers.sh
 	$(BIN)/python -m pytest
