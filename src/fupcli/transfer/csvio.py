@@ -4,7 +4,9 @@ Writing: `CsvWriter` streams rows (UTF-8, optional BOM, `\\r\\n` line ends as
 the csv module writes them) and neutralises cells a spreadsheet would run as
 a formula, as OWASP's CSV-injection guidance says: a cell starting with
 `=`, `+`, `-`, `@`, TAB, CR or LF gets a leading `'`. So that the escape can
-be undone exactly, a cell that already starts with `'` gets one more.
+be undone exactly, a cell that already starts with `'` gets one more. A cell
+holding `;` or TAB is quoted too (the csv module quotes only `,`, `"` and line
+ends), as LibreOffice's import dialog also separates at those by default.
 Reading, in the order a caller does it: `decode_text` turns the bytes into text
 (a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 with a note, or the
 encoding the user names), `find_header` finds the header line (LinkedIn puts
@@ -70,6 +72,7 @@ class CsvWriter:
         self._text = None if text_columns is None else [list(columns).index(name) for name in text_columns]
         self._parts: list[str] = []
         self._writer = csv.writer(_Appender(self._parts))
+        self._columns = list(columns)
         self._raw = raw
         if bom:
             self._parts.append(BOM)
@@ -80,6 +83,7 @@ class CsvWriter:
         starts = _NEEDS_ESCAPE
         batch = []
         text = self._text
+        columns = range(len(self._columns)) if text is None else text
         for row in rows:
             if self._raw:
                 pass
@@ -91,6 +95,11 @@ class CsvWriter:
                     if cell and cell[0] in starts:
                         row = list(row) if row.__class__ is tuple else row
                         row[i] = ESCAPE + cell
+            if any((cell := row[i]).__class__ is str and (";" in cell or "\t" in cell) for i in columns):
+                self._writer.writerows(batch)  # (in order: the rows before it first)
+                batch.clear()
+                self._parts.append(_quoted_row(row))
+                continue
             batch.append(row)
             if len(batch) == self.BATCH:
                 self._writer.writerows(batch)
@@ -102,6 +111,20 @@ class CsvWriter:
     def _flush(self) -> None:
         self._stream.write("".join(self._parts))
         self._parts.clear()
+
+
+def _quoted_row(row: Sequence[object]) -> str:
+    """A row as the csv module writes it, except that a cell holding `;` or TAB is quoted too:
+    LibreOffice's Text Import dialog separates at `,`, `;` and TAB unless told otherwise, and
+    would cut a tag list `vip;friend` in two. (The csv module's minimal quoting cannot be told
+    about other characters.)"""
+    cells = []
+    for cell in row:
+        text = "" if cell is None else str(cell)
+        if any(ch in text for ch in ',";\t\r\n'):
+            text = '"' + text.replace('"', '""') + '"'
+        cells.append(text)
+    return ",".join(cells) + "\r\n"
 
 
 class _Appender:
