@@ -331,3 +331,95 @@ def test_edit_adds_and_removes_other_phone_numbers(fup):
     assert fup.json("show", "ana", "-f", "json")["other_phones"] == []
     fup.ok("undo")
     assert fup.json("show", "ana", "-f", "json")["other_phones"] == ["0301234567"]
+
+
+# --- what a second reading found ---------------------------------------------------------------
+
+
+def test_a_broken_row_does_not_stop_the_reading_and_skip_bad_keeps_the_rows_after_it(fup, tmp_path):
+    wide = write(tmp_path / "wide.csv", "name,email\nAna,ana@x.example\nBo,bo@x.example,extra\n"
+                                        "Cy,cy@x.example\nDi,di@x.example,more\nEd,\"ed@x.example\"junk\nFe,fe@x.example\n")
+    result = fup("import", "contacts", wide)
+    assert result.exit_code == 2
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()[:-1]] == [f"{wide}:3", f"{wide}:5", f"{wide}:6"]
+    skipped = fup.ok("import", "contacts", wide, "--skip-bad")
+    assert skipped.stdout.startswith("Imported contacts (sheet format): 3 new, 0 updated, 0 unchanged.")
+    assert sorted(c["name"] for c in fup.json("list", "-f", "json")) == ["Ana", "Cy", "Fe"]
+
+
+def test_skip_bad_also_skips_a_row_whose_emails_belong_to_two_people(fup, tmp_path):
+    own = write(tmp_path / "own.csv", "name,email\nA,a@x.example\nB,b@x.example\nC,\"a@x.example;b@x.example\"\nD,d@x.example\n")
+    assert fup("import", "contacts", own).exit_code == 2
+    result = fup.ok("import", "contacts", own, "--skip-bad")
+    assert result.stdout.startswith("Imported contacts (sheet format): 3 new, 0 updated, 0 unchanged.")
+    assert f"  {own}:4: email b@x.example belongs to another contact" in result.stdout
+
+
+def test_update_keeps_your_source_and_the_phone_it_replaces(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example", "--phone", "555", "--source", "the Lisbon summit")
+    sheet = write(tmp_path / "list.csv", "name,email,phone\nAna Ruiz,ana@acme.example,777\n")
+    dry = fup.ok("import", "contacts", sheet, "--update", "--dry-run")
+    assert dry.stdout.splitlines()[1:] == ["  #1 phone: '555' -> '777'", "  #1 other phone: + 555"]
+    fup.ok("import", "contacts", sheet, "--update")
+    ana = fup.json("show", "ana", "-f", "json")
+    assert (ana["source"], ana["phone"], ana["other_phones"]) == ("the Lisbon summit", "777", ["555"])
+
+
+def test_update_reaches_a_contact_without_a_name_and_rows_without_one_are_not_merged(fup, tmp_path):
+    args = ["--map", "email=E-mail", "--map", "title=Title", "--map", "company=Company"]
+    first = write(tmp_path / "s1.csv", "E-mail,Title,Company\nq@x.example,Intern,Acme\n,Buyer,Acme\n,CFO,Acme\n")
+    result = fup.ok("import", "contacts", first, *args)
+    assert result.stdout.startswith("Imported contacts (sheet format): 3 new, 0 updated, 0 unchanged.")
+    second = write(tmp_path / "s2.csv", "E-mail,Title,Company\nq@x.example,CEO,Acme\n")
+    dry = fup.ok("import", "contacts", second, *args, "--update", "--dry-run")
+    assert dry.stdout.splitlines() == [
+        "Would import contacts (sheet format): 0 new, 1 updated, 0 unchanged.  Nothing was written.",
+        "  #1 title: 'Intern' -> 'CEO'"]
+
+
+def test_an_id_or_a_shared_name_never_joins_two_people_with_different_emails(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--company", "Acme", "--email", "ana1@acme.example")
+    fup.ok("add", "Ana Ruiz", "--company", "Acme", "--email", "ana2@acme.example")
+    other = write(tmp_path / "other.csv", fup.ok("export", "contacts").stdout.replace("ana1@acme.example", "zz@x.example"))
+    result = fup.ok("import", "contacts", other, "--dry-run")
+    assert result.stdout.startswith("Would import contacts (fup format): 1 new, 0 updated, 1 unchanged.")
+    which = write(tmp_path / "which.csv", "name,company,title\nAna Ruiz,Acme,CFO\n")  # one of the two, but which?
+    assert fup.ok("import", "contacts", which, "--dry-run").stdout.startswith("Would import contacts (sheet format): 1 new")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--map", "name=Foo"], "--map and --date-format read the columns of a sheet"),
+    (["--date-format", "%d.%m.%Y"], "--map and --date-format read the columns of a sheet"),
+])
+def test_sheet_options_on_a_vcard_are_refused(fup, args, words):
+    result = fup("import", "contacts", str(EXAMPLES / "apple-contacts.vcf"), *args)
+    assert result.exit_code == 2 and words in result.stderr and fup.dump() is None
+
+
+def test_encoding_on_a_workbook_is_refused(fup):
+    result = fup("import", "contacts", str(EXAMPLES / "sheet.xlsx"), "--encoding", "cp1252")
+    assert result.exit_code == 2 and "--encoding is for text files" in result.stderr
+
+
+def test_a_yearless_form_takes_29_february_and_sheet_tags_take_spaces(fup, tmp_path):
+    sheet = write(tmp_path / "list.csv", "Name,Birthday,Labels\nAna Ruiz,29.02,Trade Fair 2025; VIP\n")
+    fup.ok("import", "contacts", sheet, "--date-format", "%d.%m")
+    ana = fup.json("show", "ana", "-f", "json")
+    assert (ana["birthday"], ana["tags"]) == ("02-29", ["trade-fair-2025", "vip"])
+
+
+def test_from_sheet_reads_a_fup_export_as_a_plain_sheet(fup, tmp_path):
+    fup.ok("add", "Ana Ruiz", "--email", "ana@acme.example")
+    exported = write(tmp_path / "export.csv", fup.ok("export", "contacts").stdout)
+    result = fup.ok("import", "contacts", exported, "--from", "sheet", "--dry-run")
+    assert result.stdout.splitlines() == [  # (matched by email; where we met, empty, is filled with the file's name)
+        "Would import contacts (sheet format): 0 new, 1 updated, 0 unchanged.  Nothing was written.",
+        "  #1 source: (empty) -> 'export.csv'"]
+
+
+def test_a_phone_made_the_main_one_is_no_longer_listed_as_another(fup):
+    fup.ok("add", "Ana Ruiz", "--phone", "111")
+    fup.ok("edit", "ana", "--phone2", "222")
+    fup.ok("edit", "ana", "--phone", "222")
+    ana = fup.json("show", "ana", "-f", "json")
+    assert (ana["phone"], ana["other_phones"]) == ("222", [])

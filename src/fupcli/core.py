@@ -821,6 +821,9 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
             db.execute("DELETE FROM contact_email WHERE contact_id = :cid AND email = :email",  # (now the main one)
                        {"cid": contact["id"], "email": cleaned["email"]})
         _other_emails(db, ctx, contact, more, fewer, cleaned.get("email", contact["email"]))
+        if cleaned.get("phone"):  # (a number of theirs made the main one is no longer an "other" one)
+            db.execute("DELETE FROM contact_phone WHERE contact_id = :cid AND phone = :phone",
+                       {"cid": contact["id"], "phone": cleaned["phone"]})
         _other_phones(db, ctx, contact, more_phones, fewer_phones, cleaned.get("phone", contact["phone"]))
         moved = cleaned.get("cadence") not in (None, contact["cadence"])
         changes = dict(cleaned)

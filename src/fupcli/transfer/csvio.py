@@ -99,6 +99,8 @@ class CsvWriter:
                 self._writer.writerows(batch)  # (in order: the rows before it first)
                 batch.clear()
                 self._parts.append(_quoted_row(row))
+                if len(self._parts) >= self.BATCH:
+                    self._flush()
                 continue
             batch.append(row)
             if len(batch) == self.BATCH:
@@ -139,10 +141,12 @@ _NEEDS_ESCAPE = frozenset(FORMULA_START) | {ESCAPE}
 
 @dataclass(frozen=True)
 class Record:
-    """One CSV record: its first physical line number and its cells by header name."""
+    """One CSV record: its first physical line number and its cells by header name; or, from
+    `read_csv(..., keep_going=True)`, a record that could not be read: `problem` says why."""
 
     line: int
     cells: dict[str, str]
+    problem: str | None = None
 
 
 class CsvProblem(ValueError):
@@ -335,13 +339,16 @@ def check_header(header: list[str], line: int) -> None:
         seen.setdefault(name, column)
 
 
-def read_csv(text: str, header_at: int = 0, delimiter: str = ",") -> tuple[list[str], Iterator[Record]]:
+def read_csv(text: str, header_at: int = 0, delimiter: str = ",",
+             keep_going: bool = False) -> tuple[list[str], Iterator[Record]]:
     """The header (the record starting at line index `header_at`) and an iterator of the records after it.
 
     Lines end in LF, CRLF or a lone CR (old Mac Excel); every record carries the physical
     line it starts on. Lines are read lazily from the text, so a file of millions of rows
     is never held as a list of lines or records (unless the caller makes one). The header
-    is not checked here: callers use `check_header`.
+    is not checked here: callers use `check_header`. A record that cannot be read (malformed,
+    more cells than the header) raises CsvProblem, or with `keep_going` comes as a `Record`
+    with its `problem`, and the reading goes on with the next one.
     """
     lines = io.StringIO(text, newline="")
     for _ in range(header_at):
@@ -361,13 +368,19 @@ def read_csv(text: str, header_at: int = 0, delimiter: str = ",") -> tuple[list[
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise CsvProblem(start, f"malformed CSV: {exc}") from None
+                if not keep_going:
+                    raise CsvProblem(start, f"malformed CSV: {exc}") from None
+                yield Record(start, {}, f"malformed CSV: {exc}")
+                continue
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
                 extra = cells[len(header):]
                 if any(cell.strip() for cell in extra):
-                    raise CsvProblem(start, f"{len(cells)} cells but the header has {len(header)}")
+                    if not keep_going:
+                        raise CsvProblem(start, f"{len(cells)} cells but the header has {len(header)}")
+                    yield Record(start, {}, f"{len(cells)} cells but the header has {len(header)}")
+                    continue
             padded = cells + [""] * (len(header) - len(cells))
             yield Record(start, dict(zip(header, padded)))
 

@@ -191,12 +191,13 @@ def _date_cell(value: str, column: str, fmt: str | None, default_format: str | N
     if pattern is None:
         raise ValueError(f"{column} {value!r} is not a date like 2024-03-12; give its form with --date-format, "
                          "e.g. --date-format %d.%m.%Y")
-    try:
-        parsed = datetime.strptime(value, pattern)
+    yearless = "%Y" not in pattern and "%y" not in pattern
+    try:  # (without a year, read in a leap year, so that 29.02 is a birthday too)
+        parsed = datetime.strptime(f"{value} 2000", f"{pattern} %Y") if yearless else datetime.strptime(value, pattern)
     except ValueError:
         raise ValueError(f"{column} {value!r} is not a date in the form {pattern} "
                          f"(e.g. {datetime(2024, 3, 12).strftime(pattern)})") from None
-    if "%Y" not in pattern and "%y" not in pattern:
+    if yearless:
         return f"{parsed.month:02d}-{parsed.day:02d}"
     return parsed.date().isoformat()
 
@@ -390,7 +391,7 @@ def _sheet_record(line: int, cells: dict[str, str], options: ReadOptions, proble
     return reach(ContactRecord(
         line=line, name=one("name"), company=one("company"), title=one("title"),
         email=emails[0] if emails else "", phone=phones[0] if phones else "", url=one("url"),
-        tags=[tag for value in values.get("tags", []) for tag in re.split(r"[;,]", value) if tag.strip()],
+        tags=_google_tags(" ::: ".join(tag for value in values.get("tags", []) for tag in re.split(r"[;,]", value))),
         source=one("source"), notes=one("notes", "\n"),
         birthday=_noted(problems, _date_cell, birthday, column, options.date_format),
         other_emails=emails[1:], other_phones=phones[1:],

@@ -1,15 +1,18 @@
-"""`fup import contacts`: contacts from fup, LinkedIn or Google CSV (the history: `history`).
+"""`fup import contacts`: fup's own export, LinkedIn, Google or Outlook CSV, any sheet with a
+name column (CSV or .xlsx), vCard (the history, touches and commitments: `history`).
 
 All or nothing, in three steps:
-1. read: `csvio` decodes the file and yields records with their physical line;
-   `formats` maps each record of the detected layout to plain fields;
-2. validate: every record is checked and matched against the database (email,
-   then profile URL, then exact name + company) into new / updated / unchanged;
-   any problem is collected as `FILE:LINE: message`, and then nothing is written;
-3. write: one write transaction (`Store.write()`) inserts and fills, and re-plans
-   every contact it touched.
-A match only fills fields that are empty, so a second run of the same file
-changes nothing.
+1. read (`read_table`): the file is told apart (a workbook, vCard, else text in the
+   encoding and delimiter it has), its layout from its first line; `formats` (or `vcard`)
+   maps each record to plain fields;
+2. validate: every record is checked, every problem of it collected as `FILE:LINE:
+   message`, and matched against the database and the rows before it (id, any email,
+   profile URL, exact name + company, never two people whose emails differ) into new /
+   updated / unchanged; with any problem nothing is written (unless `--skip-bad`);
+3. write: one write transaction (`Store.write()`) inserts, a chunk at a time, fills (or
+   with `--update` changes), and re-plans every contact it touched.
+Without `--update` a match only fills fields that are empty, so a second run of the same
+file changes nothing.
 """
 
 from __future__ import annotations
@@ -115,6 +118,8 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
     if kind == "xlsx":
         if source == formats.VCARD:
             raise BadInput(f"{name} is a workbook, not a vCard file")
+        if encoding is not None:
+            raise BadInput(f"--encoding is for text files; {name} is a workbook, which says its own")
         header, records = _problems_at(name, lambda: workbook.read_xlsx(data, name))
         header_line = 1
     else:
@@ -124,6 +129,8 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
         if not text.strip():
             raise BadInput(f"{name} is empty")
         if source == formats.VCARD or (source == "auto" and vcard.looks_like_vcard(text[:4096])):
+            if mapping or options.date_format:
+                raise BadInput("--map and --date-format read the columns of a sheet; a vCard file has none")
             return Table(formats.VCARD, _vcard_records(name, text), notes)
         header_at = 0
         first = _first_header(text) if source in ("auto", formats.LINKEDIN) else []
@@ -131,7 +138,7 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
             found = csvio.find_header(text, formats.is_linkedin_header)  # (below LinkedIn's notes)
             header_at = found if found >= 0 else 0
         delimiter = csvio.sniff_delimiter(text, header_at)
-        header, records = _problems_at(name, lambda: csvio.read_csv(text, header_at, delimiter))
+        header, records = _problems_at(name, lambda: csvio.read_csv(text, header_at, delimiter, keep_going=True))
         header_line = header_at + 1
         _problems_at(name, lambda: csvio.check_header(header, header_line))
     layout = _layout(name, header, header_line, source, mapping, options)
@@ -155,6 +162,8 @@ def _layout(name: str, header: list[str], line: int, source: str, mapping: Seque
             raise BadInput(str(exc)) from None
         return formats.SHEET
     layout = formats.detect(header)
+    if source == formats.SHEET and formats.sheet_mapping(header):
+        layout = formats.SHEET  # (a sheet with a name column, even if another layout's header would fit)
     if source not in ("auto", None):
         acceptable = {formats.GOOGLE: (formats.GOOGLE, formats.GOOGLE_LEGACY)}.get(source, (source,))
         if layout not in acceptable:
@@ -198,6 +207,9 @@ def _csv_records(name: str, layout: str, records: Iterable[csvio.Record],
     own = layout == formats.FUP
     try:
         for record in records:
+            if record.problem is not None:
+                yield record.line, record.problem
+                continue
             cells = csvio.restore_cells(record.cells) if own else record.cells
             try:
                 yield record.line, formats.contact_record(layout, record.line, cells, options)
@@ -267,7 +279,7 @@ class _Matcher:
         self.by_name: dict[tuple[str, str], Any] = {}  # a key, or a list of keys for namesakes
 
     def add(self, key: Any, emails: Iterable[str], url: str | None, name: str, company: str | None,
-            contact_id: int | None = None, loose: bool = True) -> None:
+            contact_id: int | None = None, loose: bool = True, named: bool = True) -> None:
         """Index a contact; `loose=False` indexes only its id and emails (rows of one fup export are distinct)."""
         if contact_id is not None:
             self.by_id.setdefault(contact_id, (name, key))
@@ -277,6 +289,8 @@ class _Matcher:
             return
         if url and (norm := _norm_url(url)):
             self.by_url.setdefault(norm, key)
+        if not named:  # (a stand-in name: matched by its email or URL only)
+            return
         name_key = _name_key(name, company)
         found = self.by_name.get(name_key)
         if found is None:
@@ -289,22 +303,31 @@ class _Matcher:
 
     def find(self, fields: dict, emails: list[str]) -> Any:
         """The key of the contact `fields` (with its addresses `emails`) stands for, or None."""
+        url = _norm_url(fields.get("url"))
         same = self.by_id.get(fields.get("id")) if fields.get("id") is not None else None
-        if same is not None and same[0] == fields["name"]:
+        if same is not None and same[0] == fields["name"] and not self._differ(same[1], emails, url):
             return same[1]
         for email in emails:
             if email in self.by_email:
                 return self.by_email[email]
-        url = _norm_url(fields.get("url"))
         if url and url in self.by_url:
             return self.by_url[url]
+        if fields.get("stand_in"):
+            return None  # (a name made up from a company is no person's name)
         found = self.by_name.get(_name_key(fields["name"], fields.get("company")))
-        for key in (found if isinstance(found, list) else () if found is None else (found,)):
-            known = self.current[key]
-            if (emails and _emails_of(known)) or (url and _norm_url(known.get("url"))):
-                continue  # both have one, and they differ: two people
-            return key
-        return None
+        alike = [key for key in (found if isinstance(found, list) else () if found is None else (found,))
+                 if not self._differ(key, emails, url)]
+        return alike[0] if len(alike) == 1 else None  # (two namesakes it could be: neither)
+
+    def _differ(self, key: Any, emails: list[str], url: str | None) -> bool:
+        """True when the contact `key` and a record both have an email (or a profile URL) and
+        none is the same: two people, whatever their names."""
+        known = self.current[key]
+        theirs = _emails_of(known)
+        if emails and theirs and not set(emails) & set(theirs):
+            return True
+        other = _norm_url(known.get("url"))
+        return bool(url and other and url != other)
 
 
 def _emails_of(fields: dict) -> list[str]:
@@ -438,17 +461,17 @@ def import_contacts(
     if problems:
         raise ImportProblems(problems)
 
-    report = ImportReport("contacts", layout, dry_run=dry_run, notes=table.notes, skipped=skipped,
-                          stand_ins=[f"{name}:{line}" for line, fields in valid if fields["stand_in"]])
+    report = ImportReport("contacts", layout, dry_run=dry_run, notes=table.notes, skipped=skipped)
     if dry_run:
         conn = ctx.store.reader()
-        _plan_contacts(layout, name, valid, _existing_contacts_rows(conn) if conn else [], report, problems, update)
+        _plan_contacts(layout, name, valid, _existing_contacts_rows(conn) if conn else [], report, problems, update,
+                       skip_bad)
         if problems:
             raise ImportProblems(problems)
         return report
     with ctx.store.write(Undoable("import", ctx.now)) as db:
         existing = _existing_contacts_rows(db)
-        actions = _plan_contacts(layout, name, valid, existing, report, problems, update)
+        actions = _plan_contacts(layout, name, valid, existing, report, problems, update, skip_bad)
         if problems:
             raise ImportProblems(problems)
         _write_contacts(db, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
@@ -489,11 +512,15 @@ def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
 
 
 def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existing: list[tuple[int, dict]],
-                   report: ImportReport, problems: list[str], update: bool = False) -> list[tuple[str, Any, dict]]:
+                   report: ImportReport, problems: list[str], update: bool = False,
+                   skip_bad: bool = False) -> list[tuple[str, Any, dict]]:
     """Decide new / fill (or, with `update`, change) / unchanged for each record; returns
     (action, key, fields) triples. Without `update` a match only fills empty fields; with it,
     a field the file gives and that differs replaces the stored one (`report.details` says
-    each change as `#ID field: old -> new`). Emails and phones beyond the first are added."""
+    each change as `#ID field: old -> new`), but where we met (`source`) is only filled: the
+    layouts make one up ("Outlook", the file's name) that should not replace yours. Emails
+    and phones beyond the first are added; a main phone replaced is kept besides the new one.
+    A row whose emails belong to two contacts is a problem (with `skip_bad`, skipped)."""
     current: dict[Any, dict] = {}
     matcher = _Matcher(current)
     used_ids = set()
@@ -506,13 +533,13 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
         for email in _emails_of(row):
             owner.setdefault(email, key)
     actions: list[tuple[str, Any, dict]] = []
-    changeable = ("name", *FILLABLE) if update else FILLABLE
+    replaceable = tuple(f for f in ("name", *FILLABLE) if f != "source")
     for line, fields in valid:
         emails = _emails_of(fields)
         key = matcher.find(fields, emails)
         taken = [e for e in emails if owner.get(e, key) != key]  # (a match takes all of them)
         if taken:
-            problems.append(f"{name}:{line}: email {taken[0]} belongs to another contact")
+            (report.skipped if skip_bad else problems).append(f"{name}:{line}: email {taken[0]} belongs to another contact")
             continue
         if key is None:
             key = ("new", line)
@@ -523,15 +550,20 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
                 used_ids.add(fields["id"])
             current[key] = fields  # later rows of the file that match it fill this same dict
             matcher.add(key, emails, fields.get("url"), fields["name"], fields.get("company"),
-                        contact_id=fields.get("id"), loose=layout != formats.FUP)
+                        contact_id=fields.get("id"), loose=layout != formats.FUP, named=not fields.get("stand_in"))
             for email in emails:
                 owner[email] = key
             actions.append(("new", key, fields))
             report.new += 1
+            if fields.get("stand_in"):
+                report.stand_ins.append(f"{name}:{line}")
             continue
         target = current[key]
-        if update and not fields.get("stand_in"):
-            changes = {f: fields[f] for f in changeable if fields.get(f) and fields[f] != target.get(f)}
+        if update:
+            fields_given = [f for f in replaceable if f != "name" or not fields.get("stand_in")]
+            changes = {f: fields[f] for f in fields_given if fields.get(f) and fields[f] != target.get(f)}
+            if fields.get("source") and not target.get("source"):
+                changes["source"] = fields["source"]
         else:
             changes = {f: fields[f] for f in FILLABLE if not target.get(f) and fields.get(f)}
         if target.get("email") and changes.get("email") and target["email"] != changes["email"]:
@@ -539,8 +571,11 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
         new_tags = [t for t in fields["tags"] if t not in target["tags"]]
         known = set(_emails_of(target))
         new_emails = [e for e in emails if e not in known and e != changes.get("email")]
-        new_phones = [p for p in [fields.get("phone"), *fields.get("other_phones", [])]
-                      if p and p != target.get("phone") and p != changes.get("phone") and p not in target.get("other_phones", [])]
+        phones = [fields.get("phone"), *fields.get("other_phones", [])]
+        if changes.get("phone") and target.get("phone"):
+            phones.append(target["phone"])  # (the number it replaces is kept besides it)
+        new_phones = [p for p in dict.fromkeys(phones) if p and p != changes.get("phone", target.get("phone"))
+                      and p not in target.get("other_phones", [])]
         if not changes and not new_tags and not new_emails and not new_phones:
             report.unchanged += 1
             continue
