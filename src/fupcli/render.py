@@ -21,7 +21,7 @@ from .storage.queries import DUE_COLUMNS
 # only where needed (they cost a start-up several milliseconds).
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Any, Iterable, Sequence, TextIO
+    from typing import Any, Iterable, Iterator, Sequence, TextIO
 
     from .storage.queries import DueRow
 
@@ -450,39 +450,194 @@ def _flat(view: dict) -> dict:
     return row
 
 
-def contact_list(views: Sequence[dict], fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
-    """`fup list`: JSON, CSV, or a table that fits the screen (`screen_width`) unless `wide`.
+def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None) -> None:
+    """A JSON array of objects, streamed: the bytes `write_json` writes for a list of them
+    (`json.dump(..., ensure_ascii=False, indent=2)`), each object formatted at once from a layout
+    of its keys (strings by the json module's C escaper) and written a batch at a time."""
+    from json.encoder import encode_basestring as quoted
+
+    layouts: dict[tuple, str] = {}  # an object's layout, by its indent and keys (one producer: a few)
+
+    def text(value: Any, indent: int) -> str:
+        """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it at `indent` spaces."""
+        kind = value.__class__
+        if kind is str:
+            return quoted(value)
+        if value is None:
+            return "null"
+        if kind is int:
+            return int.__repr__(value)
+        if kind is bool:
+            return "true" if value else "false"
+        inner = indent + 2
+        if kind is list or kind is tuple:
+            if not value:
+                return "[]"
+            pad = "\n" + " " * inner
+            return ("[" + pad + ("," + pad).join([quoted(item) if item.__class__ is str else text(item, inner)
+                                                  for item in value]) + "\n" + " " * indent + "]")
+        if isinstance(value, dict):
+            if not value:
+                return "{}"
+            return layout(indent, tuple(value)) % tuple([
+                quoted(item) if item.__class__ is str else "null" if item is None else
+                int.__repr__(item) if item.__class__ is int else text(item, inner) for item in value.values()])
+        import json
+
+        return json.dumps(value, ensure_ascii=False)  # a float (or an int or str subclass), as json writes it
+
+    def layout(indent: int, keys: tuple) -> str:
+        found = layouts.get((indent, *keys))
+        if found is None:
+            pad = " " * (indent + 2)
+            found = layouts[(indent, *keys)] = (
+                "{\n" + ",\n".join(f"{pad}{quoted(str(key))}: %s" for key in keys) + "\n" + " " * indent + "}")
+        return found
+
+    out = _out(stream)
+    batch: list[str] = []
+    opened = False
+    keys: tuple = ()
+    shape = ""
+    for obj in objects:
+        if obj.__class__ is not dict or not obj:
+            batch.append("  " + text(obj, 2))
+        else:
+            if tuple(obj) != keys:
+                keys = tuple(obj)
+                shape = "  " + layout(2, keys)
+            batch.append(shape % tuple([
+                quoted(item) if item.__class__ is str else "null" if item is None else
+                int.__repr__(item) if item.__class__ is int else text(item, 4) for item in obj.values()]))
+        if len(batch) == 1000:
+            out.write((",\n" if opened else "[\n") + ",\n".join(batch))
+            opened = True
+            batch.clear()
+    if batch:
+        out.write((",\n" if opened else "[\n") + ",\n".join(batch))
+        opened = True
+    out.write("\n]\n" if opened else "[]\n")
+
+
+def contact_list(views: Iterable[dict], fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
+    """`fup list`: JSON, CSV, or a table that fits the screen (`screen_width`) unless `wide`, all
+    written as the contacts stream by (one pass over `views`), never held (`_list_table`).
 
     Narrowing, the tags give way first (to 10 columns), then the next due date's "(in 3 days)"
     (every row keeps its date), the company beside the name, a name longer than 24 columns, the
     rest of the tags, a long cadence name, and last any name; the id and the state are never cut."""
     if fmt == "json":
-        write_json(list(views), stream)
+        write_json_objects(views, stream)
         return
     if fmt == "csv":
-        write_csv(_contact_columns() + LIST_COLUMNS, (_flat(v) for v in views), stream)
+        from .transfer.csvio import CsvWriter
+
+        columns = _contact_columns() + LIST_COLUMNS
+        tags = columns.index("tags")
+
+        def row(view: dict) -> list:
+            cells = list(map(view.get, columns))  # (a column the views lack, empty)
+            cells[tags] = ";".join(cells[tags])
+            return cells
+
+        text = [column for column in columns if column not in _LIST_FIXED_COLUMNS]  # (the cells to check and escape)
+        CsvWriter(_out(stream), columns, text_columns=text).rows(map(row, views))
         return
-    out = _out(stream)
-    if not views:
-        out.write("No contacts match.\n")
-        return
+    _list_table(views, today_, _out(stream), wide)
+
+
+# The columns of `fup list -f csv` that never hold text a person typed: ids, counts, dates and
+# times as fup writes them, fup's own words (channels, states); the others are checked for a
+# formula to neutralise (and, by CsvWriter, for what to quote), as `fup export` checks its own.
+_LIST_FIXED_COLUMNS = frozenset({"id", "channel", "state", "birthday", "created_at", "next_due", "snoozed_until",
+                                 "reopened_at", "last_touch", "unanswered_streak", "open_commitments"})
+_LIST_HEADER = ("id", "who", "state", "cadence", "next due", "tags")
+
+
+def _list_table(views: Iterable[dict], today_: date, out: TextIO, wide: bool) -> None:
+    """`text_table` of the contacts, streamed: one pass over `views` measures the columns and
+    spills each line's cells (and what fitting a narrowed line needs) to a temporary file, which
+    is read again for the widths of the cut cells, if the table narrows, and to write the lines."""
+    import tempfile
+
     due: dict[str | None, str] = {None: "-"}  # (10k contacts share a few hundred dates)
-    for v in views:
-        if v["next_due"] not in due:
-            due[v["next_due"]] = f"{v['next_due']} ({when_text(v['next_due'], today_)})"
-    lines = [(str(v["id"]), _who(v["name"], v["company"]), v["state"], v["cadence"], due[v["next_due"]],
-              ", ".join(v["tags"])) for v in views]
+    count, plain, widest = 0, True, 0
+    natural = [len(name) for name in _LIST_HEADER]
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        for view in views:
+            day, name = view["next_due"], _one_line(view["name"])
+            shown = due.get(day)
+            if shown is None:
+                shown = due[day] = f"{day} ({when_text(day, today_)})"
+            row = _one_line_row((str(view["id"]), _who(view["name"], view["company"]), view["state"], view["cadence"],
+                                 shown, ", ".join(view["tags"])))
+            count += 1
+            for column, cell in enumerate(row):
+                if cell.isascii():
+                    size = len(cell)
+                else:
+                    plain, size = False, _width(cell)
+                if size > natural[column]:
+                    natural[column] = size
+            widest = max(widest, _width(name))
+            # (cells hold no TAB nor newline: `_one_line`; nor do the name and company kept to fit them)
+            spool.write("\t".join((*row, name, _one_line(view["company"] or ""), day or "")) + "\n")
+        if not count:
+            out.write("No contacts match.\n")
+            return
+        measure = len if plain else _width
+        width = screen_width(out, wide)
+        give_way = ((5, 10), (4, 10, True), (1, widest), (1, 24), (5, 4), (3, 7), (1, 12), (1, 3))
+        narrowed = _narrowed(natural, width, give_way) if width is not None else None
 
-    def fit_due(i: int, room: int) -> str:  # the column narrowed: every row's bare date
-        day = views[i]["next_due"]
-        return _cut(day or due[day], room)
+        def lines() -> Iterator[tuple[str, ...]]:
+            """The header, then each spilled line, cut to the narrowed columns as `_cut_rows` cuts them."""
+            spool.seek(0)
+            yield fitted(_LIST_HEADER, None)
+            for text in spool:
+                *row, name, company, day = text[:-1].split("\t")
+                yield fitted(row, (name, company, day))
 
-    give_way = ((5, 10), (4, 10, True), (1, _widest_name([v["name"] for v in views])), (1, 24), (5, 4), (3, 7), (1, 12),
-                (1, 3))
-    fit = {1: lambda i, room: _fit_who(views[i]["name"], views[i]["company"], room), 4: fit_due}
-    out.write(text_table(("id", "who", "state", "cadence", "next due", "tags"), lines, color=_color(out),
-                         width=screen_width(out, wide), give_way=give_way, fit=fit))
-    out.write(f"{len(views)} contact{'s' if len(views) != 1 else ''}\n")
+        def fitted(row: Sequence[str], fit: tuple[str, str, str] | None) -> tuple[str, ...]:
+            if narrowed is None:
+                return tuple(row)
+            cut = list(row)
+            for column, room in enumerate(narrowed):
+                if room >= natural[column]:
+                    continue
+                if fit is not None and column == 1:
+                    cut[1] = _fit_who(fit[0], fit[1], room)
+                elif fit is not None and column == 4:  # every row's bare date
+                    cut[4] = _cut(fit[2] or "-", room)
+                elif measure(cut[column]) > room:
+                    cut[column] = _cut(cut[column], room)
+            return tuple(cut)
+
+        widths = natural
+        if narrowed is not None:
+            widths = [0] * len(natural)
+            for row in lines():
+                for column, cell in enumerate(row):
+                    if measure(cell) > widths[column]:
+                        widths[column] = measure(cell)
+        if plain:  # ("…" takes one column too)
+            layout = "  ".join(f"{{:<{w}}}" for w in widths)
+
+            def line(row: tuple[str, ...]) -> str:
+                return layout.format(*row).rstrip()
+        else:
+            def line(row: tuple[str, ...]) -> str:
+                return "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip()
+
+        rows = lines()
+        batch = [_bold(line(next(rows)), _color(out))]
+        for row in rows:
+            batch.append(line(row))
+            if len(batch) == 1000:
+                out.write("\n".join(batch) + "\n")
+                batch.clear()
+        batch.append(f"{count} contact{'s' if count != 1 else ''}")
+        out.write("\n".join(batch) + "\n")
 
 
 # --- results of writes ----------------------------------------------------------
