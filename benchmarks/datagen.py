@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4  # 4: contacts.csv has fup's other_emails and other_phones columns (empty)
 SEED = 20261123
 NOW = datetime(2026, 11, 23, 8, 30)
 TODAY = NOW.date()
@@ -38,6 +38,7 @@ TODAY = NOW.date()
 CONTACT_COLUMNS = (
     "id", "name", "company", "title", "email", "phone", "url", "tags", "source", "channel",
     "cadence", "state", "birthday", "notes", "created_at", "next_due", "snoozed_until", "reopened_at",
+    "other_emails", "other_phones",
 )
 TOUCH_COLUMNS = ("id", "contact_id", "contact_name", "at", "channel", "direction", "outcome", "note", "ask_again")
 COMMITMENT_COLUMNS = (
@@ -253,7 +254,7 @@ def generate(size: int, directory: Path) -> Manifest:
             person["created_at"] = times[0].isoformat()
             touches = _touch_rows(rng, person, times, touch_ids)
             commitments = _commitment_rows(rng, person, times, commitment_ids)
-            writers["contacts"].writerow([_neutralise(person[column]) for column in CONTACT_COLUMNS])
+            writers["contacts"].writerow([_neutralise(person.get(column, "")) for column in CONTACT_COLUMNS])
             writers["touches"].writerows(touches)
             writers["commitments"].writerows(commitments)
             manifest.touches += len(touches)

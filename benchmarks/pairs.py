@@ -13,6 +13,12 @@ and a command that writes runs on a copy of the database made for the pair. Thei
 Taskwarrior counterparts are TaskCommands: a different pending task id each run,
 on a copy of the Taskwarrior data when they write. Copies go when the pair is done.
 
+The import pairs compare `fup import` with `sqlite-utils insert --csv` of the same file, on
+time and on peak memory (a time pair and a memory pair of the same commands share their
+runs: `Bench.samples`); touches and commitments go into a copy of a home holding the
+dataset's contacts alone (`contacts_only_home`, made once and cached). The list pairs
+compare `fup list --format json|csv` with `fup export contacts` on the same database.
+
 The last two pairs run fup at the mid size on PostgreSQL against fup on SQLite
 (postgres.py: a server from tests/pgserver.py, started and loaded from the same
 dataset only when the first of them is built, stopped by run.py after the pairs).
@@ -40,6 +46,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import datagen
 import mailgen
 import taskwarrior
 from postgres import Postgres, Unavailable
@@ -94,6 +101,7 @@ class Bench:
     mail_setup: Callable[[], MailSetup] | None = None  # run.py's: makes the Maildir and homes, on first use
     mail: MailSetup | None = None
     mail_failed: str | None = None
+    samples: dict = field(default_factory=dict)  # measured samples shared by pairs of the same probes (Pair.shared)
 
     @property
     def small(self) -> int:
@@ -168,6 +176,9 @@ class Pair:
     a_value: float | None = None
     b_value: float | None = None
     scratch: list[Path] = field(default_factory=list)  # copies made for the pair, removed once measured
+    # Where the samples of the same probes are kept (Bench.samples): a time pair and a memory pair
+    # of the same commands run them once (the first measured runs them, the other reads its samples).
+    shared: dict | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -191,8 +202,15 @@ def measure(pair: Pair) -> Pair:
         remove(pair.scratch)
         return pair
     median = median_seconds if pair.metric == TIME else median_peak_kib
+    probes = [pair.a, *pair.b]
+    key = (tuple(probe.label for probe in probes), pair.runs)
     try:
-        samples = interleave([pair.a, *pair.b], pair.runs, WARMUP)
+        if pair.shared is not None and key in pair.shared:
+            samples = pair.shared[key]
+        else:
+            samples = interleave(probes, pair.runs, WARMUP)
+            if pair.shared is not None:
+                pair.shared[key] = samples
     except CommandFailed as exc:
         pair.skipped = f"a command failed: {exc}"
         return pair
@@ -378,21 +396,126 @@ def fup_big_vs_small(fup: FupCommand, bench: Bench) -> Pair:
     return pair
 
 
+def _contacts_import(bench: Bench) -> tuple[Probe, Probe]:
+    """`fup import contacts` of the largest dataset into an empty FUP_HOME, and `sqlite-utils insert`
+    of the same file into a new database (the same probes for the time pair and the memory pair)."""
+    big = size_label(bench.big)
+    source = str(bench.contacts_csv[bench.big])
+    home, fresh_db = bench.scratch / "import-home", bench.scratch / "fresh.db"
+    fup = Probe(f"fup import contacts {big}", fixed([bench.fup, "import", "contacts", source]),
+                bench.fup_env(home), prepare=lambda _run: shutil.rmtree(home, ignore_errors=True))
+    peer = Probe(f"sqlite-utils insert {big}",
+                 fixed([bench.peers["sqlite-utils"], "insert", str(fresh_db), "contacts", source, "--csv"]),
+                 dict(os.environ), prepare=lambda _run: fresh_db.unlink(missing_ok=True))
+    return fup, peer
+
+
+def _lacking_contacts_file(bench: Bench) -> str | None:
+    missing = None if bench.big in bench.contacts_csv else f"no {size_label(bench.big)} dataset"
+    return bench.lacking(peers=("sqlite-utils",)) or missing
+
+
 def import_vs_sqlite_utils(bench: Bench) -> Pair:
     big = size_label(bench.big)
     pair = Pair(f"`fup import contacts` {big} rows vs `sqlite-utils insert --csv`", 1.0)
-    pair.skipped = bench.lacking(peers=("sqlite-utils",))
-    if pair.skipped is not None or bench.big not in bench.contacts_csv:
-        pair.skipped = pair.skipped or f"no {big} dataset"
-        return pair
-    source = str(bench.contacts_csv[bench.big])
-    home, fresh_db = bench.scratch / "import-home", bench.scratch / "fresh.db"
-    pair.a = Probe(f"fup import contacts {big}", fixed([bench.fup, "import", "contacts", source]),
-                   bench.fup_env(home), prepare=lambda _run: shutil.rmtree(home, ignore_errors=True))
-    pair.b = [Probe(f"sqlite-utils insert {big}",
-                    fixed([bench.peers["sqlite-utils"], "insert", str(fresh_db), "contacts", source, "--csv"]),
+    pair.skipped = _lacking_contacts_file(bench)
+    if pair.skipped is None:
+        pair.a, peer = _contacts_import(bench)
+        pair.b = [peer]
+        pair.runs = bench.heavy_runs
+        pair.shared = bench.samples
+    return pair
+
+
+def memory_import_vs_sqlite_utils(bench: Bench) -> Pair:
+    big = size_label(bench.big)
+    pair = Pair(f"peak memory: `fup import contacts` {big} rows vs `sqlite-utils insert --csv`", 1.5, metric=MEMORY)
+    pair.skipped = _lacking_contacts_file(bench)
+    if pair.skipped is None:
+        pair.a, peer = _contacts_import(bench)
+        pair.b = [peer]
+        pair.runs = bench.heavy_runs
+        pair.shared = bench.samples
+    return pair
+
+
+# --- the history: touches and commitments ------------------------------------------------
+
+
+def contacts_only_home(bench: Bench, size: int) -> Path:
+    """A FUP_HOME holding the contacts of a size and nothing else (`fup import contacts` of its
+    contacts.csv into an empty home), for the pairs that import the history into a copy of it.
+    Made on first use and cached beside the size's loaded database (so it goes with it)."""
+    directory = bench.homes[size].parent / "contacts-only"
+    home, marker = directory / "home", directory / "made"
+    if not marker.exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        home.mkdir(parents=True)
+        run_process([bench.fup, "import", "contacts", str(bench.contacts_csv[size])], bench.fup_env(home))
+        marker.write_text("", encoding="utf-8")
+    return home
+
+
+def _history_rows(bench: Bench, what: str) -> str:
+    """How many rows the largest dataset's touches or commitments file holds, as a title shows it."""
+    manifest = datagen.load_manifest(bench.datasets[bench.big]) if bench.big in bench.datasets else None
+    count = getattr(manifest, what, 0) if manifest is not None else 0
+    if not count:
+        return f"@{size_label(bench.big)}"
+    return f"{count / 1_000_000:.0f}M rows" if count >= 1_000_000 else f"{count / 1000:.0f}k rows"
+
+
+def _history_import(bench: Bench, what: str, pair: Pair) -> None:
+    """`fup import touches|commitments` of the largest dataset's file into a copy of its contacts-only
+    home, against `sqlite-utils insert` of the same file into a new database; the same probes
+    for the time pair and the memory pair (their samples are shared: `Pair.shared`)."""
+    big = size_label(bench.big)
+    pair.skipped = bench.lacking((bench.big,), ("sqlite-utils",))
+    if pair.skipped is None and bench.big not in bench.datasets:
+        pair.skipped = f"no {big} dataset"
+    if pair.skipped is not None:
+        return
+    source = str(datagen.csv_path(bench.datasets[bench.big], what))
+    home, fresh_db = bench.scratch / f"import-{what}-home", bench.scratch / f"fresh-{what}.db"
+    template = bench.scratch / "contacts-only"  # (dry: never used)
+    if not bench.dry:
+        try:
+            template = contacts_only_home(bench, bench.big)
+        except CommandFailed as exc:
+            pair.skipped = f"the contacts-only database could not be made: {exc}"
+            return
+
+    def fresh_home(_run: int) -> None:
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.copytree(template, home)
+
+    pair.scratch.append(home)
+    pair.a = Probe(f"fup import {what} {big}", fixed([bench.fup, "import", what, source]), bench.fup_env(home),
+                   prepare=fresh_home)
+    pair.b = [Probe(f"sqlite-utils insert {what} {big}",
+                    fixed([bench.peers["sqlite-utils"], "insert", str(fresh_db), what, source, "--csv"]),
                     dict(os.environ), prepare=lambda _run: fresh_db.unlink(missing_ok=True))]
     pair.runs = bench.heavy_runs
+    pair.shared = bench.samples
+
+
+def import_touches_vs_sqlite_utils(bench: Bench) -> Pair:
+    pair = Pair(f"`fup import touches` {_history_rows(bench, 'touches')} vs `sqlite-utils insert --csv`", 1.0)
+    _history_import(bench, "touches", pair)
+    return pair
+
+
+def memory_import_touches_vs_sqlite_utils(bench: Bench) -> Pair:
+    pair = Pair(f"peak memory: `fup import touches` {_history_rows(bench, 'touches')} vs `sqlite-utils insert --csv`",
+                1.5, metric=MEMORY)
+    _history_import(bench, "touches", pair)
+    return pair
+
+
+def memory_import_commitments_vs_sqlite_utils(bench: Bench) -> Pair:
+    rows = _history_rows(bench, "commitments")
+    pair = Pair(f"peak memory: `fup import commitments` {rows} vs `sqlite-utils insert --csv`", 1.5, metric=MEMORY)
+    _history_import(bench, "commitments", pair)
     return pair
 
 
@@ -406,6 +529,20 @@ def export_vs_sqlite3(bench: Bench) -> Pair:
         pair.b = [Probe(f"sqlite3 -csv @{big}",
                         fixed([bench.peers["sqlite3"], "-csv", str(home / "fup.db"), "select * from contact"]),
                         dict(os.environ))]
+        pair.runs = bench.heavy_runs
+    return pair
+
+
+def list_vs_export(fmt: str, bench: Bench) -> Pair:
+    """`fup list --format json|csv` (every contact, with what it is due for next) against
+    `fup export contacts` (CSV formatted by SQLite) on the same database."""
+    big = size_label(bench.big)
+    pair = Pair(f"`fup list --format {fmt}` @{big} vs `fup export contacts` @{big}", 1.5)
+    pair.skipped = bench.lacking((bench.big,))
+    if pair.skipped is None:
+        env = bench.fup_env(bench.homes[bench.big])
+        pair.a = Probe(f"fup list -f {fmt} @{big}", fixed([bench.fup, "list", "--format", fmt]), env)
+        pair.b = [Probe(f"fup export contacts @{big}", fixed([bench.fup, "export", "contacts"]), env)]
         pair.runs = bench.heavy_runs
     return pair
 
@@ -589,7 +726,13 @@ PAIRS: tuple[Callable[[Bench], Pair], ...] = (
     today_big_vs_small,
     *(partial(fup_big_vs_small, fup) for fup, _task in EVERYDAY),
     import_vs_sqlite_utils,
+    memory_import_vs_sqlite_utils,
+    import_touches_vs_sqlite_utils,
+    memory_import_touches_vs_sqlite_utils,
+    memory_import_commitments_vs_sqlite_utils,
     export_vs_sqlite3,
+    partial(list_vs_export, "json"),
+    partial(list_vs_export, "csv"),
     completion_vs_version,
     version_vs_python,
     memory_today_vs_task,

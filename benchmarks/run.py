@@ -16,6 +16,9 @@
 5. sanity: each command of sanity.py on its own, its median against a limit;
 6. report: the tables printed, and RESULTS.md written with the machine.
 
+Copies and probes go to benchmarks/.data/scratch-PID, one directory per run, so that two
+runs at once never remove each other's; those of runs no longer alive are removed.
+
 fup is used only through its command line: the `fup` script beside this Python.
 Usage: run.py [--sizes 1000,10000,100000] [--quick] [--runs N] [--reload]
               [--mail N] [--only TEXT ...] [--results FILE]
@@ -30,6 +33,7 @@ import csv
 import dataclasses
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -255,6 +259,28 @@ def make_mail_homes(bench: Bench, phases: Phases) -> MailSetup:
 # --- the run ------------------------------------------------------------------------
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def fresh_scratch() -> Path:
+    """This run's directory for copies and probes: one per run (by process id), so that two runs
+    at once never remove each other's copies; those of runs no longer alive are removed."""
+    for stale in DATA.glob("scratch*"):
+        pid = stale.name.removeprefix("scratch-")
+        if not (pid.isdecimal() and _alive(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
+    scratch = DATA / f"scratch-{os.getpid()}"
+    scratch.mkdir(parents=True)
+    return scratch
+
+
 def prepare_data(bench: Bench, phases: Phases, reload: bool) -> tuple[dict[int, Path], list[list[str]]]:
     """Datasets and databases for every size; the database directories and the datasets table."""
     with phases("check fup"):
@@ -335,9 +361,7 @@ def main(argv: list[str]) -> int:
     import fupcli
 
     compileall.compile_dir(str(Path(fupcli.__file__).parent), quiet=1)
-    scratch = DATA / "scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    scratch = fresh_scratch()
     bench = Bench(fup=str(Path(sys.executable).parent / "fup"), python=sys.executable, scratch=scratch,
                   sizes=args.sizes, runs=args.runs, mail_messages=args.mail)
     bench.mail_setup = partial(make_mail_homes, bench, phases)
