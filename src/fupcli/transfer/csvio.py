@@ -9,7 +9,7 @@ holding `;` or TAB is quoted too (the csv module quotes only `,`, `"` and line
 ends), as LibreOffice's import dialog also separates at those by default.
 Reading, in the order a caller does it: `decode_text` turns the bytes into text
 (a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 with a note, or the
-encoding the user names), `find_header` finds the header line (LinkedIn puts
+encoding the user names; `open_text` does the same for a file read as a stream), `find_header` finds the header line (LinkedIn puts
 notes above it), `sniff_delimiter` tells `,` from `;` and TAB, `read_csv`
 yields each record with the physical line it starts on (LF, CRLF or CR-only),
 so errors can say `FILE:LINE` even when a quoted cell spans several lines, and
@@ -22,6 +22,10 @@ import codecs
 import csv
 import io
 import re
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
@@ -220,6 +224,76 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str | No
         ) from None
 
 
+_SCAN_BYTES = 1 << 18  # bytes read at a time when a file is checked, or standard input spilled
+
+
+@contextmanager
+def open_input(path: str) -> Iterator[tuple[str, IO[bytes]]]:
+    """(name for messages, the file opened in binary) of FILE; standard input ('-') is first
+    spilled to a temporary file, so that it can be read more than once without being held."""
+    if path == "-":
+        with tempfile.TemporaryFile() as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool, _SCAN_BYTES)
+            spool.seek(0)
+            yield "<stdin>", spool
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise BadInput(f"cannot read {shown(path)}: {exc.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise BadInput(f"cannot read {shown(path)}: not a valid file name") from None
+    with handle:
+        yield shown(path), handle
+
+
+def open_text(handle: IO[bytes], encoding: str | None = None) -> tuple[IO[str], str | None]:
+    """`decode_text` for a file read as a stream: the file (at its start) as text in the
+    encoding `decode_text` would choose, without a leading BOM, and the same note.
+
+    The whole file is checked first, a chunk at a time, so the text read afterwards
+    cannot fail to decode; a file that fails the check is read whole and given to
+    `decode_text`, which says what is wrong with it and on which line."""
+    start = handle.read(4)
+    handle.seek(0)
+    if encoding is not None:
+        candidates = [(encoding, None)]
+    elif start.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", None)]
+    elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", None)]  # (the codec reads the mark and its byte order)
+    else:
+        candidates = [("utf-8", None), ("cp1252", WINDOWS_1252_NOTE)]
+    for codec, note in candidates:
+        if _decodes(handle, codec, nul_bytes=encoding is None and len(candidates) > 1):
+            text = io.TextIOWrapper(handle, encoding=codec, newline="")
+            if text.read(1) != BOM:
+                text.seek(0)
+            return text, note
+    handle.seek(0)
+    decode_text(handle.read(), encoding)  # raises, saying why and where
+    raise CsvProblem(1, "cannot be read")  # (not reached: the check and decode_text agree)
+
+
+def _decodes(handle: IO[bytes], codec: str, nul_bytes: bool) -> bool:
+    """Whether the whole of `handle` decodes with `codec` and holds no NUL (as bytes too, with
+    `nul_bytes`: text without a BOM); the handle is left at its start."""
+    try:
+        decoder = codecs.getincrementaldecoder(codec)()
+        while True:
+            data = handle.read(_SCAN_BYTES)
+            if nul_bytes and b"\x00" in data:
+                return False
+            if "\x00" in decoder.decode(data, final=not data):
+                return False
+            if not data:
+                return True
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        return False
+    finally:
+        handle.seek(0)
+
+
 _MARKED = "not %s text although it starts with that byte order mark; use --encoding to name the file's encoding"
 
 
@@ -339,18 +413,19 @@ def check_header(header: list[str], line: int) -> None:
         seen.setdefault(name, column)
 
 
-def read_csv(text: str, header_at: int = 0, delimiter: str = ",",
+def read_csv(text: str | IO[str], header_at: int = 0, delimiter: str = ",",
              keep_going: bool = False) -> tuple[list[str], Iterator[Record]]:
     """The header (the record starting at line index `header_at`) and an iterator of the records after it.
 
     Lines end in LF, CRLF or a lone CR (old Mac Excel); every record carries the physical
-    line it starts on. Lines are read lazily from the text, so a file of millions of rows
+    line it starts on. Lines are read lazily from the text (or from a text stream opened with
+    `newline=""`, e.g. by `open_text`), so a file of millions of rows
     is never held as a list of lines or records (unless the caller makes one). The header
     is not checked here: callers use `check_header`. A record that cannot be read (malformed,
     more cells than the header) raises CsvProblem, or with `keep_going` comes as a `Record`
     with its `problem`, and the reading goes on with the next one.
     """
-    lines = io.StringIO(text, newline="")
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text  # (a stream: see `open_text`)
     for _ in range(header_at):
         next(lines, None)
     counter = _LineCounter(lines, header_at + 1)

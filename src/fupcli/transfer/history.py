@@ -24,16 +24,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import shutil
-import sys
-import tempfile
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from datetime import date, datetime, time
 from operator import itemgetter
 from typing import IO, Any, Callable, Iterator
 
 from . import csvio, formats
-from .importer import ImportProblems, ImportReport, _iso_day, _iso_moment, _refresh_ids, _undo_summary
+from .importer import ImportProblems, ImportReport, _iso_day, _iso_moment, _refresh_ids, _undo_summary, has_database
 from ..context import AppContext
 from ..core import MAX_TEXT, clean_text
 from ..dates import EARLIEST, LATEST
@@ -47,7 +44,7 @@ from ..vocabulary import CHANNELS, COMMITMENT_STATUSES, DIRECTIONS, FIRMNESS, OU
 
 HISTORY_CHUNK = 1_000  # rows staged per statement, and read back per query
 REPLAN_CHUNK = 100  # contacts re-planned at a time: each chunk's statements (id lists) stay small in sqlite3's cache
-_READ_CHUNK = 1 << 20  # bytes, when standard input is spilled or a file is searched for a bad byte
+_READ_CHUNK = 1 << 20  # bytes, when a file is searched for a bad byte
 NOT_UTF8 = "not UTF-8 text (save the file as CSV UTF-8)"
 
 
@@ -97,25 +94,6 @@ COMMITMENTS = _Kind(
 
 
 # --- reading the file --------------------------------------------------------------
-
-
-@contextmanager
-def _opened(path: str) -> Iterator[tuple[str, IO[bytes]]]:
-    """(name for messages, the file in binary); standard input ('-') spilled to a temporary file."""
-    if path == "-":
-        with tempfile.TemporaryFile() as spool:
-            shutil.copyfileobj(sys.stdin.buffer, spool, _READ_CHUNK)
-            spool.seek(0)
-            yield "<stdin>", spool
-        return
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise BadInput(f"cannot read {csvio.shown(path)}: {exc.strerror}") from None
-    except ValueError:  # a NUL in the name
-        raise BadInput(f"cannot read {csvio.shown(path)}: not a valid file name") from None
-    with handle:
-        yield csvio.shown(path), handle
 
 
 def _line_breaks(data: bytes) -> int:
@@ -295,7 +273,7 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
     """Import touches or commitments from fup's own CSV export: checked, then written in one
     transaction (all or nothing), the file read once and never held (see the module's doc)."""
     kind = TOUCHES if what == "touches" else COMMITMENTS
-    with _opened(path) as (name, handle):
+    with csvio.open_input(path) as (name, handle):
         try:
             rows = _Rows(handle)
         except csvio.CsvProblem as exc:
@@ -307,7 +285,7 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
             raise BadInput(f"{name}:1: not a fup {what} file; the header needs: {', '.join(columns)}")
         report = ImportReport(what, formats.FUP, dry_run=dry_run)
         try:
-            if not _has_database(ctx, dry_run):  # so no contact: every row is a problem
+            if not has_database(ctx, dry_run):  # so no contact: every row is a problem
                 _without_contacts(name, rows)
             elif dry_run:
                 try:
@@ -323,15 +301,6 @@ def import_history(ctx: AppContext, what: str, path: str, dry_run: bool = False)
         except UnicodeDecodeError:
             raise ImportProblems([f"{name}:{_undecodable_line(handle)}: {NOT_UTF8}"]) from None
     return report
-
-
-def _has_database(ctx: AppContext, dry_run: bool) -> bool:
-    """Whether there is a database to import into. A SQLite file at an older schema is one (the
-    import's write upgrades it), but not for a dry run, which writes nothing: its reader refuses
-    it, as every read does; a server database is one once its schema is made."""
-    if ctx.store.path is not None and not dry_run:
-        return ctx.store.exists()
-    return ctx.store.reader() is not None
 
 
 def _without_contacts(name: str, rows: _Rows) -> None:

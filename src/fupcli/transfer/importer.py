@@ -18,12 +18,13 @@ file changes nothing.
 from __future__ import annotations
 
 import sys
+from itertools import islice
 from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
-from . import csvio, formats, vcard
+from . import csvio, formats, staging, vcard
 from ..storage import journal
 from ..context import AppContext
 from ..core import (
@@ -49,7 +50,7 @@ from ..vocabulary import STATES, check_channel
 
 FILLABLE = ("company", "title", "email", "phone", "url", "source", "notes", "birthday")
 PROGRESS_THRESHOLD = 2000
-WRITE_CHUNK = 5000  # new contacts built and written at a time
+WRITE_CHUNK = 1000  # contacts built and written at a time
 
 
 class ImportProblems(FupError):
@@ -78,19 +79,6 @@ class ImportReport:
     stand_ins: list[str] = field(default_factory=list)  # rows without a name, named from what they have
 
 
-def read_input(path: str) -> tuple[str, bytes]:
-    """(name for messages, bytes) of FILE, or of stdin for '-'."""
-    if path == "-":
-        return "<stdin>", sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as handle:
-            return csvio.shown(path), handle.read()
-    except OSError as exc:
-        raise BadInput(f"cannot read {csvio.shown(path)}: {exc.strerror}") from None
-    except ValueError:  # a NUL in the name
-        raise BadInput(f"cannot read {csvio.shown(path)}: not a valid file name") from None
-
-
 @dataclass
 class Table:
     """What a file holds: its layout, the notes for the user (an encoding guessed, columns left
@@ -101,17 +89,21 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
-def read_table(name: str, data: bytes, source: str = "auto", encoding: str | None = None,
+def read_table(name: str, handle: IO[bytes], source: str = "auto", encoding: str | None = None,
                options: formats.ReadOptions | None = None, mapping: Sequence[str] = ()) -> Table:
     """Open an address book: a workbook (.xlsx read, others named), a vCard file or CSV in any
     encoding and delimiter a spreadsheet writes; then its layout, from the first line's header
     (LinkedIn's, with notes above it, is looked for further down), `--from`, or `--map`.
-    A problem with the file as a whole raises (BadInput, ImportProblems); a problem with one
-    record is yielded with its line."""
+    A CSV file is read as a stream (`csvio.open_text`): its records are read as they are used;
+    a workbook and a vCard file are read whole. A problem with the file as a whole raises
+    (BadInput, ImportProblems); a problem with one record is yielded with its line."""
     from . import workbook
 
     options = options or formats.ReadOptions()
-    kind = workbook.kind(data)
+    magic = handle.read(len(workbook.OLE2_MAGIC))
+    handle.seek(0)
+    data = handle.read() if magic.startswith((workbook.OLE2_MAGIC, workbook.ZIP_MAGIC)) else b""
+    kind = workbook.kind(data) if data else None
     if kind in workbook.REFUSED:
         raise BadInput(workbook.refusal(kind, name))
     notes: list[str] = []
@@ -123,22 +115,27 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
         header, records = _problems_at(name, lambda: workbook.read_xlsx(data, name))
         header_line = 1
     else:
-        text, note = _problems_at(name, lambda: csvio.decode_text(data, encoding))
+        del data  # (a zip that is no workbook: read again as text)
+        handle.seek(0)
+        stream, note = _problems_at(name, lambda: csvio.open_text(handle, encoding))
         if note:
             notes.append(f"{name}: {note}")
-        if not text.strip():
+        start = stream.tell()  # (past a BOM)
+        head = stream.read(_HEAD_CHARS)
+        stream.seek(start)
+        if not head.strip() and len(head) < _HEAD_CHARS:
             raise BadInput(f"{name} is empty")
-        if source == formats.VCARD or (source == "auto" and vcard.looks_like_vcard(text[:4096])):
+        if source == formats.VCARD or (source == "auto" and vcard.looks_like_vcard(head[:4096])):
             if mapping or options.date_format:
                 raise BadInput("--map and --date-format read the columns of a sheet; a vCard file has none")
-            return Table(formats.VCARD, _vcard_records(name, text), notes)
+            return Table(formats.VCARD, _vcard_records(name, stream.read()), notes)
         header_at = 0
-        first = _first_header(text) if source in ("auto", formats.LINKEDIN) else []
+        first = _first_header(head) if source in ("auto", formats.LINKEDIN) else []
         if source == formats.LINKEDIN or (source == "auto" and not mapping and formats.detect(first) is None):
-            found = csvio.find_header(text, formats.is_linkedin_header)  # (below LinkedIn's notes)
+            found = csvio.find_header(head, formats.is_linkedin_header)  # (below LinkedIn's notes)
             header_at = found if found >= 0 else 0
-        delimiter = csvio.sniff_delimiter(text, header_at)
-        header, records = _problems_at(name, lambda: csvio.read_csv(text, header_at, delimiter, keep_going=True))
+        delimiter = csvio.sniff_delimiter(head, header_at)
+        header, records = _problems_at(name, lambda: csvio.read_csv(stream, header_at, delimiter, keep_going=True))
         header_line = header_at + 1
         _problems_at(name, lambda: csvio.check_header(header, header_line))
     layout = _layout(name, header, header_line, source, mapping, options)
@@ -147,6 +144,9 @@ def read_table(name: str, data: bytes, source: str = "auto", encoding: str | Non
         if left:
             notes.append(f"{name}: columns not imported: {', '.join(left)}")
     return Table(layout, _csv_records(name, layout, records, options), notes)
+
+
+_HEAD_CHARS = 1 << 18  # the start of a text file, read for its layout, header line and delimiter
 
 
 def _layout(name: str, header: list[str], line: int, source: str, mapping: Sequence[str],
@@ -251,93 +251,6 @@ def _progress(total: int) -> Callable[[], None]:
 # --- contacts ---------------------------------------------------------------------
 
 
-def _norm_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    url = url.strip().lower().rstrip("/")
-    for prefix in ("https://", "http://"):
-        if url.startswith(prefix):
-            url = url[len(prefix):]
-    return url.removeprefix("www.") or None
-
-
-def _name_key(name: str | None, company: str | None) -> tuple[str, str]:
-    return (name or "", company or "")
-
-
-class _Matcher:
-    """Finds the contact a record stands for: by fup id (same name), then any of its emails,
-    then its profile URL, then exact name + company, but never two people whose emails or
-    profile URLs differ (a namesake at the same company is someone else). It keeps keys
-    only: what a contact has is read from its fields (`current`) when a name is shared."""
-
-    def __init__(self, current: dict[Any, dict]) -> None:
-        self.current = current
-        self.by_id: dict[int, tuple[str, Any]] = {}
-        self.by_email: dict[str, Any] = {}
-        self.by_url: dict[str, Any] = {}
-        self.by_name: dict[tuple[str, str], Any] = {}  # a key, or a list of keys for namesakes
-
-    def add(self, key: Any, emails: Iterable[str], url: str | None, name: str, company: str | None,
-            contact_id: int | None = None, loose: bool = True, named: bool = True) -> None:
-        """Index a contact; `loose=False` indexes only its id and emails (rows of one fup export are distinct)."""
-        if contact_id is not None:
-            self.by_id.setdefault(contact_id, (name, key))
-        for email in emails:
-            self.by_email.setdefault(email, key)
-        if not loose:
-            return
-        if url and (norm := _norm_url(url)):
-            self.by_url.setdefault(norm, key)
-        if not named:  # (a stand-in name: matched by its email or URL only)
-            return
-        name_key = _name_key(name, company)
-        found = self.by_name.get(name_key)
-        if found is None:
-            self.by_name[name_key] = key
-        elif isinstance(found, list):
-            if key not in found:
-                found.append(key)
-        elif found != key:
-            self.by_name[name_key] = [found, key]
-
-    def find(self, fields: dict, emails: list[str]) -> Any:
-        """The key of the contact `fields` (with its addresses `emails`) stands for, or None."""
-        url = _norm_url(fields.get("url"))
-        same = self.by_id.get(fields.get("id")) if fields.get("id") is not None else None
-        if same is not None and same[0] == fields["name"] and not self._differ(same[1], emails, url):
-            return same[1]
-        for email in emails:
-            if email in self.by_email:
-                return self.by_email[email]
-        if url and url in self.by_url:
-            return self.by_url[url]
-        if fields.get("stand_in"):
-            return None  # (a name made up from a company is no person's name)
-        found = self.by_name.get(_name_key(fields["name"], fields.get("company")))
-        alike = [key for key in (found if isinstance(found, list) else () if found is None else (found,))
-                 if not self._differ(key, emails, url)]
-        return alike[0] if len(alike) == 1 else None  # (two namesakes it could be: neither)
-
-    def _differ(self, key: Any, emails: list[str], url: str | None) -> bool:
-        """True when the contact `key` and a record both have an email (or a profile URL) and
-        none is the same: two people, whatever their names."""
-        known = self.current[key]
-        theirs = _emails_of(known)
-        if emails and theirs and not set(emails) & set(theirs):
-            return True
-        other = _norm_url(known.get("url"))
-        return bool(url and other and url != other)
-
-
-def _emails_of(fields: dict) -> list[str]:
-    """A record's or contact's addresses, the main one first."""
-    first, others = fields.get("email"), fields.get("other_emails")
-    if not others:
-        return [first] if first else []
-    return [e for e in (first, *others) if e]
-
-
 def _iso_moment(value: str, what: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.strip())
@@ -438,45 +351,62 @@ def import_contacts(
         cadence = check_cadence(ctx, cadence)
     extra_tags = clean_tags(tags)
     options = formats.ReadOptions(date_format=_check_date_format(date_format))
-    name, data = read_input(path)
-    table = read_table(name, data, source, encoding, options, mapping)
-    del data  # (the records read from the decoded text, or the workbook, from here on)
-    layout = table.layout
-    default_source = Path(name).name if layout == formats.SHEET and name != "<stdin>" else ""
+    scratch = staging.Scratch()
+    try:
+        with csvio.open_input(path) as (name, handle):
+            table = read_table(name, handle, source, encoding, options, mapping)
+            report = ImportReport("contacts", table.layout, dry_run=dry_run, notes=table.notes)
+            plan = _Plan(scratch, table.layout, name, report, update, skip_bad)
+            rows = _checked(ctx, name, table, cadence, extra_tags, plan)
+            if dry_run:
+                plan.run(ctx.store.reader(), rows)
+                plan.raise_problems()
+                return report
+            if not has_database(ctx):  # (made by the write, once the file is known to be good)
+                plan.run(None, rows)
+                plan.raise_problems()
+                with ctx.store.write(Undoable("import", ctx.now)) as db:
+                    if db.execute("SELECT 1 FROM contact LIMIT 1").fetchone() is not None:
+                        raise BadInput("contacts were added while the file was read; run the import again")
+                    _write_contacts(db, ctx, scratch, plan.matcher.highest_id(), report, table.layout)
+                    journal.label(db, _undo_summary(name, report))
+                return report
+            with ctx.store.write(Undoable("import", ctx.now)) as db:
+                plan.run(db, rows)
+                plan.raise_problems()
+                _write_contacts(db, ctx, scratch, plan.matcher.highest_id(), report, table.layout)
+                journal.label(db, _undo_summary(name, report))
+            return report
+    finally:
+        scratch.close()
 
-    problems: list[str] = []
-    skipped: list[str] = []
-    valid: list[tuple[int, dict]] = []
+
+def has_database(ctx: AppContext, dry_run: bool = False) -> bool:
+    """Whether there is a database to import into. A SQLite file at an older schema is one (the
+    import's write upgrades it), but not for a dry run, which writes nothing: its reader refuses
+    it, as every read does; a server database is one once its schema is made."""
+    if ctx.store.path is not None and not dry_run:
+        return ctx.store.exists()
+    return ctx.store.reader() is not None
+
+
+def _checked(ctx: AppContext, name: str, table: Table, cadence: str | None, extra_tags: list[str],
+             plan: "_Plan") -> Iterator[tuple[int, dict]]:
+    """The records of the file checked, (line, fields) for each good one; the problems of the
+    others go to `plan` (its problems, or with `--skip-bad` the rows it left out)."""
+    default_source = Path(name).name if table.layout == formats.SHEET and name != "<stdin>" else ""
+    kept = plan.report.skipped if plan.skip_bad else plan.problems
     for line, rec in table.records:
         if isinstance(rec, str):
             found = [rec]
         else:
             if default_source and not rec.source:
                 rec.source = default_source
-            fields, found = _contact_fields(ctx, layout, rec, cadence, extra_tags)
+            fields, found = _contact_fields(ctx, table.layout, rec, cadence, extra_tags)
         if found:
-            (skipped if skip_bad else problems).extend(f"{name}:{line}: {message}" for message in found)
+            kept.extend(f"{name}:{line}: {message}" for message in found)
             continue
-        valid.append((line, fields))
-    if problems:
-        raise ImportProblems(problems)
-
-    report = ImportReport("contacts", layout, dry_run=dry_run, notes=table.notes, skipped=skipped)
-    if dry_run:
-        conn = ctx.store.reader()
-        _plan_contacts(layout, name, valid, _existing_contacts_rows(conn) if conn else [], report, problems, update,
-                       skip_bad)
-        if problems:
-            raise ImportProblems(problems)
-        return report
-    with ctx.store.write(Undoable("import", ctx.now)) as db:
-        existing = _existing_contacts_rows(db)
-        actions = _plan_contacts(layout, name, valid, existing, report, problems, update, skip_bad)
-        if problems:
-            raise ImportProblems(problems)
-        _write_contacts(db, ctx, actions, {cid for cid, _ in existing}, report, layout, cadence)
-        journal.label(db, _undo_summary(name, report))
-    return report
+        yield line, fields
 
 
 def _check_date_format(fmt: str | None) -> str | None:
@@ -498,70 +428,87 @@ def _undo_summary(name: str, report: ImportReport) -> str:
     return f"import {report.what} from {name}: {report.new} new, {report.updated} updated"
 
 
-def _existing_contacts_rows(conn: Any) -> list[tuple[int, dict]]:
-    cols = ("id", "name", "company", "title", "email", "phone", "url", "source", "notes", "birthday", "tags")
-    others: dict[int, list[str]] = {}
-    for contact_id, email in conn.execute("SELECT contact_id, email FROM contact_email ORDER BY id"):
-        others.setdefault(contact_id, []).append(email)
-    phones: dict[int, list[str]] = {}
-    for contact_id, phone in conn.execute("SELECT contact_id, phone FROM contact_phone ORDER BY id"):
-        phones.setdefault(contact_id, []).append(phone)
-    rows = conn.execute(f"SELECT {', '.join(cols)} FROM contact")
-    return [(r[0], dict(zip(cols, r), other_emails=others.get(r[0], []), other_phones=phones.get(r[0], [])))
-            for r in rows]
+_READ_COLUMNS = ("id", "name", "company", "title", "email", "phone", "url", "source", "notes", "birthday", "tags")
 
 
-def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existing: list[tuple[int, dict]],
-                   report: ImportReport, problems: list[str], update: bool = False,
-                   skip_bad: bool = False) -> list[tuple[str, Any, dict]]:
-    """Decide new / fill (or, with `update`, change) / unchanged for each record; returns
-    (action, key, fields) triples. Without `update` a match only fills empty fields; with it,
-    a field the file gives and that differs replaces the stored one (`report.details` says
-    each change as `#ID field: old -> new`), but where we met (`source`) is only filled: the
-    layouts make one up ("Outlook", the file's name) that should not replace yours. Emails
-    and phones beyond the first are added; a main phone replaced is kept besides the new one.
-    A row whose emails belong to two contacts is a problem (with `skip_bad`, skipped)."""
-    current: dict[Any, dict] = {}
-    matcher = _Matcher(current)
-    used_ids = set()
-    owner: dict[str, Any] = {}  # every address, to the contact that has it
-    for cid, row in existing:
-        key = ("db", cid)
-        current[key] = dict(row, tags=[t for t in (row.get("tags") or "").split(";") if t])
-        matcher.add(key, _emails_of(row), row.get("url"), row["name"], row.get("company"), contact_id=cid)
-        used_ids.add(cid)
-        for email in _emails_of(row):
-            owner.setdefault(email, key)
-    actions: list[tuple[str, Any, dict]] = []
-    replaceable = tuple(f for f in ("name", *FILLABLE) if f != "source")
-    for line, fields in valid:
-        emails = _emails_of(fields)
+class _Plan:
+    """Decide new / fill (or, with `update`, change) / unchanged for each staged record, in the
+    order of the file, against the contacts in the database (`run(conn)`: a reader for a dry
+    run, the write's connection otherwise; None when there is no database yet). Without
+    `update` a match only fills fields that are empty; with it, a field the file gives and
+    that differs replaces the stored one (`report.details` says each change as `#ID field:
+    old -> new`), but where we met (`source`) is only filled: the layouts make one up
+    ("Outlook", the file's name) that should not replace yours. Emails and phones beyond the
+    first are added; a main phone replaced is kept besides the new one. A row whose emails
+    belong to two contacts is a problem (with `skip_bad`, skipped). What is decided is kept
+    in the scratch database (`Scratch.remember`) for `_write_contacts`, never in RAM."""
+
+    def __init__(self, scratch: staging.Scratch, layout: str, name: str, report: ImportReport, update: bool,
+                 skip_bad: bool) -> None:
+        self.scratch, self.layout, self.name, self.report = scratch, layout, name, report
+        self.update, self.skip_bad = update, skip_bad
+        self.problems: list[str] = []
+        self.matcher = staging.Matcher(scratch, self.fields)
+        self.conn: Any = None
+
+    def fields(self, key: int) -> dict:
+        """A contact as the import sees it now: as planned (made or changed by earlier rows), or as stored."""
+        planned = self.scratch.recall(key)
+        if planned is not None:
+            return planned["target"] if key > 0 else planned
+        row = self.conn.execute(f"SELECT {', '.join(_READ_COLUMNS)} FROM contact WHERE id = :id", {"id": key}).fetchone()
+        fields = dict(zip(_READ_COLUMNS, row))
+        fields["tags"] = [t for t in (fields.get("tags") or "").split(";") if t]
+        fields["other_emails"] = [r[0] for r in self.conn.execute(
+            "SELECT email FROM contact_email WHERE contact_id = :id ORDER BY id", {"id": key})]
+        fields["other_phones"] = [r[0] for r in self.conn.execute(
+            "SELECT phone FROM contact_phone WHERE contact_id = :id ORDER BY id", {"id": key})]
+        return fields
+
+    def run(self, conn: Any, rows: Iterable[tuple[int, dict]]) -> None:
+        """Plan each row against the contacts of `conn` (None: no database yet), a chunk at a time."""
+        self.conn = conn
+        if conn is not None:
+            self.matcher.index_existing(conn)
+        rows = iter(rows)
+        while chunk := list(islice(rows, staging.CHUNK)):
+            self.matcher.begin([fields for _line, fields in chunk])
+            for line, fields in chunk:
+                self._one(line, fields)
+            self.matcher.end()
+            self.scratch.flush()
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ImportProblems(self.problems)
+
+    def _one(self, line: int, fields: dict) -> None:
+        matcher, report = self.matcher, self.report
+        emails = staging.emails_of(fields)
         key = matcher.find(fields, emails)
-        taken = [e for e in emails if owner.get(e, key) != key]  # (a match takes all of them)
+        taken = [e for e in emails if (matcher.owner(e) or key) != key]  # (a match takes all of them)
         if taken:
-            (report.skipped if skip_bad else problems).append(f"{name}:{line}: email {taken[0]} belongs to another contact")
-            continue
+            (report.skipped if self.skip_bad else self.problems).append(
+                f"{self.name}:{line}: email {taken[0]} belongs to another contact")
+            return
         if key is None:
-            key = ("new", line)
+            key = -line
             wanted = fields.get("id")
-            if wanted is not None and wanted in used_ids:
+            if wanted is not None and matcher.id_taken(wanted):
                 fields["id"] = None  # the id is taken by another contact: a fresh one
-            if fields.get("id") is not None:
-                used_ids.add(fields["id"])
-            current[key] = fields  # later rows of the file that match it fill this same dict
+            self.scratch.remember(key, fields)  # (later rows of the file that match it fill it)
             matcher.add(key, emails, fields.get("url"), fields["name"], fields.get("company"),
-                        contact_id=fields.get("id"), loose=layout != formats.FUP, named=not fields.get("stand_in"))
-            for email in emails:
-                owner[email] = key
-            actions.append(("new", key, fields))
+                        contact_id=fields.get("id"), loose=self.layout != formats.FUP,
+                        named=not fields.get("stand_in"))
             report.new += 1
             if fields.get("stand_in"):
-                report.stand_ins.append(f"{name}:{line}")
-            continue
-        target = current[key]
-        if update:
-            fields_given = [f for f in replaceable if f != "name" or not fields.get("stand_in")]
-            changes = {f: fields[f] for f in fields_given if fields.get(f) and fields[f] != target.get(f)}
+                report.stand_ins.append(f"{self.name}:{line}")
+            return
+        planned = self.scratch.recall(key) if key > 0 else None
+        target = planned["target"] if planned else self.fields(key)
+        if self.update:
+            replaceable = [f for f in _REPLACEABLE if f != "name" or not fields.get("stand_in")]
+            changes = {f: fields[f] for f in replaceable if fields.get(f) and fields[f] != target.get(f)}
             if fields.get("source") and not target.get("source"):
                 changes["source"] = fields["source"]
         else:
@@ -569,7 +516,7 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
         if target.get("email") and changes.get("email") and target["email"] != changes["email"]:
             changes.pop("email")  # the main address stays; the file's is kept besides it
         new_tags = [t for t in fields["tags"] if t not in target["tags"]]
-        known = set(_emails_of(target))
+        known = set(staging.emails_of(target))
         new_emails = [e for e in emails if e not in known and e != changes.get("email")]
         phones = [fields.get("phone"), *fields.get("other_phones", [])]
         if changes.get("phone") and target.get("phone"):
@@ -578,29 +525,34 @@ def _plan_contacts(layout: str, name: str, valid: list[tuple[int, dict]], existi
                       and p not in target.get("other_phones", [])]
         if not changes and not new_tags and not new_emails and not new_phones:
             report.unchanged += 1
-            continue
-        if key[0] == "db":
-            cid = key[1]
+            return
+        if key > 0 and report.dry_run:
             for field_name, value in changes.items():
-                report.details.append(f"#{cid} {field_name}: {_shown_value(target.get(field_name))} -> {_shown_value(value)}")
+                report.details.append(f"#{key} {field_name}: {_shown_value(target.get(field_name))} -> {_shown_value(value)}")
             if new_tags:
-                report.details.append(f"#{cid} tags: + {', '.join(new_tags)}")
+                report.details.append(f"#{key} tags: + {', '.join(new_tags)}")
             for email in new_emails:
-                report.details.append(f"#{cid} other email: + {email}")
+                report.details.append(f"#{key} other email: + {email}")
             for phone in new_phones:
-                report.details.append(f"#{cid} other phone: + {phone}")
+                report.details.append(f"#{key} other phone: + {phone}")
         target.update(changes)
         target["tags"] = target["tags"] + new_tags
         target["other_emails"] = [*target.get("other_emails", []), *new_emails]
         target["other_phones"] = [*target.get("other_phones", []), *new_phones]
-        for email in _emails_of(target):
-            owner[email] = key
-        matcher.add(key, _emails_of(target), changes.get("url"), target["name"], target.get("company"))
-        if key[0] == "db":
-            actions.append(("fill", key, {**changes, "tags": target["tags"], "+emails": new_emails, "+phones": new_phones}))
+        if key > 0:  # a contact of the database: what to write, the changes of every row of the file together
+            planned = planned or {"changes": {}, "+emails": [], "+phones": []}
+            planned["target"] = target
+            planned["changes"].update(changes)
+            planned["+emails"] += new_emails
+            planned["+phones"] += new_phones
+            self.scratch.remember(key, planned)
             report.updated += 1
-        # a later row of the same file filling a new contact: already in `current`
-    return actions
+        else:  # a later row of the same file filling a new contact
+            self.scratch.remember(key, target)
+        matcher.add(key, staging.emails_of(target), changes.get("url"), target["name"], target.get("company"))
+
+
+_REPLACEABLE = tuple(f for f in ("name", *FILLABLE) if f != "source")
 
 
 def _shown_value(value: Any) -> str:
@@ -609,15 +561,17 @@ def _shown_value(value: Any) -> str:
     return repr(text[:60] + ("…" if len(text) > 60 else "")) if text else "(empty)"
 
 
-def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]], existing: set[int],
-                    report: ImportReport, layout: str, cadence: str | None) -> None:
+def _write_contacts(db: Db, ctx: AppContext, scratch: staging.Scratch, highest_id: int, report: ImportReport,
+                    layout: str) -> None:
+    """Write what `_Plan` decided: the new contacts with what hangs from them (their search
+    words, agenda, other emails and phones), a chunk at a time, then the changed ones, re-planned
+    a chunk at a time."""
     rules = ctx.settings.rules
-    new_rows = [fields for action, _key, fields in actions if action == "new"]
-    next_id = max([cid for cid in existing] + [f["id"] for f in new_rows if f.get("id")] + [0]) + 1
+    next_id = highest_id + 1
     # Opening touches of people never contacted spread over days with room; fup's own export
     # restores contacts whose history follows (`import touches` re-plans, and balances, them).
     balance = Balancer(db, rules, ctx.today, ctx.store.user()) if layout != formats.FUP else None
-    step = _progress(len(actions))
+    step = _progress(scratch.count_planned())
     rows: list[dict] = []
     items: list[dict] = []
     emails: list[dict] = []
@@ -633,7 +587,7 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
         for written in (rows, items, emails, phones):
             written.clear()
 
-    for fields in new_rows:
+    for _key, fields in scratch.planned(new=True):
         if fields.get("id") is None:
             fields["id"] = next_id
             next_id += 1
@@ -656,20 +610,22 @@ def _write_contacts(db: Db, ctx: AppContext, actions: list[tuple[str, Any, dict]
             flush()
         step()
     flush()
-    filled = []
-    for action, key, fields in actions:
-        if action != "fill":
-            continue
-        cid = key[1]
-        emails += [{"contact_id": cid, "email": email, "created_at": ctx.now} for email in fields.pop("+emails")]
-        phones += [{"contact_id": cid, "phone": phone, "created_at": ctx.now} for phone in fields.pop("+phones")]
-        values = {column: ";".join(value) if column == "tags" else value for column, value in fields.items()}
+    filled: list[int] = []
+    for cid, planned in scratch.planned(new=False):
+        emails += [{"contact_id": cid, "email": email, "created_at": ctx.now} for email in planned["+emails"]]
+        phones += [{"contact_id": cid, "phone": phone, "created_at": ctx.now} for phone in planned["+phones"]]
+        values = {column: value for column, value in planned["changes"].items()}
+        values["tags"] = ";".join(planned["target"]["tags"])
         if "name" in values:  # (`--update`: the name and the words it is found by)
             values["name_key"] = fold(values["name"])
             db.execute("DELETE FROM contact_word WHERE contact_id = :cid", {"cid": cid})
             db.insert_many("contact_word", word_rows(cid, values["name_key"]))
         db.update("contact", cid, {**values, "updated_at": ctx.now})
         filled.append(cid)
+        if len(filled) >= WRITE_CHUNK:
+            flush()
+            _refresh_ids(db, ctx, filled)
+            filled.clear()
         step()
     flush()
     _refresh_ids(db, ctx, filled)
