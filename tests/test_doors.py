@@ -40,6 +40,7 @@ from fupcli.cli import commands, fast, spec, specgen
 HEAVY = ("typer", "click", "rich", "pydantic", "sqlalchemy", "sqlmodel", "alembic")
 NOW = "2026-11-23T08:30"
 HOME = "{home}"  # replaced by each run's own FUP_HOME
+EXAMPLES = str(Path(__file__).resolve().parent.parent / "examples")
 
 # Built by the Typer door, a week before NOW: the times each step happened, and the step.
 SEED = [
@@ -200,6 +201,25 @@ CASES = {
         (["away", "2026-12-21", "2026-12-01"], FAST), (["away", "2027-02-30"], FAST), (["away", "2026-12-01", "2027-12-31"], FAST),
         (["away", "fri", "--list"], FAST),
         (["away", "a", "b", "c"], TYPER), (["away", "--clear"], TYPER), (["away", "--help"], TYPER), (["away", "--list=1"], TYPER),
+    ],
+    "import": [
+        (["import", "contacts", f"{EXAMPLES}/google-contacts.csv"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/linkedin-connections.csv", "--dry-run", "--cadence", "warm", "--tag", "fair",
+          "--tag", "q3"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/addressbooks/excel-windows.csv", "--encoding", "cp1252", "--from", "sheet",
+          "--skip-bad"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/addressbooks/libreoffice.csv", "--map", "name=Full Name", "--map=email=E-mail",
+          "--date-format", "%Y-%m-%d", "--update"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/addressbooks/apple-contacts.vcf", "--dry-run", "--update"], FAST),
+        (["import", "people", f"{EXAMPLES}/google-contacts.csv"], FAST),
+        (["import", "touches", f"{EXAMPLES}/google-contacts.csv", "--update"], FAST),
+        (["import", "touches", f"{EXAMPLES}/google-contacts.csv"], FAST),
+        (["import", "commitments", f"{HOME}/none.csv"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/addressbooks/sheet.ods"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/google-contacts.csv", "--from", "outlook"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/google-contacts.csv", "--encoding", "nosuch"], FAST),
+        (["import", "contacts", f"{EXAMPLES}/google-contacts.csv", "--date-format", "%Y"], FAST),
+        (["import", "contacts"], TYPER), (["import", "contacts", "x.csv", "--map"], TYPER), (["import", "--help"], TYPER),
     ],
     "review": [
         (["review"], FAST), (["review", "--on", "tomorrow"], FAST), (["review", "--limit", "3"], FAST),
@@ -448,6 +468,7 @@ BUDGET = {
     "next": ["next", "ana", "send terms", "--due", "fri"], "done": ["done", "ana"], "drop": ["drop", "bo"],
     "edit": ["edit", "ana", "--title", "CTO"], "snooze": ["snooze", "ana", "2026-12-01"],
     "state": ["state", "ana", "client"], "undo": ["undo"], "move": ["move", "ana", "fri"], "unlog": ["unlog", "ana"], "away": ["away", "2026-12-21", "2027-01-01"],
+    "import": ["import", "contacts", EXAMPLES + "/google-contacts.csv"],
 }
 
 

@@ -640,6 +640,31 @@ def _list_table(views: Iterable[dict], today_: date, out: TextIO, wide: bool) ->
         out.write("\n".join(batch) + "\n")
 
 
+def import_report(report: Any, stream: TextIO | None = None) -> None:
+    """What `fup import` did (or, dry, would do): notes on stderr, the counts, the rows named from
+    what they had, the rows `--skip-bad` left out, and with `--dry-run` each change `--update` makes."""
+    out = _out(stream)
+    for note in report.notes:
+        sys.stderr.write(f"note: {note}\n")
+    verb = "Would import" if report.dry_run else "Imported"
+    layout = f" ({report.layout} format)" if report.what == "contacts" else ""
+    line = f"{verb} {report.what}{layout}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged."
+    if report.spread_until:
+        line += f" Opening touches spread until {report.spread_until.isoformat()}."
+    out.write(line + ("  Nothing was written." if report.dry_run else "") + "\n")
+    if report.stand_ins:
+        count = len(report.stand_ins)
+        out.write(f"{count} row{'s' if count != 1 else ''} had no name and {'were' if count != 1 else 'was'} named "
+                  f"from {'their' if count != 1 else 'its'} email or company: {', '.join(report.stand_ins)}\n")
+    if report.skipped:
+        out.write(f"Skipped {len(report.skipped)} problem{'s' if len(report.skipped) != 1 else ''} (--skip-bad):\n")
+        for problem in report.skipped:
+            out.write(f"  {problem}\n")
+    if report.dry_run:  # (`--update`: each change, `#ID field: old -> new`)
+        for change in report.details:
+            out.write(f"  {change}\n")
+
+
 # --- results of writes ----------------------------------------------------------
 
 

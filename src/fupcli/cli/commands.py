@@ -141,6 +141,33 @@ def export(app_ctx: AppContext, what: str, fmt: str = "csv", output: str | Path 
     exporter.export(app_ctx, what, fmt, output, bom=bom, raw=raw, on=on, limit=limit, days=days)
 
 
+def import_(app_ctx: AppContext, what: str, file: str, source: str = "auto", cadence: str | None = None,
+            tag: list[str] | None = None, dry_run: bool = False, update: bool = False, mapping: list[str] | None = None,
+            encoding: str | None = None, date_format: str | None = None, skip_bad: bool = False) -> None:
+    """`fup import`: contacts from an address book, or touches and commitments from fup's CSV; all or nothing."""
+    from .. import render
+    from ..errors import BadInput
+    from ..transfer import history, importer
+
+    what = check_choice(what, ("contacts", "touches", "commitments"), "import")
+    contact_only = source != "auto" or cadence is not None or tag or update or mapping or encoding or date_format or skip_bad
+    if what != "contacts" and contact_only:
+        raise BadInput("--from, --cadence, --tag, --update, --map, --encoding, --date-format and --skip-bad "
+                       "apply to `fup import contacts` only")
+    try:
+        if what == "contacts":
+            report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run, encoding=encoding,
+                                              mapping=mapping or [], date_format=date_format, skip_bad=skip_bad,
+                                              update=update)
+        else:
+            report = history.import_history(app_ctx, what, file, dry_run)
+    except importer.ImportProblems as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem + "\n")
+        raise
+    render.import_report(report)
+
+
 # --- writing --------------------------------------------------------------------
 
 
@@ -379,6 +406,7 @@ RUN = {
     "show": show,
     "list": list_,
     "export": export,
+    "import": import_,
     "add": add,
     "log": log,
     "unlog": unlog,

@@ -4,7 +4,7 @@
 click, Rich, pydantic nor SQLAlchemy, when it is sure to do exactly what the
 Typer app would: `fup --version`, the shell asking to complete a contact name
 (`fup log An<TAB>`), and every command of `commands.RUN` (today, show, list,
-add, log, unlog, next, done, drop, move, edit, snooze, state, undo, away, export, review).
+add, log, unlog, next, done, drop, move, edit, snooze, state, undo, away, export, import, review).
 
 How argv flows: `_parse` reads it by `spec.py`, the table `specgen` generates
 from the Typer app's own declarations (so there is no second copy of any

@@ -56,6 +56,21 @@ COMMANDS = {
             {'name': 'days', 'kind': 'option', 'opts': ('--days',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'int', 'min': 1, 'max': 3660, 'nargs': 1},
         ],
     },
+    'import': {
+        'params': [
+            {'name': 'what', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'file', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'source', 'kind': 'option', 'opts': ('--from',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': 'auto', 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'cadence', 'kind': 'option', 'opts': ('--cadence',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'tag', 'kind': 'option', 'opts': ('--tag',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'dry_run', 'kind': 'option', 'opts': ('--dry-run',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'update', 'kind': 'option', 'opts': ('--update',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'mapping', 'kind': 'option', 'opts': ('--map',), 'secondary_opts': (), 'is_flag': False, 'multiple': True, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'encoding', 'kind': 'option', 'opts': ('--encoding',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'date_format', 'kind': 'option', 'opts': ('--date-format',), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': False, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},
+            {'name': 'skip_bad', 'kind': 'option', 'opts': ('--skip-bad',), 'secondary_opts': (), 'is_flag': True, 'multiple': False, 'required': False, 'default': False, 'type': 'bool', 'min': None, 'max': None, 'nargs': 1},
+        ],
+    },
     'add': {
         'params': [
             {'name': 'name', 'kind': 'argument', 'opts': (), 'secondary_opts': (), 'is_flag': False, 'multiple': False, 'required': True, 'default': None, 'type': 'str', 'min': None, 'max': None, 'nargs': 1},

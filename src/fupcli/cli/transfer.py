@@ -7,7 +7,6 @@ together, call `exporter` or `importer` once, print. Registered on the app by
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -15,7 +14,6 @@ import typer
 
 from . import commands
 from ..dates import WHEN_HELP
-from ..errors import BadInput, check_choice
 
 
 
@@ -49,41 +47,5 @@ def import_command(
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="contacts: import the good rows and list the bad ones (default: a bad row stops the whole import).")] = False,
 ) -> None:
     """Import contacts (fup, LinkedIn, Google or Outlook CSV, a sheet, .xlsx, vCard), or touches and commitments (fup CSV); all or nothing."""
-    from ..transfer import history, importer
-
-    app_ctx = ctx.obj
-    what = check_choice(what, ("contacts", "touches", "commitments"), "import")
-    contact_only = source != "auto" or cadence is not None or tag or update or mapping or encoding or date_format or skip_bad
-    if what != "contacts" and contact_only:
-        raise BadInput("--from, --cadence, --tag, --update, --map, --encoding, --date-format and --skip-bad "
-                       "apply to `fup import contacts` only")
-    try:
-        if what == "contacts":
-            report = importer.import_contacts(app_ctx, file, source, cadence, tag or [], dry_run, encoding=encoding,
-                                              mapping=mapping or [], date_format=date_format, skip_bad=skip_bad,
-                                              update=update)
-        else:
-            report = history.import_history(app_ctx, what, file, dry_run)
-    except importer.ImportProblems as exc:
-        for problem in exc.problems:
-            sys.stderr.write(problem + "\n")
-        raise
-    for note in report.notes:
-        sys.stderr.write(f"note: {note}\n")
-    verb = "Would import" if dry_run else "Imported"
-    layout = f" ({report.layout} format)" if what == "contacts" else ""
-    line = f"{verb} {report.what}{layout}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged."
-    if report.spread_until:
-        line += f" Opening touches spread until {report.spread_until.isoformat()}."
-    sys.stdout.write(line + ("  Nothing was written." if dry_run else "") + "\n")
-    if report.stand_ins:
-        count = len(report.stand_ins)
-        sys.stdout.write(f"{count} row{'s' if count != 1 else ''} had no name and {'were' if count != 1 else 'was'} named "
-                         f"from {'their' if count != 1 else 'its'} email or company: {', '.join(report.stand_ins)}\n")
-    if report.skipped:
-        sys.stdout.write(f"Skipped {len(report.skipped)} problem{'s' if len(report.skipped) != 1 else ''} (--skip-bad):\n")
-        for problem in report.skipped:
-            sys.stdout.write(f"  {problem}\n")
-    if dry_run:  # (`--update`: each change, `#ID field: old -> new`)
-        for change in report.details:
-            sys.stdout.write(f"  {change}\n")
+    commands.import_(ctx.obj, what=what, file=file, source=source, cadence=cadence, tag=tag, dry_run=dry_run,
+                     update=update, mapping=mapping, encoding=encoding, date_format=date_format, skip_bad=skip_bad)
