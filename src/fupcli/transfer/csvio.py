@@ -201,6 +201,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str | No
     reaches the text.
     """
     if encoding is not None:
+        _check_codec(encoding)
         return _decode_as(data, encoding, f"cannot be read as {shown(encoding)}"), None
     if data.startswith(codecs.BOM_UTF8):
         return _decode_as(data[3:], "utf-8", _MARKED % "UTF-8"), None
@@ -257,9 +258,10 @@ def open_text(handle: IO[bytes], encoding: str | None = None) -> tuple[IO[str], 
     start = handle.read(4)
     handle.seek(0)
     if encoding is not None:
-        candidates = [(encoding, None)]
+        _check_codec(encoding)
+        candidates = [(_without_bom(encoding, start), None)]
     elif start.startswith(codecs.BOM_UTF8):
-        candidates = [("utf-8", None)]
+        candidates = [("utf-8-sig", None)]
     elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", None)]  # (the codec reads the mark and its byte order)
     else:
@@ -271,8 +273,19 @@ def open_text(handle: IO[bytes], encoding: str | None = None) -> tuple[IO[str], 
                 text.seek(0)
             return text, note
     handle.seek(0)
-    decode_text(handle.read(), encoding)  # raises, saying why and where
-    raise CsvProblem(1, "cannot be read")  # (not reached: the check and decode_text agree)
+    whole, note = decode_text(handle.read(), encoding)  # raises, saying why and where
+    return io.StringIO(whole, newline=""), note  # (what the check refused and decode_text reads: as it reads it)
+
+
+def _without_bom(encoding: str, start: bytes) -> str:
+    """The codec for `--encoding`: UTF-16 or UTF-32 named without a byte order and written without
+    a mark are read in this machine's order, as `bytes.decode` reads them (a streaming decoder
+    would refuse them)."""
+    name = codecs.lookup(encoding).name
+    marks = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)}
+    if name in marks and not start.startswith(marks[name]):
+        return f"{name}-{'le' if sys.byteorder == 'little' else 'be'}"
+    return encoding
 
 
 def _decodes(handle: IO[bytes], codec: str, nul_bytes: bool) -> bool:
@@ -312,6 +325,14 @@ def _decode_as(data: bytes, codec: str, failure: str) -> str:
     if nul >= 0:
         raise CsvProblem(_line_at(text[:nul]), "NUL byte: this looks like a binary file")
     return text
+
+
+def _check_codec(encoding: str) -> None:
+    """Refuse an `--encoding` Python does not know (even for an empty file, which any codec decodes)."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, ValueError, TypeError):  # (a NUL in the name: ValueError)
+        raise BadInput(f"--encoding {shown(encoding)}: unknown encoding") from None
 
 
 def _nul_message(data: bytes) -> str:
