@@ -648,7 +648,9 @@ def import_report(report: Any, stream: TextIO | None = None) -> None:
         sys.stderr.write(f"note: {note}\n")
     verb = "Would import" if report.dry_run else "Imported"
     layout = f" ({report.layout} format)" if report.what == "contacts" else ""
-    line = f"{verb} {report.what}{layout}: {report.new} new, {report.updated} updated, {report.unchanged} unchanged."
+    merged = report.merged
+    into = f" ({merged} more row{'s' if merged != 1 else ''} merged into {'them' if report.new != 1 else 'it'})" if merged else ""
+    line = f"{verb} {report.what}{layout}: {report.new} new{into}, {report.updated} updated, {report.unchanged} unchanged."
     if report.spread_until:
         line += f" Opening touches spread until {report.spread_until.isoformat()}."
     out.write(line + ("  Nothing was written." if report.dry_run else "") + "\n")

@@ -1,16 +1,19 @@
 """`fup import contacts`: fup's own export, LinkedIn, Google or Outlook CSV, any sheet with a
 name column (CSV or .xlsx), vCard (the history, touches and commitments: `history`).
 
-All or nothing, in three steps:
+All or nothing, in flat memory:
 1. read (`read_table`): the file is told apart (a workbook, vCard, else text in the
-   encoding and delimiter it has), its layout from its first line; `formats` (or `vcard`)
-   maps each record to plain fields;
-2. validate: every record is checked, every problem of it collected as `FILE:LINE:
-   message`, and matched against the database and the rows before it (id, any email,
-   profile URL, exact name + company, never two people whose emails differ) into new /
-   updated / unchanged; with any problem nothing is written (unless `--skip-bad`);
-3. write: one write transaction (`Store.write()`) inserts, a chunk at a time, fills (or
-   with `--update` changes), and re-plans every contact it touched.
+   encoding and delimiter it has), its layout from its first line; a CSV file is read as a
+   stream; `formats` (or `vcard`) maps each record to plain fields;
+2. check and match (`_checked`, `_Plan`), a chunk of rows at a time: every problem of a
+   record is collected as `FILE:LINE: message`; a good record is matched against the
+   database and the rows before it (id, any email, profile URL, exact name + company,
+   never two people whose emails differ) into new / updated / unchanged, through indexes
+   kept in a scratch SQLite database (`staging`), which also keeps what is to be written;
+   with any problem nothing is written (unless `--skip-bad`);
+3. write (`_write_contacts`): in the same write transaction (`Store.write()`) as step 2
+   when there is a database, new contacts are inserted a chunk at a time, matched ones
+   filled (or with `--update` changed) and re-planned.
 Without `--update` a match only fills fields that are empty, so a second run of the same
 file changes nothing.
 """
@@ -71,6 +74,7 @@ class ImportReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    merged: int = 0  # rows that filled a contact an earlier row of the same file made
     dry_run: bool = False
     spread_until: date | None = None
     details: list[str] = field(default_factory=list)
@@ -282,10 +286,12 @@ def stand_in_name(rec: formats.ContactRecord) -> str:
 
 
 def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, cadence: str | None,
-                    tags: list[str]) -> tuple[dict, list[str]]:
+                    tags: list[str], known: dict | None = None) -> tuple[dict, list[str]]:
     """Validate one record into Contact column values, and every problem found in it (each
-    field is checked, so a row with three mistakes says all three)."""
+    field is checked, so a row with three mistakes says all three). `known` keeps the words
+    (channel, cadence, state) already checked by earlier rows: a file repeats a few of them."""
     own = layout == formats.FUP
+    known = {} if known is None else known
     problems: list[str] = list(rec.problems)
 
     def check(what: Callable[[], Any]) -> Any:
@@ -319,16 +325,27 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         fields["id"] = parse_id(rec.id) if rec.id.strip() else None
         if rec.id.strip() and (fields["id"] is None or not rec.id.strip().isascii()):
             problems.append(f"id {rec.id!r} must be a positive whole number")
-        fields["channel"] = check(lambda: check_channel(rec.channel or ctx.settings.default_channel))
-        fields["cadence"] = check(lambda: check_cadence(ctx, cadence or rec.cadence or "none"))
-        fields["state"] = check(lambda: check_choice(rec.state or "active", STATES, "state"))
+        channel, profile, state = (rec.channel or ctx.settings.default_channel, cadence or rec.cadence or "none",
+                                   rec.state or "active")
+        words = (channel, profile, state)
+        if words in known:
+            fields["channel"], fields["cadence"], fields["state"] = known[words]
+        else:
+            fields["channel"] = check(lambda: check_channel(channel))
+            fields["cadence"] = check(lambda: check_cadence(ctx, profile))
+            fields["state"] = check(lambda: check_choice(state, STATES, "state"))
+            if None not in (fields["channel"], fields["cadence"], fields["state"]) and len(known) < 1000:
+                known[words] = (fields["channel"], fields["cadence"], fields["state"])
         fields["created_at"] = check(lambda: _iso_moment(rec.created_at, "created_at")) if rec.created_at else ctx.now
         fields["snoozed_until"] = check(lambda: _iso_day(rec.snoozed_until, "snoozed_until")) if rec.snoozed_until else None
         fields["planned_due"] = check(lambda: _iso_day(rec.next_due, "next_due")) if rec.next_due else None
         fields["reopened_at"] = check(lambda: _iso_moment(rec.reopened_at, "reopened_at")) if rec.reopened_at else None
     else:
         # The layout names the channel a record can be reached by when it has no email (formats.reach).
-        fields.update(id=None, channel=rec.channel or ctx.settings.default_channel, cadence=check_cadence(ctx, cadence or "none"),
+        profile = known.get(cadence)
+        if profile is None:
+            profile = known[cadence] = check_cadence(ctx, cadence or "none")
+        fields.update(id=None, channel=rec.channel or ctx.settings.default_channel, cadence=profile,
                       state="active", created_at=ctx.now, snoozed_until=None)
     return fields, problems
 
@@ -396,13 +413,14 @@ def _checked(ctx: AppContext, name: str, table: Table, cadence: str | None, extr
     others go to `plan` (its problems, or with `--skip-bad` the rows it left out)."""
     default_source = Path(name).name if table.layout == formats.SHEET and name != "<stdin>" else ""
     kept = plan.report.skipped if plan.skip_bad else plan.problems
+    known: dict = {}
     for line, rec in table.records:
         if isinstance(rec, str):
             found = [rec]
         else:
             if default_source and not rec.source:
                 rec.source = default_source
-            fields, found = _contact_fields(ctx, table.layout, rec, cadence, extra_tags)
+            fields, found = _contact_fields(ctx, table.layout, rec, cadence, extra_tags, known)
         if found:
             kept.extend(f"{name}:{line}: {message}" for message in found)
             continue
@@ -549,7 +567,11 @@ class _Plan:
             report.updated += 1
         else:  # a later row of the same file filling a new contact
             self.scratch.remember(key, target)
-        matcher.add(key, staging.emails_of(target), changes.get("url"), target["name"], target.get("company"))
+            report.merged += 1
+        # (indexed as the contact was: a new contact of fup's own file by its id and emails only,
+        # a made-up name never, unless the row named it)
+        matcher.add(key, staging.emails_of(target), changes.get("url"), target["name"], target.get("company"),
+                    loose=key > 0 or self.layout != formats.FUP, named=not target.get("stand_in") or "name" in changes)
 
 
 _REPLACEABLE = tuple(f for f in ("name", *FILLABLE) if f != "source")

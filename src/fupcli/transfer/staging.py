@@ -26,6 +26,7 @@ CREATE TABLE name (name TEXT NOT NULL, company TEXT NOT NULL, key INTEGER NOT NU
                    UNIQUE (name, company, key));
 CREATE TABLE ident (id INTEGER PRIMARY KEY, name TEXT NOT NULL, key INTEGER NOT NULL);
 CREATE TABLE planned (key INTEGER PRIMARY KEY, seq INTEGER NOT NULL, fields BLOB NOT NULL);
+CREATE INDEX planned_seq ON planned (seq);
 """
 
 CHUNK = 1000  # rows read, matched and written at a time
