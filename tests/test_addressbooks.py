@@ -423,3 +423,21 @@ def test_a_phone_made_the_main_one_is_no_longer_listed_as_another(fup):
     fup.ok("edit", "ana", "--phone", "222")
     ana = fup.json("show", "ana", "-f", "json")
     assert (ana["phone"], ana["other_phones"]) == ("222", [])
+
+
+def test_a_semicolon_that_would_split_an_address_or_another_phone_is_refused(fup, tmp_path):
+    """`;` joins a contact's other emails and phones in CSV, so neither may hold one: it would come
+    back as two. A main phone may (it has a column of its own)."""
+    sheet = tmp_path / "semicolons.csv"
+    sheet.write_text("name,Phone,Mobile,email\nAna Ruiz,030 1; ext 2,0170 1;2,ana@x.example\n"
+                     "Bo Li,030 3; ext 4,,bo;li@x.example\n", encoding="utf-8")
+    result = fup("import", "contacts", str(sheet), "--map", "name=name", "--map", "phone=Phone", "--map", "phone=Mobile",
+                 "--map", "email=email")
+    assert result.exit_code == 2
+    assert f"{sheet}:2: phone '0170 1;2': another phone cannot hold ';' (it separates them in CSV)" in result.stderr
+    assert f"{sheet}:3: invalid email 'bo'" in result.stderr  # (a sheet's cell may list addresses: split at ';')
+    assert not (fup.home / "fup.db").exists()
+    fup.ok("add", "Ana Ruiz", "--phone", "030 1; ext 2")
+    refused = fup("edit", "Ana Ruiz", "--phone2", "0170 1;2")
+    assert refused.exit_code == 2 and "another phone cannot hold ';'" in refused.stderr
+    assert fup("add", "Cy Po", "--email", "cy,po@x.example").exit_code == 2

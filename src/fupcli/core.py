@@ -109,9 +109,17 @@ def clean_email(value: str | None) -> str | None:
     if email is None:
         return None
     local, _, domain = email.partition("@")
-    if not local or not domain or " " in email or "\n" in email:
+    if not local or not domain or any(ch in email for ch in " \n;,"):  # (`;` joins a contact's other emails in CSV)
         raise BadInput(f"invalid email {value!r}")
     return email.lower()
+
+
+def clean_other_phone(value: str | None) -> str | None:
+    """One of a contact's other phones: free text, but no `;` (which joins them in CSV)."""
+    phone = clean_text(value, "phone")
+    if phone is not None and ";" in phone:
+        raise BadInput(f"phone {phone!r}: another phone cannot hold ';' (it separates them in CSV)")
+    return phone
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
@@ -777,7 +785,7 @@ def edit_contact(ctx: AppContext, who: str, changes: dict[str, Any], add_tags: l
     fewer = [clean_email(e) for e in remove_emails]
     if any(e is None for e in more + fewer):
         raise BadInput("--email2 and --rm-email2 need an address")
-    more_phones = [clean_text(p, "phone") for p in add_phones]
+    more_phones = [clean_other_phone(p) for p in add_phones]
     fewer_phones = [clean_text(p, "phone") for p in remove_phones]
     if any(p is None for p in more_phones + fewer_phones):
         raise BadInput("--phone2 and --rm-phone2 need a number")

@@ -35,6 +35,7 @@ from ..core import (
     check_cadence,
     clean_email,
     clean_name,
+    clean_other_phone,
     clean_tags,
     clean_text,
     load_contacts,
@@ -314,7 +315,7 @@ def _contact_fields(ctx: AppContext, layout: str, rec: formats.ContactRecord, ca
         "birthday": check(lambda: parse_birthday(rec.birthday)) if rec.birthday else None,
         "tags": check(lambda: clean_tags(rec.tags + tags)) or [],
         "other_emails": [email for raw in rec.other_emails if (email := check(lambda raw=raw: clean_email(raw)))] or (),
-        "other_phones": [phone for raw in rec.other_phones if (phone := check(lambda raw=raw: clean_text(raw, "phone")))] or (),
+        "other_phones": [phone for raw in rec.other_phones if (phone := check(lambda raw=raw: clean_other_phone(raw)))] or (),
         "stand_in": not own and not rec.name.strip(),
     }
     if not name.strip() and not own:
