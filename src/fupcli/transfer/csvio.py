@@ -5,8 +5,10 @@ the csv module writes them) and neutralises cells a spreadsheet would run as
 a formula, as OWASP's CSV-injection guidance says: a cell starting with
 `=`, `+`, `-`, `@`, TAB, CR or LF gets a leading `'`. So that the escape can
 be undone exactly, a cell that already starts with `'` gets one more. A cell
-holding `;` or TAB is quoted too (the csv module quotes only `,`, `"` and line
-ends), as LibreOffice's import dialog also separates at those by default.
+holding `;` or TAB is quoted too, as LibreOffice's import dialog also separates at
+those by default (the csv module quotes a cell holding the delimiter, the quote or
+any character of the line terminator: the writer's terminator is `;` TAB CR LF,
+replaced by CR LF as each row is collected).
 Reading, in the order a caller does it: `decode_text` turns the bytes into text
 (a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 with a note, or the
 encoding the user names; `open_text` does the same for a file read as a stream), `find_header` finds the header line (LinkedIn puts
@@ -75,7 +77,7 @@ class CsvWriter:
         self._stream = stream
         self._text = None if text_columns is None else [list(columns).index(name) for name in text_columns]
         self._parts: list[str] = []
-        self._writer = csv.writer(_Appender(self._parts))
+        self._writer = csv.writer(_Appender(self._parts), lineterminator=_TERMINATOR)
         self._columns = list(columns)
         self._raw = raw
         if bom:
@@ -87,7 +89,6 @@ class CsvWriter:
         starts = _NEEDS_ESCAPE
         batch = []
         text = self._text
-        columns = range(len(self._columns)) if text is None else text
         for row in rows:
             if self._raw:
                 pass
@@ -99,13 +100,6 @@ class CsvWriter:
                     if cell and cell[0] in starts:
                         row = list(row) if row.__class__ is tuple else row
                         row[i] = ESCAPE + cell
-            if any((cell := row[i]).__class__ is str and (";" in cell or "\t" in cell) for i in columns):
-                self._writer.writerows(batch)  # (in order: the rows before it first)
-                batch.clear()
-                self._parts.append(_quoted_row(row))
-                if len(self._parts) >= self.BATCH:
-                    self._flush()
-                continue
             batch.append(row)
             if len(batch) == self.BATCH:
                 self._writer.writerows(batch)
@@ -119,25 +113,17 @@ class CsvWriter:
         self._parts.clear()
 
 
-def _quoted_row(row: Sequence[object]) -> str:
-    """A row as the csv module writes it, except that a cell holding `;` or TAB is quoted too:
-    LibreOffice's Text Import dialog separates at `,`, `;` and TAB unless told otherwise, and
-    would cut a tag list `vip;friend` in two. (The csv module's minimal quoting cannot be told
-    about other characters.)"""
-    cells = []
-    for cell in row:
-        text = "" if cell is None else str(cell)
-        if any(ch in text for ch in ',";\t\r\n'):
-            text = '"' + text.replace('"', '""') + '"'
-        cells.append(text)
-    return ",".join(cells) + "\r\n"
+# The csv module quotes a cell that holds any character of the line terminator; CsvWriter's
+# rows end in these four, which `_Appender` turns into CR LF.
+_TERMINATOR = ";\t\r\n"
 
 
 class _Appender:
-    """A write() that collects what the csv module writes."""
+    """A write() that collects what the csv module writes, each row's `_TERMINATOR` made CR LF."""
 
     def __init__(self, parts: list[str]):
-        self.write = parts.append
+        append = parts.append
+        self.write = lambda row: append(row[:-4] + "\r\n")
 
 
 _NEEDS_ESCAPE = frozenset(FORMULA_START) | {ESCAPE}
