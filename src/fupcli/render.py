@@ -450,13 +450,10 @@ def _flat(view: dict) -> dict:
     return row
 
 
-def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None,
-                       nested: Sequence[str] = ()) -> None:
+def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None) -> None:
     """A JSON array of objects, streamed: the bytes `write_json` writes for a list of them
-    (`json.dump(..., ensure_ascii=False, indent=2)`), written a batch at a time. Objects with the
-    same keys share a layout; the scalars of a batch are encoded by the json module's C encoder
-    in one call (`_scalar_literals`), the lists and objects among the values (those of the keys
-    in `nested`, or any, looked for) by `text`."""
+    (`json.dump(..., ensure_ascii=False, indent=2)`), each object formatted at once from a layout
+    of its keys (strings by the json module's C escaper) and written a batch at a time."""
     from json.encoder import encode_basestring as quoted
 
     layouts: dict[tuple, str] = {}  # an object's layout, by its indent and keys (one producer: a few)
@@ -497,87 +494,29 @@ def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None,
                 "{\n" + ",\n".join(f"{pad}{quoted(str(key))}: %s" for key in keys) + "\n" + " " * indent + "}")
         return found
 
-    encode = _scalar_encoder()
     out = _out(stream)
     batch: list[str] = []
-    pending: list[dict] = []  # objects with the keys `keys`, formatted together
     opened = False
     keys: tuple = ()
     shape = ""
-    containers: list[int] = []  # where the keys of `nested` are in `keys`
-
-    def one(obj: dict) -> str:
-        """An object of `keys`, its containers looked for."""
-        values = list(obj.values())
-        found = [at for at, value in enumerate(values) if value.__class__ in _NESTED]
-        for at in found:
-            values[at] = None
-        literals = encode(values)[1:-1].split("\x00")
-        for at in found:
-            literals[at] = text(obj[keys[at]], 4)
-        return shape % tuple(literals)
-
-    def format_pending() -> None:
-        width = len(keys)
-        flat: list = []
-        for obj in pending:
-            flat += obj.values()
-        for at in containers:
-            flat[at::width] = [None] * len(pending)
-        encoded = encode(flat)
-        if "\x00[" in encoded or "\x00{" in encoded or encoded[:2] in ("[[", "[{"):  # (a container elsewhere)
-            batch.extend(map(one, pending))
-        else:
-            literals = encoded[1:-1].split("\x00")
-            for start, obj in zip(range(0, len(literals), width), pending):
-                row = literals[start:start + width]
-                for at in containers:
-                    row[at] = text(obj[keys[at]], 4)
-                batch.append(shape % tuple(row))
-        pending.clear()
-
     for obj in objects:
         if obj.__class__ is not dict or not obj:
-            if pending:
-                format_pending()
             batch.append("  " + text(obj, 2))
         else:
             if tuple(obj) != keys:
-                if pending:
-                    format_pending()
                 keys = tuple(obj)
                 shape = "  " + layout(2, keys)
-                containers = [at for at, key in enumerate(keys) if key in nested]
-            pending.append(obj)
-            if len(pending) == 1000:
-                format_pending()
-        if len(batch) >= 1000:
+            batch.append(shape % tuple([
+                quoted(item) if item.__class__ is str else "null" if item is None else
+                int.__repr__(item) if item.__class__ is int else text(item, 4) for item in obj.values()]))
+        if len(batch) == 1000:
             out.write((",\n" if opened else "[\n") + ",\n".join(batch))
             opened = True
             batch.clear()
-    if pending:
-        format_pending()
     if batch:
         out.write((",\n" if opened else "[\n") + ",\n".join(batch))
         opened = True
     out.write("\n]\n" if opened else "[]\n")
-
-
-_NESTED = frozenset({list, tuple, dict})
-
-
-def _scalar_encoder() -> Any:
-    """A function from a list of scalars (str, int, float, bool, None) to the JSON array of them as
-    `json.dumps(..., ensure_ascii=False)` writes each, apart by a NUL (which the encoder never
-    leaves in a literal: it escapes it): the json module's C encoder, in one call."""
-    from json.encoder import c_make_encoder, encode_basestring
-
-    if c_make_encoder is None:  # pragma: no cover - (no C accelerator: the module's Python encoder)
-        import json
-
-        return lambda values: "[" + "\x00".join(json.dumps(value, ensure_ascii=False) for value in values) + "]"
-    encoder = c_make_encoder(None, None, encode_basestring, None, ": ", "\x00", False, False, True)
-    return lambda values: "".join(encoder(values, 0))
 
 
 def contact_list(views: Iterable[dict], fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
@@ -588,7 +527,7 @@ def contact_list(views: Iterable[dict], fmt: str, today_: date, stream: TextIO |
     (every row keeps its date), the company beside the name, a name longer than 24 columns, the
     rest of the tags, a long cadence name, and last any name; the id and the state are never cut."""
     if fmt == "json":
-        write_json_objects(views, stream, nested=("tags", "next"))
+        write_json_objects(views, stream)
         return
     if fmt == "csv":
         from .transfer.csvio import CsvWriter
