@@ -430,9 +430,8 @@ def _lacking_contacts_file(bench: Bench) -> str | None:
     return bench.lacking(peers=("sqlite-utils",)) or missing
 
 
-def import_vs_sqlite_utils(bench: Bench) -> Pair:
-    big = size_label(bench.big)
-    pair = Pair(f"`fup import contacts` {big} rows vs `sqlite-utils insert --csv`", 1.0)
+def _contacts_pair(bench: Bench, pair: Pair) -> Pair:
+    """`pair` (time or memory) of the contacts import against sqlite-utils; both share their runs."""
     pair.skipped = _lacking_contacts_file(bench)
     if pair.skipped is None:
         pair.a, peer = _contacts_import(bench)
@@ -440,18 +439,17 @@ def import_vs_sqlite_utils(bench: Bench) -> Pair:
         pair.runs = bench.heavy_runs
         pair.shared = bench.samples
     return pair
+
+
+def import_vs_sqlite_utils(bench: Bench) -> Pair:
+    big = size_label(bench.big)
+    return _contacts_pair(bench, Pair(f"`fup import contacts` {big} rows vs `sqlite-utils insert --csv`", 1.0))
 
 
 def memory_import_vs_sqlite_utils(bench: Bench) -> Pair:
     big = size_label(bench.big)
-    pair = Pair(f"peak memory: `fup import contacts` {big} rows vs `sqlite-utils insert --csv`", 1.5, metric=MEMORY)
-    pair.skipped = _lacking_contacts_file(bench)
-    if pair.skipped is None:
-        pair.a, peer = _contacts_import(bench)
-        pair.b = [peer]
-        pair.runs = bench.heavy_runs
-        pair.shared = bench.samples
-    return pair
+    return _contacts_pair(bench, Pair(f"peak memory: `fup import contacts` {big} rows vs `sqlite-utils insert --csv`",
+                                      1.5, metric=MEMORY))
 
 
 # --- the history: touches and commitments ------------------------------------------------
