@@ -380,18 +380,16 @@ def import_contacts(
                 plan.run(ctx.store.reader(), rows)
                 plan.raise_problems()
                 return report
-            if not has_database(ctx):  # (made by the write, once the file is known to be good)
+            fresh = not has_database(ctx)
+            if fresh:  # (made by the write, once the file is known to be good)
                 plan.run(None, rows)
                 plan.raise_problems()
-                with ctx.store.write(Undoable("import", ctx.now)) as db:
-                    if db.execute("SELECT 1 FROM contact LIMIT 1").fetchone() is not None:
-                        raise BadInput("contacts were added while the file was read; run the import again")
-                    _write_contacts(db, ctx, scratch, plan.matcher.highest_id(), report, table.layout)
-                    journal.label(db, _undo_summary(name, report))
-                return report
             with ctx.store.write(Undoable("import", ctx.now)) as db:
-                plan.run(db, rows)
-                plan.raise_problems()
+                if not fresh:
+                    plan.run(db, rows)
+                    plan.raise_problems()
+                elif db.execute("SELECT 1 FROM contact LIMIT 1").fetchone() is not None:
+                    raise BadInput("contacts were added while the file was read; run the import again")
                 _write_contacts(db, ctx, scratch, plan.matcher.highest_id(), report, table.layout)
                 journal.label(db, _undo_summary(name, report))
             return report

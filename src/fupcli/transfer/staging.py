@@ -64,7 +64,7 @@ class Scratch:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
-        self._planning: dict[int, tuple[int, bytes | None]] = {}
+        self._planning: dict[int, tuple[int, bytes]] = {}  # key: (place, fields), this chunk's
         self._seq = 0
         self._keys: tuple[str, ...] | None = None  # the fields of a new contact, in order
 
