@@ -1,7 +1,7 @@
 """`fup import contacts` read as a stream and matched a chunk at a time: what it must keep doing.
 
 The import opens its file as a stream (`csvio.open_text`), matches each chunk of
-`staging.CHUNK` rows against indexes in a scratch SQLite database (`staging.Matcher`)
+`scratch.CHUNK` rows against indexes in a scratch SQLite database (`storage.scratch.Matcher`)
 and, into a home with no database yet, checks the whole file before making one.
 What is proven here:
 
@@ -24,7 +24,7 @@ What is proven here:
   so sqlite3 keeps each prepared once.
 
 Expected outcomes are worked out from the matching rules (README "Re-runnable"; the
-docstrings of `staging.Matcher` and `importer._Plan`), not from running the code.
+docstrings of `storage.scratch.Matcher` and `importer._Plan`), not from running the code.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ from hypothesis import strategies as st
 
 from fupcli.context import AppContext
 from fupcli.errors import BadInput
-from fupcli.transfer import csvio, formats, importer, staging
+from fupcli.storage import scratch as staging
+from fupcli.transfer import csvio, formats, importer
 
 CHUNK = staging.CHUNK  # 1000: rows 1-1000 are chunk 1, 1001-2000 chunk 2, 2001- chunk 3
 

@@ -3,7 +3,8 @@
 `core`, the queries, the formats and the command line speak portable SQL with named
 parameters through `storage.db.Db`; statements only SQLite understands (PRAGMAs,
 `BEGIN IMMEDIATE`, TEMP triggers, `sqlite_master`) live in `storage` (the SQLite seam
-`storage.sqlite`, the undo journal, and the file-level tools: store, backup, doctor),
+`storage.sqlite`, the undo journal, the file-level tools: store, backup, doctor, and the
+scratch database an import keeps its indexes in),
 so a server adapter can be added beside `storage.sqlite` without touching `core`.
 """
 
@@ -17,7 +18,8 @@ import fupcli
 
 PACKAGE = Path(fupcli.__file__).parent
 SQLITE_ONLY = re.compile(r"PRAGMA|BEGIN IMMEDIATE|TEMP TRIGGER|sqlite_master|lastrowid|executemany", re.IGNORECASE)
-SEAM = {"storage/sqlite.py", "storage/journal.py", "storage/store.py", "storage/backup.py", "storage/doctor.py"}
+SEAM = {"storage/sqlite.py", "storage/journal.py", "storage/store.py", "storage/backup.py", "storage/doctor.py",
+        "storage/scratch.py"}
 # The PostgreSQL adapter calls its own driver's executemany (the regex cannot tell the two apart).
 ADAPTERS = {"storage/postgres.py"}
 

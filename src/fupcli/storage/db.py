@@ -38,6 +38,10 @@ class Db:
         """Insert rows that all have the same keys."""
         raise NotImplementedError
 
+    def execute_many(self, sql: str, rows: list[tuple]) -> None:  # pragma: no cover - adapters
+        """Run `sql`, whose values are `?` placeholders, once for each row (a tuple of values)."""
+        raise NotImplementedError
+
     def secure_delete(self) -> None:
         """Overwrite deleted content (where the database can; `fup forget`)."""
 

@@ -144,6 +144,11 @@ class PostgresDb(Db):
     def insert(self, table: str, row: dict) -> int:
         return self.execute(insert_sql(table, row) + " RETURNING id", row).fetchone()[0]
 
+    def execute_many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s"), rows)
+
     def insert_many(self, table: str, rows: list[dict]) -> None:
         if not rows:
             return

@@ -827,7 +827,6 @@ def _full_views(conn: Any, where: str, params: dict, today: date, rules: Rules) 
         return
     contact: tuple | None = None
     items: list[tuple] = []
-    conn.execute("PRAGMA threads=2")  # (the sort by name of every contact's rows: SQLite's sorter on two threads)
     for row in conn.execute(_LIST_SQL.format(where=where), params):
         if contact is not None and row[0] == contact[0]:
             items.append(row)

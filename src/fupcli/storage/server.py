@@ -52,6 +52,10 @@ class ServerDb(Db):
     def insert(self, table: str, row: dict) -> int:
         return self.execute(insert_sql(table, row) + " RETURNING id", row).scalar_one()
 
+    def execute_many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:  # (the driver's own placeholders: `?` for sqlite3, `%s` for psycopg)
+            self.connection.exec_driver_sql(sql if self.dialect == "sqlite" else sql.replace("?", "%s"), rows)
+
     def insert_many(self, table: str, rows: list[dict]) -> None:
         if rows:
             self.connection.execute(text(insert_sql(table, rows[0])), [self._params(row) for row in rows])

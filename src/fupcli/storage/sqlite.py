@@ -43,6 +43,7 @@ def connect(target: str | Path, uri: bool = False, foreign_keys: bool | None = T
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if read_only:
         conn.execute("PRAGMA query_only=1")
+        conn.execute("PRAGMA threads=2")  # (a large sort, e.g. `fup list -f json` by name, on two threads)
     if foreign_keys is not None:
         conn.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
     return conn
@@ -144,6 +145,10 @@ class SQLiteDb(Db):
 
     def insert(self, table: str, row: dict) -> int:
         return self.execute(insert_sql(table, row), row).lastrowid
+
+    def execute_many(self, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            self.raw.executemany(sql, rows)
 
     def insert_many(self, table: str, rows: list[dict]) -> None:
         """One `executemany` with positional rows (an import writes 100k at a time), without the

@@ -340,14 +340,8 @@ class _Import:
             self.db.execute(f"CREATE TEMP TABLE {table} ({body}) ON COMMIT DROP")
 
     def _many(self, sql: str, rows: list[tuple]) -> None:
-        """`sql` (with ? for each value) once per row, through the driver's executemany."""
-        if not rows:
-            return
-        if self.sqlite:
-            self.db.raw.executemany(sql, rows)
-        else:
-            with self.db.raw.cursor() as cursor:
-                cursor.executemany(sql.replace("?", "%s"), rows)
+        """`sql` (with ? for each value) once per row."""
+        self.db.execute_many(sql, rows)
 
     def _one(self, sql: str, params: dict | None = None) -> Any:
         return self.db.execute(sql, params).fetchone()[0]

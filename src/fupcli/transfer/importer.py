@@ -9,7 +9,7 @@ All or nothing, in flat memory:
    record is collected as `FILE:LINE: message`; a good record is matched against the
    database and the rows before it (id, any email, profile URL, exact name + company,
    never two people whose emails differ) into new / updated / unchanged, through indexes
-   kept in a scratch SQLite database (`staging`), which also keeps what is to be written;
+   kept in a scratch SQLite database (`storage.scratch`), which also keeps what is to be written;
    with any problem nothing is written (unless `--skip-bad`);
 3. write (`_write_contacts`): in the same write transaction (`Store.write()`) as step 2
    when there is a database, new contacts are inserted a chunk at a time, matched ones
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
-from . import csvio, formats, staging, vcard
+from . import csvio, formats, vcard
+from ..storage.scratch import CHUNK, Matcher, Scratch, emails_of
 from ..storage import journal
 from ..context import AppContext
 from ..core import (
@@ -369,7 +370,7 @@ def import_contacts(
         cadence = check_cadence(ctx, cadence)
     extra_tags = clean_tags(tags)
     options = formats.ReadOptions(date_format=_check_date_format(date_format))
-    scratch = staging.Scratch()
+    scratch = Scratch()
     try:
         with csvio.open_input(path) as (name, handle):
             table = read_table(name, handle, source, encoding, options, mapping)
@@ -460,12 +461,12 @@ class _Plan:
     belong to two contacts is a problem (with `skip_bad`, skipped). What is decided is kept
     in the scratch database (`Scratch.remember`) for `_write_contacts`, never in RAM."""
 
-    def __init__(self, scratch: staging.Scratch, layout: str, name: str, report: ImportReport, update: bool,
+    def __init__(self, scratch: Scratch, layout: str, name: str, report: ImportReport, update: bool,
                  skip_bad: bool) -> None:
         self.scratch, self.layout, self.name, self.report = scratch, layout, name, report
         self.update, self.skip_bad = update, skip_bad
         self.problems: list[str] = []
-        self.matcher = staging.Matcher(scratch, self.fields)
+        self.matcher = Matcher(scratch, self.fields)
         self.conn: Any = None
 
     def fields(self, key: int) -> dict:
@@ -488,7 +489,7 @@ class _Plan:
         if conn is not None:
             self.matcher.index_existing(conn)
         rows = iter(rows)
-        while chunk := list(islice(rows, staging.CHUNK)):
+        while chunk := list(islice(rows, CHUNK)):
             self.matcher.begin([fields for _line, fields in chunk])
             for line, fields in chunk:
                 self._one(line, fields)
@@ -501,7 +502,7 @@ class _Plan:
 
     def _one(self, line: int, fields: dict) -> None:
         matcher, report = self.matcher, self.report
-        emails = staging.emails_of(fields)
+        emails = emails_of(fields)
         key = matcher.find(fields, emails)
         taken = [e for e in emails if (matcher.owner(e) or key) != key]  # (a match takes all of them)
         if taken:
@@ -533,7 +534,7 @@ class _Plan:
         if target.get("email") and changes.get("email") and target["email"] != changes["email"]:
             changes.pop("email")  # the main address stays; the file's is kept besides it
         new_tags = [t for t in fields["tags"] if t not in target["tags"]]
-        known = set(staging.emails_of(target))
+        known = set(emails_of(target))
         new_emails = [e for e in emails if e not in known and e != changes.get("email")]
         phones = [fields.get("phone"), *fields.get("other_phones", [])]
         if changes.get("phone") and target.get("phone"):
@@ -569,7 +570,7 @@ class _Plan:
             report.merged += 1
         # (indexed as the contact was: a new contact of fup's own file by its id and emails only,
         # a made-up name never, unless the row named it)
-        matcher.add(key, staging.emails_of(target), changes.get("url"), target["name"], target.get("company"),
+        matcher.add(key, emails_of(target), changes.get("url"), target["name"], target.get("company"),
                     loose=key > 0 or self.layout != formats.FUP, named=not target.get("stand_in") or "name" in changes)
 
 
@@ -582,7 +583,7 @@ def _shown_value(value: Any) -> str:
     return repr(text[:60] + ("…" if len(text) > 60 else "")) if text else "(empty)"
 
 
-def _write_contacts(db: Db, ctx: AppContext, scratch: staging.Scratch, highest_id: int, report: ImportReport,
+def _write_contacts(db: Db, ctx: AppContext, scratch: Scratch, highest_id: int, report: ImportReport,
                     layout: str) -> None:
     """Write what `_Plan` decided: the new contacts with what hangs from them (their search
     words, agenda, other emails and phones), a chunk at a time, then the changed ones, re-planned

@@ -1,4 +1,4 @@
-"""The scratch side of `fup import contacts`: what the import knows, kept on disk, not in RAM.
+"""The scratch database of `fup import contacts`: what the import knows, kept on disk, not in RAM.
 
 A private temporary SQLite database (`sqlite3.connect("")`: its pages stay in a small
 cache and go to a file past it; the file goes when it is closed) holds
