@@ -204,13 +204,6 @@ def test_utf16_without_a_bom_is_named_in_the_nul_message() -> None:
     assert csvio.decode_text("Full Name\tE-mail\r\n".encode("utf-16-le"), "utf-16-le")[0] == "Full Name\tE-mail\r\n"
 
 
-def test_decode_still_takes_only_utf8() -> None:
-    assert csvio.decode(b"\xef\xbb\xbfa,b\n") == "a,b\n"
-    with pytest.raises(CsvProblem) as caught:
-        csvio.decode(b"a\nJos\xe9\n")
-    assert (caught.value.line, caught.value.message) == (2, "not UTF-8 text (save the file as CSV UTF-8)")
-
-
 # --- delimiters ---------------------------------------------------------------------------
 
 

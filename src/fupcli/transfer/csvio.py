@@ -162,15 +162,6 @@ class _LineCounter:
         return text
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 with or without a BOM; anything else is refused with a clear message."""
-    body = data[3:] if data.startswith(BOM.encode("utf-8")) else data
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CsvProblem(_line_of(body, exc.start), "not UTF-8 text (save the file as CSV UTF-8)") from None
-
-
 WINDOWS_1252_NOTE = "read as Windows-1252 (not UTF-8); use --encoding to choose another"
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -340,10 +331,6 @@ def shown(name: object) -> str:
     """A file name as a one-line message shows it: unprintable characters (a newline, NUL, an
     undecodable byte's lone surrogate) escaped, so every error stays on one line."""
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(name))
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
 
 
 def find_header(text: str, is_header: Callable[[list[str]], bool], limit: int = 50) -> int:
