@@ -31,6 +31,7 @@ import pytest
 
 from fupcli.context import AppContext
 from fupcli.transfer import formats, history
+from fupcli.transfer.csvio import restore
 from fupcli.vocabulary import CHANNELS, OUTCOMES
 
 NOW = "2026-11-23T09:00"
@@ -295,21 +296,27 @@ def varied(fup) -> None:
 
 
 @pytest.mark.parametrize("day", ["2026-11-20", "2026-11-23", "2026-11-25", "2026-12-01", "2027-01-15", "2027-06-01"])
-def test_the_list_reads_what_contact_view_says(fup, day: str) -> None:
-    """The list's one query (and the scheduler only where a birthday or several items need it)
-    gives each contact's view as `contact_view` does from its whole agenda, on any day."""
+def test_the_list_writes_what_contact_view_says(fup, day: str) -> None:
+    """The JSON objects SQLite writes (the scheduler only where a birthday near or a reopening
+    needs it) are `contact_view`'s of each contact from its whole agenda, byte for byte, on any
+    day; and the CSV rows carry the same next due day."""
     from datetime import date
 
-    from fupcli.storage import queries
+    from fupcli import render
+    from fupcli.storage import listing
 
     varied(fup)
     ctx = AppContext.from_environment()
     try:
         conn, rules, today = ctx.store.reader(), ctx.settings.rules, date.fromisoformat(day)
-        fast = list(queries._full_views(conn, "1 = 1", {}, today, rules))
-        whole = list(queries._viewed_contacts(conn, "1 = 1", {}, today, rules))
-        assert fast == whole
-        assert {v["name"] for v in fast if v["next"] and v["next"]["kind"] == "birthday"} or day != "2026-11-25"
+        fast, whole = io.StringIO(), io.StringIO()
+        render.write_json_objects(listing.json_objects(conn, listing.ListFilter(), today, rules), fast)
+        views = list(listing.views(conn, listing.ListFilter(), today, rules))
+        render.write_json_objects(iter(views), whole)
+        assert fast.getvalue() == whole.getvalue()
+        assert {v["name"] for v in views if v["next"] and v["next"]["kind"] == "birthday"} or day != "2026-11-25"
+        rows = list(listing.csv_rows(conn, listing.ListFilter(), today, rules))
+        assert [(row[0], row[15]) for row in rows] == [(v["id"], v["next_due"]) for v in views]
     finally:
         ctx.close()
 
@@ -334,7 +341,7 @@ def test_the_streamed_table_is_text_table_of_the_same_rows(fup, monkeypatch) -> 
     from datetime import date
 
     from fupcli import render
-    from fupcli.storage import queries
+    from fupcli.storage import listing
 
     varied(fup)
     for n in range(30):
@@ -342,7 +349,7 @@ def test_the_streamed_table_is_text_table_of_the_same_rows(fup, monkeypatch) -> 
     ctx = AppContext.from_environment()
     try:
         conn, rules, today = ctx.store.reader(), ctx.settings.rules, date.fromisoformat(NOW[:10])
-        views = list(queries.list_contacts(conn, queries.ListFilter(), today, rules, brief=True))
+        views = list(listing.brief_views(conn, listing.ListFilter(), today, rules))
     finally:
         ctx.close()
     due = {None: "-", **{v["next_due"]: f"{v['next_due']} ({render.when_text(v['next_due'], today)})"
@@ -371,7 +378,7 @@ def test_listing_does_not_grow_with_the_contacts(fup, tmp_path: Path) -> None:
     from datetime import date
 
     from fupcli import render
-    from fupcli.storage import queries
+    from fupcli.storage import listing
 
     peaks: dict[str, list[int]] = {"json": [], "csv": [], "table": []}
     for count in (2000, 8000):
@@ -383,7 +390,8 @@ def test_listing_does_not_grow_with_the_contacts(fup, tmp_path: Path) -> None:
             conn, rules, today = ctx.store.reader(), ctx.settings.rules, date.fromisoformat(NOW[:10])
             for fmt, found in peaks.items():
                 def listed() -> None:
-                    views = queries.list_contacts(conn, queries.ListFilter(), today, rules, brief=fmt == "table")
+                    shape = {"json": listing.json_objects, "csv": listing.csv_rows, "table": listing.brief_views}[fmt]
+                    views = shape(conn, listing.ListFilter(), today, rules)
                     render.contact_list(views, fmt, today, Discard())
 
                 listed()  # (first use: imports and caches)
@@ -399,6 +407,51 @@ def test_listing_does_not_grow_with_the_contacts(fup, tmp_path: Path) -> None:
             ctx.close()
     for fmt, (small, large) in peaks.items():
         assert large < small + 256 * 1024, (fmt, small, large)
+
+
+def test_the_list_csv_is_the_exports_cells_and_four_more(fup) -> None:
+    """`fup list -f csv` writes each contact's cells as `fup export contacts` does (other emails
+    and phones, a formula escaped, a phone marked as text), then last_touch,
+    unanswered_streak, open_commitments and owner."""
+    varied(fup)
+    fup.ok("add", "Jo Phones", "--phone", "0301234567", "--email", "jo@example.com")
+    fup.ok("edit", "jo", "--email2", "jo@home.example", "--phone2", "+49 30 123")
+    exported = {row["id"]: row for row in csv.DictReader(io.StringIO(fup.ok("export", "contacts").stdout))}
+    listed = list(csv.DictReader(io.StringIO(fup.ok("list", "--format", "csv").stdout)))
+    assert sorted(row["id"] for row in listed) == sorted(exported)
+    for row in listed:
+        assert {k: v for k, v in row.items() if k in exported[row["id"]]} == exported[row["id"]]
+    jo = next(row for row in listed if row["name"] == "Jo Phones")
+    assert (jo["phone"], jo["other_emails"], jo["other_phones"]) == ("'0301234567", "jo@home.example", "'+49 30 123")
+    assert (jo["last_touch"], jo["unanswered_streak"], jo["open_commitments"], jo["owner"]) == (NOW[:10], "0", "0", "")
+    ana = next(row for row in listed if row["name"] == "Ana Ruiz")
+    assert (ana["tags"], ana["open_commitments"]) == ("vc;angel", "3")
+    assert next(row for row in listed if row["name"].endswith("Cy Park"))["name"] == "'=Cy Park"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_every_format_lists_the_same_contacts_for_each_filter(fup, fmt: str) -> None:
+    """A tag is matched whole and literally (`_` and `%` are no wildcards), and `--due-before`
+    keeps the same contacts, in JSON, CSV and the table alike."""
+    varied(fup)
+    fup.ok("add", "Tag Under", "--tag", "a_b")
+    fup.ok("add", "Tag Other", "--tag", "axb,a%b")
+    fup.ok("add", "Tag Longer", "--tag", "a_bc")
+
+    def names(*args: str) -> list[str]:
+        out = fup.ok("list", *args, "--format", fmt, "--wide").stdout
+        if fmt == "json":
+            return [view["name"] for view in json.loads(out)]
+        if fmt == "csv":
+            return [restore(row["name"]) for row in csv.DictReader(io.StringIO(out))]
+        return [line.split("  ")[1].strip().split(" (")[0] for line in out.splitlines()[1:-1] if line.strip()]
+
+    assert names("--tag", "a_b") == ["Tag Under"]
+    assert names("--tag", "A%B") == ["Tag Other"]
+    assert names("--tag", "vc") == ["Ana Ruiz"]
+    due = [view["name"].split(" (")[0] if fmt == "table" else view["name"] for view in json.loads(fup.ok("list", "--format", "json").stdout)
+           if view["next_due"] is not None and view["next_due"] < "2026-11-26"]
+    assert due and names("--due-before", "2026-11-26") == due
 
 
 class Discard(io.TextIOBase):

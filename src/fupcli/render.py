@@ -450,10 +450,11 @@ def _flat(view: dict) -> dict:
     return row
 
 
-def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None) -> None:
+def write_json_objects(objects: Iterable[dict | str], stream: TextIO | None = None) -> None:
     """A JSON array of objects, streamed: the bytes `write_json` writes for a list of them
     (`json.dump(..., ensure_ascii=False, indent=2)`), each object formatted at once from a layout
-    of its keys (strings by the json module's C escaper) and written a batch at a time."""
+    of its keys (strings by the json module's C escaper) and written a batch at a time. An object
+    given as a str is its text already, as it stands in the array (two spaces in, no comma)."""
     from json.encoder import encode_basestring as quoted
 
     layouts: dict[tuple, str] = {}  # an object's layout, by its indent and keys (one producer: a few)
@@ -500,7 +501,9 @@ def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None) ->
     keys: tuple = ()
     shape = ""
     for obj in objects:
-        if obj.__class__ is not dict or not obj:
+        if obj.__class__ is str:  # an object already written (by the database: `storage.listing`)
+            batch.append(obj)
+        elif obj.__class__ is not dict or not obj:
             batch.append("  " + text(obj, 2))
         else:
             if tuple(obj) != keys:
@@ -519,9 +522,10 @@ def write_json_objects(objects: Iterable[dict], stream: TextIO | None = None) ->
     out.write("\n]\n" if opened else "[]\n")
 
 
-def contact_list(views: Iterable[dict], fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
+def contact_list(views: Iterable, fmt: str, today_: date, stream: TextIO | None = None, wide: bool = False) -> None:
     """`fup list`: JSON, CSV, or a table that fits the screen (`screen_width`) unless `wide`, all
-    written as the contacts stream by (one pass over `views`), never held (`_list_table`).
+    written as the contacts stream by (one pass over `views`: `storage.listing`'s objects, rows
+    or brief views for each format), never held (`_list_table`).
 
     Narrowing, the tags give way first (to 10 columns), then the next due date's "(in 3 days)"
     (every row keeps its date), the company beside the name, a name longer than 24 columns, the
@@ -529,28 +533,14 @@ def contact_list(views: Iterable[dict], fmt: str, today_: date, stream: TextIO |
     if fmt == "json":
         write_json_objects(views, stream)
         return
-    if fmt == "csv":
+    if fmt == "csv":  # (rows of cells made spreadsheet-safe already: `storage.listing.csv_rows`)
         from .transfer.csvio import CsvWriter
 
-        columns = _contact_columns() + LIST_COLUMNS
-        tags = columns.index("tags")
-
-        def row(view: dict) -> list:
-            cells = list(map(view.get, columns))  # (a column the views lack, empty)
-            cells[tags] = ";".join(cells[tags])
-            return cells
-
-        text = [column for column in columns if column not in _LIST_FIXED_COLUMNS]  # (the cells to check and escape)
-        CsvWriter(_out(stream), columns, text_columns=text).rows(map(row, views))
+        CsvWriter(_out(stream), _contact_columns() + LIST_COLUMNS, raw=True).rows(views)
         return
     _list_table(views, today_, _out(stream), wide)
 
 
-# The columns of `fup list -f csv` that never hold text a person typed: ids, counts, dates and
-# times as fup writes them, fup's own words (channels, states); the others are checked for a
-# formula to neutralise (and, by CsvWriter, for what to quote), as `fup export` checks its own.
-_LIST_FIXED_COLUMNS = frozenset({"id", "channel", "state", "birthday", "created_at", "next_due", "snoozed_until",
-                                 "reopened_at", "last_touch", "unanswered_streak", "open_commitments"})
 _LIST_HEADER = ("id", "who", "state", "cadence", "next due", "tags")
 
 

@@ -741,6 +741,18 @@ def birthday_days(on: date, rules: Rules = DEFAULT_RULES) -> list[str]:
     return sorted(days)
 
 
+
+def birthday_first_days(today: date, rules: Rules = DEFAULT_RULES) -> dict[str, date]:
+    """For each 'MM-DD', the first day from `today` on which a birthday on it may show
+    (`birthday_days`, a year and a month ahead): one whose first day comes after every day a
+    contact's list asks about cannot change what it shows."""
+    first: dict[str, date] = {}
+    for ahead in range(400):
+        on = today + timedelta(days=ahead)
+        for md in birthday_days(on, rules):
+            first.setdefault(md, on)
+    return first
+
 # --- one contact on one day -----------------------------------------------------
 
 

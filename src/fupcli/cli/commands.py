@@ -112,7 +112,7 @@ def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None,
     """`fup list`: contacts, filtered (the table fits the screen unless `wide`)."""
     from .. import render
     from ..dates import parse_date
-    from ..storage.queries import ListFilter, list_contacts
+    from ..storage.listing import ListFilter, brief_views, csv_rows, json_objects
     from ..vocabulary import STATES
 
     fmt = _fmt(fmt)
@@ -129,8 +129,9 @@ def list_(app_ctx: AppContext, tag: str | None = None, state: str | None = None,
         no_next_step=no_next_step,
         owner=_scope(app_ctx, owner, all_)[0] if conn is not None else None,
     )
-    views = list_contacts(conn, filters, app_ctx.today, app_ctx.settings.rules, brief=fmt == "table") if conn else []
-    render.contact_list(views, fmt, app_ctx.today, wide=wide)
+    listed = {"table": brief_views, "json": json_objects, "csv": csv_rows}[fmt]
+    rows = listed(conn, filters, app_ctx.today, app_ctx.settings.rules) if conn is not None else iter(())
+    render.contact_list(rows, fmt, app_ctx.today, wide=wide)
 
 
 def export(app_ctx: AppContext, what: str, fmt: str = "csv", output: str | Path | None = None, bom: bool = False,

@@ -106,7 +106,7 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
         return iter(())
     columns = EXPORT_COLUMNS[what] if what in EXPORT_COLUMNS else ()
     if what == "contacts":
-        return _contact_rows(conn, today, neutralised, rules)
+        return contact_rows(conn, today, neutralised, rules)
     if what == "touches":
         return (tuple(row[c] for c in columns) for row in iter_touches(conn))
     if what == "commitments":
@@ -138,21 +138,33 @@ def joined_sql(dialect: str, table: str, column: str) -> str:
     return _JOINED_SQL[dialect].format(table, column)
 
 
-def _contact_export_sql(dialect: str, text: dict[str, str]) -> str:
+def _contact_export_sql(dialect: str, text: dict[str, str], where: str, order: str, extra: tuple[str, ...]) -> str:
     moment, day = _ISO_MOMENT_SQL[dialect].format, _DAY_SQL[dialect].format
     return (
         "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, "
         "state, birthday, {notes}, ".format(**text)
         + f"{moment('created_at')}, {day('next_due')}, {day('snoozed_until')}, {moment('reopened_at')}, "
         + "{other_emails}, {other_phones}, ".format(**text)
-        + "last_touch_at FROM contact ORDER BY id"
+        + "".join(f"{sql}, " for sql in extra)
+        + f"last_touch_at FROM contact WHERE {where} ORDER BY {order}"
     )
 
 
-def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules = DEFAULT_RULES) -> Iterator[tuple]:
-    """Contacts as export rows, formatted by SQL (and made spreadsheet-safe there when
-    `neutralised`, with phones that look like numbers marked as text): the stored `next_due`
-    (snooze applied) is the agenda's first day, so only a contact with a birthday needs the scheduler."""
+def _list_columns(dialect: str, neutralised: bool) -> tuple[str, ...]:
+    """The columns `fup list -f csv` adds to the export's (`render.LIST_COLUMNS`), as SQL."""
+    return (_DAY_SQL[dialect].format("last_touch_at"), "unanswered_streak",
+            "(SELECT COUNT(*) FROM commitment m WHERE m.contact_id = contact.id AND m.status = 'open')",
+            neutralise_sql("owner") if neutralised else "owner")
+
+
+def contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules = DEFAULT_RULES,
+                 where: str = "1 = 1", params: dict | None = None, order: str = "id",
+                 listed: bool = False) -> Iterator[tuple]:
+    """Contacts as export rows (those `where` passes, in `order`), formatted by SQL (and made
+    spreadsheet-safe there when `neutralised`, with phones that look like numbers marked as
+    text); with `listed`, also `fup list`'s last_touch, unanswered_streak, open_commitments and
+    owner. The stored `next_due` (snooze applied) is the agenda's first day, so only a contact
+    with a birthday needs the scheduler."""
     dialect = getattr(conn, "dialect", "sqlite")
     columns = {name: name for name in TEXT_COLUMNS["contacts"]}
     columns.update(other_emails=joined_sql(dialect, "contact_email", "email"),
@@ -161,18 +173,19 @@ def _contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rule
     if neutralised:  # and a phone a spreadsheet would read as a number keeps a text mark (textcells)
         text["phone"] = phone_cell_sql("phone", text["phone"])
         text["other_phones"] = phone_cell_sql(columns["other_phones"], text["other_phones"])
+    extra = _list_columns(dialect, neutralised) if listed else ()
     # A birthday can only come first when the agenda's first day is within its window (7 days, and
     # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
     long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
-    for row in conn.execute(_contact_export_sql(dialect, text)):
+    for row in conn.execute(_contact_export_sql(dialect, text, where, order, extra), params or {}):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):
-            yield row[:20]
+            yield row[:-1]
             continue
-        state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[20]
+        state, next_due, reopened, last_touch_at = row[11], row[15], row[17], row[-1]
         seen = last_seen(_day(last_touch_at), _day(row[14]))  # (row[14]: created_at)
         first = first_visible_day(state, _day(next_due), today, _day(reopened), birthday, seen, rules)
-        yield (*row[:15], first.isoformat() if first else None, *row[16:20])
+        yield (*row[:15], first.isoformat() if first else None, *row[16:-1])
 
 
 def _vcard_contact(contact: dict) -> dict:
