@@ -412,7 +412,7 @@ def test_listing_does_not_grow_with_the_contacts(fup, tmp_path: Path) -> None:
 def test_the_list_csv_is_the_exports_cells_and_four_more(fup) -> None:
     """`fup list -f csv` writes each contact's cells as `fup export contacts` does (other emails
     and phones, a formula escaped, a phone marked as text), then last_touch,
-    unanswered_streak, open_commitments and owner."""
+    unanswered_streak, open_commitments and owner; `fup show -f csv` writes the export's row."""
     varied(fup)
     fup.ok("add", "Jo Phones", "--phone", "0301234567", "--email", "jo@example.com")
     fup.ok("edit", "jo", "--email2", "jo@home.example", "--phone2", "+49 30 123")
@@ -427,6 +427,8 @@ def test_the_list_csv_is_the_exports_cells_and_four_more(fup) -> None:
     ana = next(row for row in listed if row["name"] == "Ana Ruiz")
     assert (ana["tags"], ana["open_commitments"]) == ("vc;angel", "3")
     assert next(row for row in listed if row["name"].endswith("Cy Park"))["name"] == "'=Cy Park"
+    shown = list(csv.DictReader(io.StringIO(fup.ok("show", "jo", "--format", "csv").stdout)))
+    assert shown == [exported[jo["id"]]]  # (`fup show -f csv`: the contact's row of the export)
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])

@@ -371,9 +371,6 @@ def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = Non
     if fmt == "json":
         write_json(view, stream)
         return
-    if fmt == "csv":
-        write_csv(_contact_columns(), [_flat(view)], stream)
-        return
     out = _out(stream)
     color = _color(out)
     out.write(f"{_bold(_who(view['name'], view['company']), color)}  #{view['id']}  {view['state']}, {view['cadence']} cadence\n")
@@ -444,10 +441,12 @@ def _contact_columns() -> tuple[str, ...]:
     return CONTACT_COLUMNS
 
 
-def _flat(view: dict) -> dict:
-    row = dict(view)
-    row["tags"] = ";".join(view["tags"])
-    return row
+def contact_rows(rows: Iterable[Sequence], stream: TextIO | None = None, listed: bool = False) -> None:
+    """Contacts as CSV, their rows of cells made spreadsheet-safe by SQL already (`fup show`:
+    the export's columns, `transfer.exporter.contact_rows`; `listed`: `fup list`'s, with LIST_COLUMNS)."""
+    from .transfer.csvio import CsvWriter
+
+    CsvWriter(_out(stream), _contact_columns() + (LIST_COLUMNS if listed else ()), raw=True).rows(rows)
 
 
 def write_json_objects(objects: Iterable[dict | str], stream: TextIO | None = None) -> None:
@@ -533,10 +532,8 @@ def contact_list(views: Iterable, fmt: str, today_: date, stream: TextIO | None 
     if fmt == "json":
         write_json_objects(views, stream)
         return
-    if fmt == "csv":  # (rows of cells made spreadsheet-safe already: `storage.listing.csv_rows`)
-        from .transfer.csvio import CsvWriter
-
-        CsvWriter(_out(stream), _contact_columns() + LIST_COLUMNS, raw=True).rows(views)
+    if fmt == "csv":
+        contact_rows(views, stream, listed=True)
         return
     _list_table(views, today_, _out(stream), wide)
 

@@ -103,6 +103,14 @@ def show(app_ctx: AppContext, who: str, fmt: str = "table") -> None:
     conn = app_ctx.store.reader()
     if conn is None:
         raise NotFound("no contacts yet: add one with `fup add NAME`")
+    if fmt == "csv":  # the contact's row of `fup export contacts`, its cells as the export writes them
+        from ..storage.queries import resolve
+        from ..transfer.exporter import contact_rows
+
+        contact = resolve(conn, who)
+        render.contact_rows(contact_rows(conn, app_ctx.today, True, app_ctx.settings.rules, "id = :id",
+                                         {"id": contact["id"]}))
+        return
     render.contact_card(contact_card(conn, who, app_ctx.today, app_ctx.settings.rules), fmt, app_ctx.today)
 
 
