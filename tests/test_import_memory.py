@@ -293,6 +293,9 @@ def varied(fup) -> None:
     fup.ok("add", "Hal Snooze", "--cadence", "warm")
     fup.ok("snooze", "hal", "2026-12-09")
     fup.ok("add", "Ivy Later", "--met", "2026-11-20", "--next", "call back", "--due", "2026-11-21")
+    fup.ok("add", "Kim Many", "--next", "send the proposal", "--due", "2026-12-04")  # (no birthday: SQL's row)
+    fup.ok("next", "kim", "call us back", "--due", "2026-11-26", "--theirs")
+    fup.ok("next", "kim", "coffee", "--due", "2026-11-25", "--soft")
 
 
 @pytest.mark.parametrize("day", ["2026-11-20", "2026-11-23", "2026-11-25", "2026-12-01", "2027-01-15", "2027-06-01"])
@@ -317,6 +320,28 @@ def test_the_list_writes_what_contact_view_says(fup, day: str) -> None:
         assert {v["name"] for v in views if v["next"] and v["next"]["kind"] == "birthday"} or day != "2026-11-25"
         rows = list(listing.csv_rows(conn, listing.ListFilter(), today, rules))
         assert [(row[0], row[15]) for row in rows] == [(v["id"], v["next_due"]) for v in views]
+    finally:
+        ctx.close()
+
+
+def test_the_list_follows_the_scheduler_day_by_day(fup) -> None:
+    """Every third day for three months (birthdays coming and going, promises falling due,
+    several items on one contact), the objects SQLite writes are `contact_view`'s."""
+    from datetime import date, timedelta
+
+    from fupcli import render
+    from fupcli.storage import listing
+
+    varied(fup)
+    ctx = AppContext.from_environment()
+    try:
+        conn, rules = ctx.store.reader(), ctx.settings.rules
+        for n in range(0, 92, 3):
+            today = date(2026, 11, 15) + timedelta(days=n)
+            fast, whole = io.StringIO(), io.StringIO()
+            render.write_json_objects(listing.json_objects(conn, listing.ListFilter(), today, rules), fast)
+            render.write_json_objects(listing.views(conn, listing.ListFilter(), today, rules), whole)
+            assert fast.getvalue() == whole.getvalue(), today
     finally:
         ctx.close()
 

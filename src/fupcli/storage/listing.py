@@ -3,10 +3,12 @@
 - The table reads the contact rows alone (`brief_views`): the stored `next_due` is the agenda's
   first day, to which only a birthday or a reopening adds the scheduler (`first_visible_day`).
 - JSON (`json_objects`): on SQLite the database writes each contact's object as it stands in
-  the list (`json.dump(indent=2)`'s bytes, strings by `json_quote`), with its next row when that
-  cannot depend on the day (one agenda item, no birthday, no reopening, or nothing due at all);
-  the scheduler writes the `next_due` and `next` of the others from their agenda, which the same
-  query hands over. On PostgreSQL the objects are `views`, dicts `render` encodes.
+  the list (`json.dump(indent=2)`'s bytes, strings by `json_quote`) with its next row: on its
+  first agenda day, or today if later, the most urgent of its items due by then (what
+  `scheduler.row_on` picks). A contact with a reopening, or a birthday that can show by then
+  (`scheduler.birthday_first_days`), gets its `next_due` and `next` from the scheduler, from
+  its agenda, which the same query hands over. On PostgreSQL the objects are `views`, dicts
+  `render` encodes.
 - CSV is the export's contact cells with four more columns (`transfer.exporter.contact_rows`).
 
 `views` (`contact_view` of each contact with `open_commitments`) is what the others must equal.
@@ -18,8 +20,7 @@ from datetime import date
 
 from ..records import record
 from ..scheduler import DEFAULT_RULES, Item, Rules, birthday_first_days, first_visible, first_visible_day, last_seen, row_on
-from ..transfer.formats import CONTACT_COLUMNS
-from .queries import WITHOUT_NEXT_STEP, contact_view, iter_contacts, to_date
+from .queries import DAY_SQL, ISO_MOMENT_SQL, WITHOUT_NEXT_STEP, contact_view, iter_contacts, to_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -140,28 +141,23 @@ def csv_rows(conn: Any, filters: ListFilter, today: date, rules: Rules = DEFAULT
     """The list's CSV rows: the export's contact cells, spreadsheet-safe from SQL
     (`transfer.exporter.contact_rows`), then last_touch, unanswered_streak, open_commitments, owner."""
     from ..transfer.exporter import contact_rows
+    from ..transfer.formats import CONTACT_COLUMNS
 
     where, params = list_where(filters)
     rows = contact_rows(conn, today, True, rules, where, params, by_name(conn), listed=True)
     if filters.due_before is None:
         return rows
-    cutoff = filters.due_before.isoformat()
-    return (row for row in rows if row[_CSV_NEXT_DUE] is not None and row[_CSV_NEXT_DUE] < cutoff)
+    cutoff, at = filters.due_before.isoformat(), CONTACT_COLUMNS.index("next_due")
+    return (row for row in rows if row[at] is not None and row[at] < cutoff)
 
 
 def _dialect(conn: Any) -> str:
     return getattr(conn, "dialect", "sqlite")
 
 
-_CSV_NEXT_DUE = CONTACT_COLUMNS.index("next_due")
-
-
 # --- the JSON objects, their values written by SQLite ------------------------------
 
-# A stored time ('YYYY-MM-DD HH:MM:SS.ffffff') as isoformat() writes it; a stored date as 'YYYY-MM-DD'.
-_ISO_MOMENT = ("CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
-               "ELSE replace({0}, ' ', 'T') END")
-_ISO_DAY = "substr({0}, 1, 10)"
+_ISO_MOMENT, _ISO_DAY = ISO_MOMENT_SQL["sqlite"], DAY_SQL["sqlite"]
 
 
 def _quoted(sql: str) -> str:

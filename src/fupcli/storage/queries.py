@@ -46,6 +46,16 @@ _ITEM_COLUMNS = "a.kind, a.due, a.reason, a.weight, a.commitment_id, a.channel"
 MAX_CANDIDATES = 8
 MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger id names nobody (and cannot be bound)
 
+# Stored datetimes are 'YYYY-MM-DD HH:MM:SS.ffffff' text on SQLite and timestamps on PostgreSQL:
+# SQL turns them into what isoformat() writes, and dates into 'YYYY-MM-DD'.
+ISO_MOMENT_SQL = {
+    "sqlite": "CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
+              "ELSE replace({0}, ' ', 'T') END",
+    "postgresql": "CASE WHEN date_part('microseconds', {0})::int % 1000000 = 0 "
+                  "THEN to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS') ELSE to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END",
+}
+DAY_SQL = {"sqlite": "substr({0}, 1, 10)", "postgresql": "to_char({0}, 'YYYY-MM-DD')"}
+
 
 def parse_id(text: str) -> int | None:
     """A row id as typed (a contact's WHO, an id column of fup's CSV), or None when it is no id

@@ -22,7 +22,7 @@ from .textcells import phone_cell_sql
 from ..dates import parse_date
 from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
-from ..storage.queries import due_rows, iter_commitments, iter_contacts, iter_touches
+from ..storage.queries import DAY_SQL, ISO_MOMENT_SQL, due_rows, iter_commitments, iter_contacts, iter_touches
 from ..scheduler import (BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day,
                          last_seen)
 
@@ -116,17 +116,6 @@ def rows_of(conn: Any, what: str, today: date, on: date | None = None, limit: in
     raise BadInput(f"unknown export {what!r}; expected one of: {', '.join(EXPORTS)}")
 
 
-# Stored datetimes are 'YYYY-MM-DD HH:MM:SS.ffffff' text on SQLite and timestamps on PostgreSQL:
-# SQL turns them into what isoformat() writes, and dates into 'YYYY-MM-DD'.
-_ISO_MOMENT_SQL = {
-    "sqlite": "CASE WHEN substr({0}, 20) IN ('', '.000000') THEN substr(replace({0}, ' ', 'T'), 1, 19) "
-              "ELSE replace({0}, ' ', 'T') END",
-    "postgresql": "CASE WHEN date_part('microseconds', {0})::int % 1000000 = 0 "
-                  "THEN to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS') ELSE to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END",
-}
-_DAY_SQL = {"sqlite": "substr({0}, 1, 10)", "postgresql": "to_char({0}, 'YYYY-MM-DD')"}
-
-
 # A contact's other addresses and numbers, joined by ';' in the order they were added.
 _JOINED_SQL = {
     "sqlite": "(SELECT group_concat({1}, ';') FROM (SELECT {1} FROM {0} x WHERE x.contact_id = contact.id ORDER BY x.id))",
@@ -139,7 +128,7 @@ def joined_sql(dialect: str, table: str, column: str) -> str:
 
 
 def _contact_export_sql(dialect: str, text: dict[str, str], where: str, order: str, extra: tuple[str, ...]) -> str:
-    moment, day = _ISO_MOMENT_SQL[dialect].format, _DAY_SQL[dialect].format
+    moment, day = ISO_MOMENT_SQL[dialect].format, DAY_SQL[dialect].format
     return (
         "SELECT id, {name}, {company}, {title}, {email}, {phone}, {url}, {tags}, {source}, channel, {cadence}, "
         "state, birthday, {notes}, ".format(**text)
@@ -152,7 +141,7 @@ def _contact_export_sql(dialect: str, text: dict[str, str], where: str, order: s
 
 def _list_columns(dialect: str, neutralised: bool) -> tuple[str, ...]:
     """The columns `fup list -f csv` adds to the export's (`render.LIST_COLUMNS`), as SQL."""
-    return (_DAY_SQL[dialect].format("last_touch_at"), "unanswered_streak",
+    return (DAY_SQL[dialect].format("last_touch_at"), "unanswered_streak",
             "(SELECT COUNT(*) FROM commitment m WHERE m.contact_id = contact.id AND m.status = 'open')",
             neutralise_sql("owner") if neutralised else "owner")
 
