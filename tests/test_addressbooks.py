@@ -195,6 +195,26 @@ def test_every_problem_of_a_row_is_reported_and_skip_bad_imports_the_rest(fup, t
     assert [c["name"] for c in fup.json("list", "-f", "json")] == ["Bo Berg"]
 
 
+def test_a_broken_vcard_card_is_reported_and_the_cards_after_it_are_read(fup, tmp_path):
+    """A card with unreadable lines, a card left open, lines outside any card: each is one
+    problem with its line, and the reading goes on; `--skip-bad` imports the good cards."""
+    book = write(tmp_path / "book.vcf", "BEGIN:VCARD\nVERSION:3.0\nFN:Ana Ruiz\nEND:VCARD\n"
+                                        "BEGIN:VCARD\nFN;ENCODING=QUOTED-PRINTABLE:Bo=ZZ\nNOTE;ENCODING=b:*\nEND:VCARD\n"
+                                        "BEGIN:VCARD\nFN:Cy Open\n"
+                                        "BEGIN:VCARD\nFN:Dee Berg\nEND:VCARD\n"
+                                        "stray line\nanother stray\n"
+                                        "BEGIN:VCARD\nFN:Eve Lind\nEND:VCARD\n")
+    result = fup("import", "contacts", book)
+    assert result.exit_code == 2
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()[:-1]] == [
+        f"{book}:6", f"{book}:7", f"{book}:9", f"{book}:14"]
+    assert fup.dump() is None
+    skipped = fup.ok("import", "contacts", book, "--skip-bad")
+    assert skipped.stdout.splitlines()[0] == "Imported contacts (vcard format): 3 new, 0 updated, 0 unchanged."
+    assert f"  {book}:9: BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD on line 11" in skipped.stdout
+    assert [c["name"] for c in fup.json("list", "-f", "json")] == ["Ana Ruiz", "Dee Berg", "Eve Lind"]
+
+
 def test_namesakes_at_one_company_with_different_emails_are_two_people(fup, tmp_path):
     sheet = write(tmp_path / "list.csv", "Name,Company,Email,URL\n"
                                          "Ana Ruiz,Acme,ana@acme.example,\n"

@@ -397,6 +397,27 @@ def test_a_contacts_import_does_not_grow_with_the_file(fup, tmp_path: Path, monk
     assert large_peak <= small_peak + 2 * 2**20, (small_peak, large_peak)
 
 
+def vcard_book(path: Path, count: int) -> Path:
+    """`count` distinct people as vCard 3.0 cards, every tenth with a photo fup skips."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for n in range(1, count + 1):
+            photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 40 + "\r\n" if n % 10 == 0 else ""
+            out.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n:05d}\r\nEMAIL;TYPE=work:p{n}@example.com\r\n"
+                      f"TEL;TYPE=cell:+49 30 {n:07d}\r\n{photo}END:VCARD\r\n")
+    return path
+
+
+def test_a_vcard_import_does_not_grow_with_the_file(fup, tmp_path: Path, monkeypatch) -> None:
+    """A vCard file is read a line at a time, as a CSV file is: only the open card is held."""
+    small = vcard_book(tmp_path / "small.vcf", 10_000)
+    large = vcard_book(tmp_path / "large.vcf", 40_000)
+    assert large.stat().st_size > 3 * 2**20
+    import_peak(monkeypatch, tmp_path / "warm", vcard_book(tmp_path / "warm.vcf", 1500))  # (first use: caches)
+    small_peak = import_peak(monkeypatch, tmp_path / "small", small)
+    large_peak = import_peak(monkeypatch, tmp_path / "large", large)
+    assert large_peak <= small_peak + 2 * 2**20, (small_peak, large_peak)
+
+
 # --- 6. the scratch matcher's statements ---------------------------------------------------------
 
 

@@ -328,7 +328,7 @@ def test_google_system_groups_are_not_tags() -> None:
     (card("FN:Ana") + "BEGIN:VCARD\nFN:Bo\nBEGIN:VCARD\nFN:Cy\nEND:VCARD\n", 5,
      "BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD on line 7"),
     (card("FN:Ana") + "\nEND:VCARD\n", 6, "END:VCARD without a BEGIN:VCARD before it"),
-    ("FN:Ana\nBEGIN:VCARD\nEND:VCARD\n", 1, "vCard property outside BEGIN:VCARD ... END:VCARD"),
+    ("FN:Ana\nBEGIN:VCARD\nEND:VCARD\n", 1, "vCard line outside BEGIN:VCARD ... END:VCARD"),
     (card("FN:Ana", "this line has no colon"), 4, "vCard line has no ':' between its name and its value"),
     (card("FN:Ana", "NOTE;X-A=\"unclosed:quote"), 4, "vCard line has no ':' between its name and its value"),
     (card("FN:Ana", "Two words:value"), 4,

@@ -134,7 +134,7 @@ def read_table(name: str, handle: IO[bytes], source: str = "auto", encoding: str
         if source == formats.VCARD or (source == "auto" and vcard.looks_like_vcard(head[:4096])):
             if mapping or options.date_format:
                 raise BadInput("--map and --date-format read the columns of a sheet; a vCard file has none")
-            return Table(formats.VCARD, _vcard_records(name, stream.read()), notes)
+            return Table(formats.VCARD, _vcard_records(name, stream), notes)
         header_at = 0
         first = _first_header(head) if source in ("auto", formats.LINKEDIN) else []
         if source == formats.LINKEDIN or (source == "auto" and not mapping and formats.detect(first) is None):
@@ -225,12 +225,9 @@ def _csv_records(name: str, layout: str, records: Iterable[csvio.Record],
         yield exc.line, exc.message
 
 
-def _vcard_records(name: str, text: str) -> Iterator[tuple[int, "formats.ContactRecord | str"]]:
-    try:
-        for record in vcard.read_vcards(text):
-            yield record.line, record
-    except csvio.CsvProblem as exc:
-        yield exc.line, exc.message
+def _vcard_records(name: str, text: IO[str]) -> Iterator[tuple[int, "formats.ContactRecord | str"]]:
+    for record in vcard.read_vcards(text, keep_going=True):
+        yield record.line, record.message if isinstance(record, csvio.CsvProblem) else record
 
 
 def _progress(total: int) -> Callable[[], None]:

@@ -88,42 +88,70 @@ def looks_like_vcard(text_start: str) -> bool:
     return False
 
 
-def read_vcards(text: str) -> Iterator[ContactRecord]:
-    """Each card of a vCard text as a ContactRecord whose `line` is its BEGIN:VCARD line."""
+def read_vcards(text: str | IO[str], keep_going: bool = False) -> Iterator[ContactRecord | CsvProblem]:
+    """Each card of a vCard text, or of a text stream read a line at a time (opened with
+    `newline=""`: lines end at CR, LF or CR LF), as a ContactRecord whose `line` is its
+    BEGIN:VCARD line. Only the open card is held. A problem (a line that cannot be read, a
+    card left open, a line outside any card) raises CsvProblem; with `keep_going` each comes
+    as a CsvProblem in its place (a card with any is not given) and the reading goes on."""
     begin = 0  # the open card's BEGIN line, 0 outside a card
     kept: list[Property] = []
-    for prop in _properties(text):
+    broken: list[CsvProblem] = []  # the open card's problems
+    outside = False  # the previous line was outside any card (a run of them is one problem)
+
+    def problem(found: CsvProblem) -> CsvProblem:
+        if not keep_going:
+            raise found
+        return found
+
+    for number, line in _logical_lines(text):
+        try:
+            prop = _property(number, line)
+        except CsvProblem as exc:
+            if begin:
+                broken.append(problem(exc))
+            elif not outside:
+                yield problem(CsvProblem(number, "vCard line outside BEGIN:VCARD ... END:VCARD"))
+            outside = not begin
+            continue
         marker = prop.name in ("BEGIN", "END") and prop.value.strip().upper() == "VCARD"
         if marker and prop.name == "BEGIN":
             if begin:
-                raise CsvProblem(begin, f"BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD on line {prop.line}")
-            begin, kept = prop.line, []
+                yield problem(CsvProblem(begin, "BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD "
+                                                f"on line {prop.line}"))
+            begin, kept, broken, outside = prop.line, [], [], False
+        elif marker and not begin:
+            yield problem(CsvProblem(prop.line, "END:VCARD without a BEGIN:VCARD before it"))
         elif marker:
-            if not begin:
-                raise CsvProblem(prop.line, "END:VCARD without a BEGIN:VCARD before it")
-            yield _card_record(begin, kept)
+            yield from broken if broken else (_card_record(begin, kept),)
             begin = 0
         elif not begin:
-            raise CsvProblem(prop.line, "vCard property outside BEGIN:VCARD ... END:VCARD")
+            if not outside:
+                yield problem(CsvProblem(prop.line, "vCard line outside BEGIN:VCARD ... END:VCARD"))
+            outside = True
         elif prop.name in READ:
             kept.append(prop)
     if begin:
-        raise CsvProblem(begin, "BEGIN:VCARD has no END:VCARD")
+        yield problem(CsvProblem(begin, "BEGIN:VCARD has no END:VCARD"))
 
 
-def _physical_lines(text: str) -> Iterator[tuple[int, str]]:
-    for number, match in enumerate(_LINE.finditer(text), 1):
-        yield number, match.group().rstrip("\r\n")
+def _physical_lines(text: str | IO[str]) -> Iterator[tuple[int, str]]:
+    """(number, line without its end) of each line, a leading BOM dropped."""
+    lines = _LINE.finditer(text) if isinstance(text, str) else None
+    for number, line in enumerate((match.group() for match in lines) if lines is not None else text, 1):
+        if number == 1:
+            line = line.lstrip("\ufeff")
+        yield number, line.rstrip("\r\n")
 
 
-def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
+def _logical_lines(text: str | IO[str]) -> Iterator[tuple[int, str]]:
     """(first physical line, text) of each property, unfolded; blobs are left out."""
     parts: list[str]
     start, parts = 0, []  # the logical line being built: its first line number, its pieces
     skipping = False  # it is a blob: its continuations are dropped, not joined
     soft_break = False  # it is quoted-printable and ends with '=': the next line continues it
     after_blob = False  # 2.1 may continue base64 on lines without indent until a blank line
-    for number, line in _physical_lines(text.lstrip("\ufeff")):
+    for number, line in _physical_lines(text):
         if soft_break and not _is_end(line):
             parts[-1] = parts[-1].rstrip(" \t")[:-1]
             parts.append(line)
@@ -166,7 +194,7 @@ def _soft_break(parts: list[str]) -> bool:
             and "QUOTED-PRINTABLE" in parts[0].split(":", 1)[0].upper())
 
 
-def _properties(text: str) -> Iterator[Property]:
+def _properties(text: str | IO[str]) -> Iterator[Property]:
     for number, line in _logical_lines(text):
         yield _property(number, line)
 
