@@ -418,6 +418,29 @@ def test_a_vcard_import_does_not_grow_with_the_file(fup, tmp_path: Path, monkeyp
     assert large_peak <= small_peak + 2 * 2**20, (small_peak, large_peak)
 
 
+def xlsx_book(path: Path, count: int) -> Path:
+    """`count` distinct people in a workbook, as a spreadsheet with its own column names keeps them."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Contacts")
+    sheet.append(["Full Name", "E-mail", "Mobile", "Organization"])
+    for n in range(1, count + 1):
+        sheet.append([f"Person {n:05d}", f"p{n}@example.com", f"+49 30 {n:07d}", f"Company {n % 97}"])
+    book.save(path)
+    return path
+
+
+def test_a_workbook_import_does_not_grow_with_the_file(fup, tmp_path: Path, monkeypatch) -> None:
+    """An .xlsx is read from the file (not its bytes) in openpyxl's read-only mode, row by row."""
+    small = xlsx_book(tmp_path / "small.xlsx", 3_000)
+    large = xlsx_book(tmp_path / "large.xlsx", 12_000)
+    import_peak(monkeypatch, tmp_path / "warm", xlsx_book(tmp_path / "warm.xlsx", 500))  # (first use: caches)
+    small_peak = import_peak(monkeypatch, tmp_path / "small", small)
+    large_peak = import_peak(monkeypatch, tmp_path / "large", large)
+    assert large_peak <= small_peak + 2 * 2**20, (small_peak, large_peak)
+
+
 # --- 6. the scratch matcher's statements ---------------------------------------------------------
 
 

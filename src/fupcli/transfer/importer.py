@@ -100,16 +100,13 @@ def read_table(name: str, handle: IO[bytes], source: str = "auto", encoding: str
     """Open an address book: a workbook (.xlsx read, others named), a vCard file or CSV in any
     encoding and delimiter a spreadsheet writes; then its layout, from the first line's header
     (LinkedIn's, with notes above it, is looked for further down), `--from`, or `--map`.
-    A CSV file is read as a stream (`csvio.open_text`): its records are read as they are used;
-    a workbook and a vCard file are read whole. A problem with the file as a whole raises
+    Every kind is read as a stream: the records of a CSV file (`csvio.open_text`), a vCard file
+    or a workbook (openpyxl's read-only mode) are read as they are used. A problem with the file as a whole raises
     (BadInput, ImportProblems); a problem with one record is yielded with its line."""
     from . import workbook
 
     options = options or formats.ReadOptions()
-    magic = handle.read(len(workbook.OLE2_MAGIC))
-    handle.seek(0)
-    data = handle.read() if magic.startswith((workbook.OLE2_MAGIC, workbook.ZIP_MAGIC)) else b""
-    kind = workbook.kind(data) if data else None
+    kind = workbook.kind(handle)
     if kind in workbook.REFUSED:
         raise BadInput(workbook.refusal(kind, name))
     notes: list[str] = []
@@ -118,11 +115,9 @@ def read_table(name: str, handle: IO[bytes], source: str = "auto", encoding: str
             raise BadInput(f"{name} is a workbook, not a vCard file")
         if encoding is not None:
             raise BadInput(f"--encoding is for text files; {name} is a workbook, which says its own")
-        header, records = _problems_at(name, lambda: workbook.read_xlsx(data, name))
+        header, records = _problems_at(name, lambda: workbook.read_xlsx(handle, name))
         header_line = 1
     else:
-        del data  # (a zip that is no workbook: read again as text)
-        handle.seek(0)
         stream, note = _problems_at(name, lambda: csvio.open_text(handle, encoding))
         if note:
             notes.append(f"{name}: {note}")

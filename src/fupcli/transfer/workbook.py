@@ -18,7 +18,7 @@ import math
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Iterator
+from typing import IO, Iterator
 
 from .csvio import CsvProblem, Record, check_header, shown
 
@@ -37,23 +37,35 @@ _DESCRIPTIONS = {
 }
 
 
-def kind(data: bytes) -> str | None:
+def kind(source: bytes | IO[bytes]) -> str | None:
     """"xlsx", "ods", "xls" (any OLE2 compound file), "xlsb", "numbers", or None: not a workbook (text).
 
-    A password-protected .xlsx is an OLE2 file holding an encrypted package; it is
-    called "xlsx" so that `read_xlsx` can say what is wrong with it. A damaged zip is
-    judged by the member names its bytes still hold.
+    `source` is the file's bytes or the file, open at its start (a zip is read from it through
+    its directory, not held; the file is left at its start). A password-protected .xlsx is an
+    OLE2 file holding an encrypted package; it is called "xlsx" so that `read_xlsx` can say
+    what is wrong with it. A damaged zip is judged by the member names its bytes still hold.
     """
-    if data.startswith(OLE2_MAGIC):
-        return "xlsx" if ENCRYPTED_OOXML in data else "xls"
-    if not data.startswith(ZIP_MAGIC):
+    handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    try:
+        return _kind(handle)
+    finally:
+        handle.seek(0)
+
+
+def _kind(handle: IO[bytes]) -> str | None:
+    magic = handle.read(len(OLE2_MAGIC))
+    handle.seek(0)
+    if magic.startswith(OLE2_MAGIC):
+        return "xlsx" if ENCRYPTED_OOXML in handle.read() else "xls"  # (refused or locked: read whole)
+    if not magic.startswith(ZIP_MAGIC):
         return None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(handle) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
-        return _damaged_zip_kind(data)
+        handle.seek(0)
+        return _damaged_zip_kind(handle.read())
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -86,22 +98,26 @@ def refusal(kind: str, name: str) -> str:
     return f"{shown(name)} is {_DESCRIPTIONS[kind]}: {how} and import that"
 
 
-def read_xlsx(data: bytes, name: str) -> tuple[list[str], Iterator[Record]]:
-    """The header and records of the first worksheet of the .xlsx in `data` (`name` is for messages).
+def read_xlsx(source: bytes | IO[bytes], name: str) -> tuple[list[str], Iterator[Record]]:
+    """The header and records of the first worksheet of the .xlsx in `source`, its bytes or the
+    file open at its start, which must stay open while the records are read (`name` is for messages).
 
     Blank rows are skipped, columns after the header's last name are ignored while they
     are empty (a value there is a CsvProblem naming its cell), and a workbook openpyxl
     cannot open is one CsvProblem on line 1. Rows are read lazily, as `read_csv` does.
     """
-    if data.startswith(OLE2_MAGIC):
-        if kind(data) != "xlsx":
+    handle = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    locked = handle.read(len(OLE2_MAGIC)).startswith(OLE2_MAGIC)
+    handle.seek(0)
+    if locked:
+        if kind(handle) != "xlsx":
             raise CsvProblem(1, refusal("xls", name))
         raise CsvProblem(1, f"{shown(name)} is password protected: remove the password in Excel and save it again, "
                             "or save it as CSV")
     import openpyxl  # here, not at the top: about 0.2 s that only a workbook import should pay
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size: read the rows that are there
     except Exception as exc:  # openpyxl's many ways of saying the file is not a workbook
@@ -131,11 +147,14 @@ def _rows(book, sheet, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _records(header: list[str], rows: Iterator[tuple[int, list[str]]]) -> Iterator[Record]:
+    """The rows after the header as Records; one with a value past the header is a Record with
+    its `problem` (as `read_csv(keep_going=True)` gives), and the reading goes on."""
     width = len(header)
     for line, cells in rows:
-        for column in range(width, len(cells)):
-            if cells[column].strip():
-                raise CsvProblem(line, f"cell {column_letter(column + 1)}{line} has a value but its column has no header")
+        stray = next((column for column in range(width, len(cells)) if cells[column].strip()), None)
+        if stray is not None:
+            yield Record(line, {}, f"cell {column_letter(stray + 1)}{line} has a value but its column has no header")
+            continue
         cells = cells[:width] + [""] * (width - len(cells))
         yield Record(line, dict(zip(header, cells)))
 
