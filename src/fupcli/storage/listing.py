@@ -172,8 +172,8 @@ _TAGS = ("CASE WHEN c.tags = '' THEN '[]' WHEN instr(';' || c.tags || ';', ';;')
          "'\",' || char(10) || '      \"') || char(10) || '    ]' END")
 
 
-# An object's members in `contact_view`'s order and the SQL of each one's JSON text (the
-# tags, and `next_due` with `next`, are put in by Python).
+# An object's members in `contact_view`'s order and the SQL of each one's JSON text (`next_due`
+# with `next` as one text, which Python writes for a contact the scheduler must see).
 _MEMBERS = (
     ("id", "c.id"),
     *((name, _quoted(f"c.{name}")) for name in ("name", "company", "title", "email", "phone", "url")),
