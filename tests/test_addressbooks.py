@@ -68,6 +68,11 @@ BOOKS = {
     }),
     "excel-windows.csv": ("sheet", None),
     "excel-mac.csv": ("sheet", None),
+    "excel-mac-roman.csv": ("sheet", {
+        "Léa Fournier": ("lea.fournier@example.com", [], "0155500111", [], "Atelier Nord", None),
+        "José Álvarez": ("jose.alvarez@example.org", [], "+34 600 000 001", [], "Compañía Sur", None),
+        "Björn Åberg": ("bjorn.aberg@example.com", [], None, [], "Nordström & Co", None),
+    }),
     "excel-unicode.txt": ("sheet", None),
     "libreoffice.csv": ("sheet", {
         "Ana Ruiz": ("ana.ruiz@example.com", [], "0301234567", [], "Acme Analytics", "1985-03-12"),
@@ -114,6 +119,8 @@ def test_the_excel_files_read_alike_whatever_their_encoding_delimiter_and_line_e
     assert all(len(names) == 3 for names in seen)
     windows = fup("import", "contacts", str(EXAMPLES / "excel-windows.csv"), "--dry-run")
     assert "read as Windows-1252 (not UTF-8)" in windows.stderr
+    mac = fup("import", "contacts", str(EXAMPLES / "excel-mac-roman.csv"), "--dry-run")
+    assert "read as Mac Roman (not UTF-8, and its lines end in CR alone" in mac.stderr
     forced = fup("import", "contacts", str(EXAMPLES / "excel-windows.csv"), "--dry-run", "--encoding", "cp1252")
     assert forced.exit_code == 0 and "Windows-1252" not in forced.stderr
 

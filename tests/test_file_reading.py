@@ -180,8 +180,17 @@ def test_bytes_windows_1252_leaves_undefined_are_refused_with_their_line(byte: i
 
 def test_a_line_number_counts_cr_only_line_ends_too() -> None:
     with pytest.raises(CsvProblem) as caught:
-        csvio.decode_text(b"Name\rAna\rBo \x81\r")
+        csvio.decode_text(b"Name\rAna\r\nBo \x81\r")
     assert caught.value.line == 3
+
+
+def test_text_whose_lines_end_in_cr_alone_is_mac_roman_when_it_is_not_utf8() -> None:
+    """Classic Mac programs (and Excel's "Macintosh Comma Separated") end lines in CR alone and
+    write Mac Roman, where 0x8E is é; Windows-1252 would read it as Ž."""
+    assert csvio.decode_text(b"Name\rRen\x8ee\r") == ("Name\rRen\u00e9e\r", csvio.MAC_ROMAN_NOTE)
+    assert csvio.decode_text(b"Name\r\nRen\x8ee\r\n") == ("Name\r\nRen\u017de\r\n", csvio.WINDOWS_1252_NOTE)
+    assert csvio.decode_text("Name\rRen\u00e9e\r".encode("utf-8")) == ("Name\rRen\u00e9e\r", None)
+    assert csvio.decode_text(b"Name\rRen\x8ee\r", "cp1252")[0] == "Name\rRen\u017de\r"
 
 
 @pytest.mark.parametrize("data, line", [

@@ -42,7 +42,7 @@ def import_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
     update: Annotated[bool, typer.Option("--update", help="contacts: a field the file gives that differs replaces the stored one (else only empty fields are filled).")] = False,
     mapping: Annotated[Optional[List[str]], typer.Option("--map", metavar="FIELD=COLUMN", help="contacts: read COLUMN as fup's FIELD (name, company, title, email, phone, url, tags, notes, birthday, source); repeat for more columns.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="contacts: the file's text encoding (default: UTF-8 or UTF-16 by their marks, else Windows-1252).")] = None,
+    encoding: Annotated[Optional[str], typer.Option(metavar="NAME", help="contacts: the file's text encoding (default: UTF-8 or UTF-16 by their marks, else Windows-1252, or Mac Roman for CR line ends).")] = None,
     date_format: Annotated[Optional[str], typer.Option("--date-format", metavar="FORMAT", help="contacts: how the file writes dates that are not ISO, e.g. %d.%m.%Y or %m/%d/%Y.")] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="contacts: import the good rows and list the bad ones (default: a bad row stops the whole import).")] = False,
 ) -> None:

@@ -10,7 +10,7 @@ those by default (the csv module quotes a cell holding the delimiter, the quote 
 any character of the line terminator: the writer's terminator is `;` TAB CR LF,
 replaced by CR LF as each row is collected).
 Reading, in the order a caller does it: `decode_text` turns the bytes into text
-(a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 with a note, or the
+(a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 or, for CR line ends, Mac Roman with a note, or the
 encoding the user names; `open_text` does the same for a file read as a stream), `find_header` finds the header line (LinkedIn puts
 notes above it), `sniff_delimiter` tells `,` from `;` and TAB, `read_csv`
 yields each record with the physical line it starts on (LF, CRLF or CR-only),
@@ -163,6 +163,7 @@ class _LineCounter:
 
 
 WINDOWS_1252_NOTE = "read as Windows-1252 (not UTF-8); use --encoding to choose another"
+MAC_ROMAN_NOTE = "read as Mac Roman (not UTF-8, and its lines end in CR alone, as on a Mac); use --encoding to choose another"
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -172,7 +173,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str | No
     `encoding` (a Python codec name, from `--encoding`) is used as given; an unknown
     name is a BadInput. Without it: a BOM says UTF-8 or UTF-16 (Excel's "Unicode Text"
     is UTF-16LE with a BOM); text without one is UTF-8 when it decodes as UTF-8, else
-    Windows-1252, what Excel on Windows saves as "CSV". Bytes Windows-1252 leaves
+    Windows-1252, what Excel on Windows saves as "CSV", or Mac Roman when its lines end
+    in CR alone (`_mac_text`: Excel's "Macintosh Comma Separated"). Bytes Windows-1252 leaves
     undefined (0x81 0x8D 0x8F 0x90 0x9D) are refused with their line rather than
     guessed at, and so is a NUL, the mark of a binary file. A leading BOM never
     reaches the text.
@@ -192,6 +194,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str | No
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
+    if _mac_text(io.BytesIO(data)):
+        return data.decode("mac_roman"), MAC_ROMAN_NOTE
     try:
         return data.decode("cp1252"), WINDOWS_1252_NOTE
     except UnicodeDecodeError as exc:
@@ -234,17 +238,18 @@ def open_text(handle: IO[bytes], encoding: str | None = None) -> tuple[IO[str], 
     `decode_text`, which says what is wrong with it and on which line."""
     start = handle.read(4)
     handle.seek(0)
+    guessing = False
     if encoding is not None:
         _check_codec(encoding)
-        candidates = [(_without_bom(encoding, start), None)]
+        candidates: Iterable[tuple[str, str | None]] = [(_without_bom(encoding, start), None)]
     elif start.startswith(codecs.BOM_UTF8):
         candidates = [("utf-8-sig", None)]
     elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = [("utf-16", None)]  # (the codec reads the mark and its byte order)
     else:
-        candidates = [("utf-8", None), ("cp1252", WINDOWS_1252_NOTE)]
+        candidates, guessing = _guesses(handle), True
     for codec, note in candidates:
-        if _decodes(handle, codec, nul_bytes=encoding is None and len(candidates) > 1):
+        if _decodes(handle, codec, nul_bytes=guessing):
             text = io.TextIOWrapper(handle, encoding=codec, newline="")
             if text.read(1) != BOM:
                 text.seek(0)
@@ -263,6 +268,30 @@ def _without_bom(encoding: str, start: bytes) -> str:
     if name in marks and not start.startswith(marks[name]):
         return f"{name}-{'le' if sys.byteorder == 'little' else 'be'}"
     return encoding
+
+
+def _guesses(handle: IO[bytes]) -> Iterator[tuple[str, str | None]]:
+    """The encodings to try for text without a BOM, as `decode_text` does: UTF-8, then
+    Mac Roman or Windows-1252 (the line ends are looked at only if UTF-8 fails)."""
+    yield "utf-8", None
+    yield ("mac_roman", MAC_ROMAN_NOTE) if _mac_text(handle) else ("cp1252", WINDOWS_1252_NOTE)
+
+
+def _mac_text(handle: IO[bytes]) -> bool:
+    """Whether the file's lines end in CR alone (it holds a CR and no LF), as classic Mac
+    programs and Excel's "Macintosh Comma Separated" write them, in Mac Roman; a Windows
+    program never does. The handle is left at its start."""
+    seen_cr = False
+    try:
+        while True:
+            data = handle.read(_SCAN_BYTES)
+            if not data:
+                return seen_cr
+            if b"\n" in data:
+                return False
+            seen_cr = seen_cr or b"\r" in data
+    finally:
+        handle.seek(0)
 
 
 def _decodes(handle: IO[bytes], codec: str, nul_bytes: bool) -> bool:
