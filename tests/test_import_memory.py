@@ -476,9 +476,31 @@ def test_every_format_lists_the_same_contacts_for_each_filter(fup, fmt: str) -> 
     assert names("--tag", "a_b") == ["Tag Under"]
     assert names("--tag", "A%B") == ["Tag Other"]
     assert names("--tag", "vc") == ["Ana Ruiz"]
+    assert names("--tag", "vc;angel") == []  # (two tags side by side are no tag)
     due = [view["name"].split(" (")[0] if fmt == "table" else view["name"] for view in json.loads(fup.ok("list", "--format", "json").stdout)
            if view["next_due"] is not None and view["next_due"] < "2026-11-26"]
     assert due and names("--due-before", "2026-11-26") == due
+
+
+def test_a_birthday_after_weeks_of_days_off_sets_next_due_in_every_format(fup) -> None:
+    """A birthday after 41 days off shows from the last workday before them, before a promise
+    long overdue: JSON, CSV (the export's rows) and the table all give that day as next due."""
+    from datetime import date, timedelta
+
+    days_off = [(date(2027, 1, 1) + timedelta(days=n)).isoformat() for n in range(41)]
+    (fup.home / "config.toml").write_text("holidays = [" + ", ".join(f'"{day}"' for day in days_off) + "]\n")
+    fup.ok("add", "Zed Holm", "--birthday", "02-10", "--cadence", "none", "--next", "send it", "--due", "2027-01-05",
+           now="2026-12-01T08:30")
+    later = "2027-02-15T09:00"
+    (view,) = json.loads(fup.ok("list", "--format", "json", now=later).stdout)
+    assert view["next_due"] == "2026-12-31"  # (today's row is the promise: it outranks the birthday)
+    (row,) = csv.DictReader(io.StringIO(fup.ok("list", "--format", "csv", now=later).stdout))
+    assert row["next_due"] == "2026-12-31"
+    (exported,) = csv.DictReader(io.StringIO(fup.ok("export", "contacts", now=later).stdout))
+    assert exported["next_due"] == "2026-12-31"
+    assert "2026-12-31" in fup.ok("list", now=later).stdout
+    assert len(list(csv.DictReader(io.StringIO(
+        fup.ok("list", "--format", "csv", "--due-before", "2027-01-01", now=later).stdout)))) == 1
 
 
 class Discard(io.TextIOBase):

@@ -353,6 +353,19 @@ def test_a_problem_message_does_not_echo_the_data() -> None:
     assert "555" not in caught.value.message and "secret" not in caught.value.message
 
 
+def test_keep_going_lists_every_problem_of_a_card_left_open() -> None:
+    text = "BEGIN:VCARD\nFN:Ana\nNOTE;ENCODING=QUOTED-PRINTABLE:=ZZ\n" + card("FN:Bo") + "BEGIN:VCARD\nTEL;ENCODING=b:*\n"
+    found = [(item.line, item.message) if isinstance(item, CsvProblem) else item.name
+             for item in read_vcards(text, keep_going=True)]
+    assert found == [
+        (1, "BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD on line 4"),
+        (3, "bad QUOTED-PRINTABLE sequence: '=' must be followed by two hex digits"),
+        "Bo",
+        (8, "BEGIN:VCARD has no END:VCARD"),
+        (9, "TEL is marked base64 but is not valid base64"),
+    ]
+
+
 def test_reading_streams_card_by_card() -> None:
     cards = read_vcards(card("FN:Ana") + card("FN:Bo") + "END:VCARD\n")
     assert next(cards).name == "Ana"

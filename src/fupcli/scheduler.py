@@ -34,7 +34,7 @@ from .vocabulary import KINDS, is_two_way
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover - `typing` costs the daily commands ~5 ms to import
-    from typing import Callable, Iterable, Mapping, Sequence
+    from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 # --- rules -----------------------------------------------------------------
 
@@ -742,16 +742,38 @@ def birthday_days(on: date, rules: Rules = DEFAULT_RULES) -> list[str]:
 
 
 
+_MONTH_DAYS = tuple((date(2000, 1, 1) + timedelta(days=n)).strftime("%m-%d") for n in range(366))  # (a leap year's)
+
+
+def _windows_around(today: date, rules: Rules) -> Iterator[tuple[str, date, date]]:
+    """('MM-DD', first day shown, last day shown) of every birthday window of the years around
+    `today` (each window starts within a year of its day, so these hold every one that is
+    open on `today` or opens within the next year)."""
+    for year in (today.year - 1, today.year, today.year + 1):
+        for md in _MONTH_DAYS:
+            _day, shown, last = birthday_window(md, year, rules)
+            yield md, shown, last
+
+
 def birthday_first_days(today: date, rules: Rules = DEFAULT_RULES) -> dict[str, date]:
-    """For each 'MM-DD', the first day from `today` on which a birthday on it may show
-    (`birthday_days`, a year and a month ahead): one whose first day comes after every day a
-    contact's list asks about cannot change what it shows."""
+    """For each 'MM-DD', the first day from `today` on which a birthday on it shows (its window
+    open today, or the next one: `birthday_window`). A birthday whose first day comes after
+    every day a contact's list asks about cannot change what it shows."""
     first: dict[str, date] = {}
-    for ahead in range(400):
-        on = today + timedelta(days=ahead)
-        for md in birthday_days(on, rules):
-            first.setdefault(md, on)
+    for md, shown, last in _windows_around(today, rules):
+        if last >= today:
+            start = max(shown, today)
+            if md not in first or start < first[md]:
+                first[md] = start
     return first
+
+
+def birthday_reach(today: date, rules: Rules = DEFAULT_RULES) -> int:
+    """The most days a birthday window around `today` spans (a week, more after days off): an
+    agenda day further back than this before `today` comes before any birthday still to show
+    (`first_visible_day` needs no birthday then)."""
+    return max((last - shown).days for _md, shown, last in _windows_around(today, rules))
+
 
 # --- one contact on one day -----------------------------------------------------
 

@@ -43,7 +43,9 @@ def list_where(filters: ListFilter) -> tuple[str, dict]:
     from ..lookup import escape_like
 
     where, params = ["1 = 1"], {}
-    if filters.tag:  # (tags are stored joined by ';', lower case, as filters.tag is)
+    if filters.tag and ";" in filters.tag:  # (no tag holds ';', which joins them)
+        where.append("1 = 0")
+    elif filters.tag:  # (tags are stored joined by ';', lower case, as filters.tag is)
         where.append("';' || tags || ';' LIKE :tag ESCAPE '\\'")
         params["tag"] = "%;" + escape_like(filters.tag) + ";%"
     if filters.state:

@@ -23,7 +23,7 @@ from ..dates import parse_date
 from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
 from ..storage.queries import DAY_SQL, ISO_MOMENT_SQL, due_rows, iter_commitments, iter_contacts, iter_touches
-from ..scheduler import (BIRTHDAY_WINDOW_DAYS, DEFAULT_RULES, Rules, birthday_reason, birthday_window, first_visible_day,
+from ..scheduler import (DEFAULT_RULES, Rules, birthday_reach, birthday_reason, birthday_window, first_visible_day,
                          last_seen)
 
 EXPORTS = tuple(EXPORT_COLUMNS)
@@ -164,8 +164,8 @@ def contact_rows(conn: Any, today: date, neutralised: bool = False, rules: Rules
         text["other_phones"] = phone_cell_sql(columns["other_phones"], text["other_phones"])
     extra = _list_columns(dialect, neutralised) if listed else ()
     # A birthday can only come first when the agenda's first day is within its window (7 days, and
-    # the days before a weekend or holiday birthday) or later: a month's margin covers every calendar.
-    long_overdue = (today - timedelta(days=BIRTHDAY_WINDOW_DAYS + 30)).isoformat()
+    # the days off before a birthday on one) or later.
+    long_overdue = (today - timedelta(days=birthday_reach(today, rules))).isoformat()
     for row in conn.execute(_contact_export_sql(dialect, text, where, order, extra), params or {}):
         birthday = row[12]
         if not birthday or (row[15] is not None and row[15] < long_overdue):

@@ -119,6 +119,7 @@ def read_vcards(text: str | IO[str], keep_going: bool = False) -> Iterator[Conta
             if begin:
                 yield problem(CsvProblem(begin, "BEGIN:VCARD has no END:VCARD before the next BEGIN:VCARD "
                                                 f"on line {prop.line}"))
+                yield from broken
             begin, kept, broken, outside = prop.line, [], [], False
         elif marker and not begin:
             yield problem(CsvProblem(prop.line, "END:VCARD without a BEGIN:VCARD before it"))
@@ -133,6 +134,7 @@ def read_vcards(text: str | IO[str], keep_going: bool = False) -> Iterator[Conta
             kept.append(prop)
     if begin:
         yield problem(CsvProblem(begin, "BEGIN:VCARD has no END:VCARD"))
+        yield from broken
 
 
 def _physical_lines(text: str | IO[str]) -> Iterator[tuple[int, str]]:
