@@ -368,6 +368,7 @@ def commitment_line(name: str, c: dict) -> str:
 
 
 def contact_card(view: dict, fmt: str, today_: date, stream: TextIO | None = None) -> None:
+    """`fup show` as JSON or as the card (its CSV is the export's row: `contact_rows`)."""
     if fmt == "json":
         write_json(view, stream)
         return
