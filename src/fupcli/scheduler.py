@@ -741,7 +741,6 @@ def birthday_days(on: date, rules: Rules = DEFAULT_RULES) -> list[str]:
     return sorted(days)
 
 
-
 _MONTH_DAYS = tuple((date(2000, 1, 1) + timedelta(days=n)).strftime("%m-%d") for n in range(366))  # (a leap year's)
 
 

@@ -20,7 +20,7 @@ from datetime import date
 
 from ..records import record
 from ..scheduler import DEFAULT_RULES, Item, Rules, birthday_first_days, first_visible, first_visible_day, last_seen, row_on
-from .queries import DAY_SQL, ISO_MOMENT_SQL, WITHOUT_NEXT_STEP, contact_view, iter_contacts, to_date
+from .queries import DAY_SQL, ISO_MOMENT_SQL, OPEN_COMMITMENTS_SQL, WITHOUT_NEXT_STEP, contact_view, iter_contacts, to_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # pragma: no cover
@@ -190,7 +190,7 @@ _MEMBERS = (
     ("next_step_due", _quoted(_ISO_DAY.format("c.next_step_due"))),
     ("next", None),  # (next_due and next: one text, `_NEXT`)
     ("owner", _quoted("c.owner")),
-    ("open_commitments", "(SELECT COUNT(*) FROM commitment m WHERE m.contact_id = c.id AND m.status = 'open')"),
+    ("open_commitments", OPEN_COMMITMENTS_SQL.format("c")),
 )
 _NEXT_AT = [name for name, _sql in _MEMBERS].index("next")
 _OBJECT = "  {\n" + ",\n".join("%s" if name == "next" else f'    "{name}": %s' for name, sql in _MEMBERS) + "\n  }"

@@ -55,6 +55,8 @@ ISO_MOMENT_SQL = {
                   "THEN to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS') ELSE to_char({0}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END",
 }
 DAY_SQL = {"sqlite": "substr({0}, 1, 10)", "postgresql": "to_char({0}, 'YYYY-MM-DD')"}
+# A contact's count of open commitments (both sides'), `{0}` the contact table's name or alias.
+OPEN_COMMITMENTS_SQL = "(SELECT COUNT(*) FROM commitment m WHERE m.contact_id = {0}.id AND m.status = 'open')"
 
 
 def parse_id(text: str) -> int | None:

@@ -10,8 +10,9 @@ those by default (the csv module quotes a cell holding the delimiter, the quote 
 any character of the line terminator: the writer's terminator is `;` TAB CR LF,
 replaced by CR LF as each row is collected).
 Reading, in the order a caller does it: `decode_text` turns the bytes into text
-(a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252 or, for CR line ends, Mac Roman with a note, or the
-encoding the user names; `open_text` does the same for a file read as a stream), `find_header` finds the header line (LinkedIn puts
+(a BOM says UTF-8 or UTF-16; else UTF-8, else Windows-1252, or Mac Roman for CR line
+ends, with a note; or the encoding the user names; `open_text` does the same for a
+file read as a stream), `find_header` finds the header line (LinkedIn puts
 notes above it), `sniff_delimiter` tells `,` from `;` and TAB, `read_csv`
 yields each record with the physical line it starts on (LF, CRLF or CR-only),
 so errors can say `FILE:LINE` even when a quoted cell spans several lines, and

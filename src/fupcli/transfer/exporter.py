@@ -22,7 +22,7 @@ from .textcells import phone_cell_sql
 from ..dates import parse_date
 from ..errors import BadInput, FupError, check_choice
 from .formats import EXPORT_COLUMNS
-from ..storage.queries import DAY_SQL, ISO_MOMENT_SQL, due_rows, iter_commitments, iter_contacts, iter_touches
+from ..storage.queries import DAY_SQL, ISO_MOMENT_SQL, OPEN_COMMITMENTS_SQL, due_rows, iter_commitments, iter_contacts, iter_touches
 from ..scheduler import (DEFAULT_RULES, Rules, birthday_reach, birthday_reason, birthday_window, first_visible_day,
                          last_seen)
 
@@ -142,7 +142,7 @@ def _contact_export_sql(dialect: str, text: dict[str, str], where: str, order: s
 def _list_columns(dialect: str, neutralised: bool) -> tuple[str, ...]:
     """The columns `fup list -f csv` adds to the export's (`render.LIST_COLUMNS`), as SQL."""
     return (DAY_SQL[dialect].format("last_touch_at"), "unanswered_streak",
-            "(SELECT COUNT(*) FROM commitment m WHERE m.contact_id = contact.id AND m.status = 'open')",
+            OPEN_COMMITMENTS_SQL.format("contact"),
             neutralise_sql("owner") if neutralised else "owner")
 
 
